@@ -1,0 +1,78 @@
+"""Section 6 and App. A.8–A.9: constant-step SGD (Lemma 26, Assumption 14, Theorems 15–16)."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derivations.core import Derivation, Step
+from derivations.symbols import eta, kappa2, lam, lam1, lamd, lamk, lamk1, psiD, smax
+
+c0sq = sp.Symbol("c0sq", nonnegative=True)
+t = sp.Symbol("t", integer=True, nonnegative=True)
+beta_i = eta * kappa2 / (2 * lam - eta * lam**2)
+Ec2 = (1 - eta * lam) ** (2 * t) * (c0sq - beta_i) + beta_i
+
+
+def lem26() -> Derivation:
+    return Derivation(
+        "lem26", "E[c_{i,t}²] in closed form under CSGD", "App. A.8, Lemma 26",
+        ("deterministic x_0", "0 < η < 2/λ_1"),
+        {"beta_i": beta_i, "E_c2_t": Ec2},
+        (
+            Step("recursion E c_{t+1}² = (1−ηλ)² E c_t² + η²κ² is satisfied",
+                 Ec2.subs(t, t + 1) - ((1 - eta * lam) ** 2 * Ec2 + eta**2 * kappa2),
+                 kind="substitution"),
+            Step("initial condition t = 0", Ec2.subs(t, 0), c0sq),
+            Step("β_i is the fixed point", (1 - eta * lam) ** 2 * beta_i + eta**2 * kappa2,
+                 beta_i),
+            Step("1 − (1−ηλ)² = ηλ(2 − ηλ)", 1 - (1 - eta * lam) ** 2, eta * lam * (2 - eta * lam)),
+        ),
+    )
+
+
+def thm15() -> Derivation:
+    varrho, sum_beta = sp.symbols("varrho Sigma_beta", positive=True)
+    gap1 = lamk - lamk1
+    delta = smax * psiD * lam1**2 / (lamd**2 * lamk**2 * (2 * gap1 / eta - (lam1**2 - lamd**2)))
+    # Thm 7 bound with ‖x‖²θ replaced by (λ_k²/λ_1²)·δ equals η exactly
+    thm7_at_delta = 2 * gap1 / ((lam1**2 - lamd**2) + smax * psiD / (lamd**2 * lamk**2 / lam1**2
+                                                                      * delta))
+    T = sp.log(varrho / (delta - sum_beta)) / (-2 * sp.log(sp.Abs(1 - eta * lam1)))
+    r = sp.Symbol("r", positive=True)  # r = |1 − ηλ_1|
+    return Derivation(
+        "thm15", "Initial decrease phase: t* and δ", "§6 Theorem 15; App. A.9",
+        ("Assumption 1", "Assumption 14", "|1 − ηλ_i| ≥ |1 − ηλ_1| for i ∈ D (used in the proof)"),
+        {"delta": delta, "t_star_real": T},
+        (
+            Step("Thm 7's bound at ‖x‖²θ = (λ_k²/λ_1²)δ equals η (definition of δ)",
+                 thm7_at_delta, eta),
+            Step("r^{2T} ϱ_D + Σβ = δ at T = log(ϱ/(δ−Σβ))/(−2 log r)",
+                 sp.exp(2 * sp.log(r) * sp.log(varrho / (delta - sum_beta)) / (-2 * sp.log(r)))
+                 * varrho + sum_beta, delta),
+        ),
+        disagreements=(
+            "t* uses log(1 − ηλ_1), undefined for ηλ_1 ≥ 1, which Assumption 14 allows when "
+            "2gap1/(λ_1² − λ_d²) > 1/λ_1; the proof's bound (1−ηλ_i)^{2t} ≥ (1−ηλ_1)^{2t} for "
+            "i ∈ D also fails there. With |1 − ηλ_1| the formula is well defined.",
+        ),
+    )
+
+
+def thm16() -> Derivation:
+    lam_sym = sp.Symbol("lambda_", positive=True)
+    k2 = sp.Symbol("kappa2_", positive=True)
+    w = lam_sym**2 * eta * k2 / (2 * lam_sym - eta * lam_sym**2)
+    return Derivation(
+        "thm16", "Late phase θ_∞ and its small-η form", "§6 Theorem 16; App. A.9",
+        ("Assumption 1", "0 < η < 2/λ_1"),
+        {"weight_i": lam**2 * beta_i},
+        (
+            Step("lim_{t→∞} E c_t² = β_i for |1−ηλ| < 1: λ²β_i = ηλκ²/(2 − ηλ)", w,
+                 eta * lam_sym * k2 / (2 - eta * lam_sym)),
+            Step("small η: λ²β_i/η → λκ²/2 (isotropic κ² = σ² gives Σ_D λ/Σλ)",
+                 sp.limit(w / eta, eta, 0), lam_sym * k2 / 2),
+        ),
+    )
+
+
+DERIVATIONS = (lem26, thm15, thm16)

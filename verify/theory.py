@@ -1,0 +1,250 @@
+"""The paper's closed forms evaluated exactly (rationals) or at any precision (mpmath).
+
+Notation (paper §3, App. A.1), S ∈ {D, B}, D = {1..k}, B = {k+1..d}:
+  s^S = Σ_S λ²c², τ^S = Σ_S λ³c², u^S = Σ_S λ⁴c², ψ_S = Σ_S λ², e_S = Σ_S λ²κ²,
+  n^loss_S = Σ_S λκ², θ = s^D/s (θ(0) = 0).
+Lemma 22: E[f_t(η)|x] = pη² + qη with q = 2(s^D τ^B − s^B τ^D), p = s^B(u^D + e_D) − s^D(u^B + e_B),
+η* = −q/p (p ≠ 0). Everything rational in the case's data is computed in `Fraction`
+(no cancellation), the rest (square roots, s_min/s_max of a full covariance) in mpmath
+under the caller's `workdps`. A quantity undefined at the case is None, never a made-up number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+
+from verify.cases import Case
+from verify.noise_spectrum import noise_extremes
+
+Num = Any  # Fraction | mpmath.mpf
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """Exact block sums of a case (all Fractions)."""
+
+    sD: Fraction
+    sB: Fraction
+    tauD: Fraction
+    tauB: Fraction
+    uD: Fraction
+    uB: Fraction
+    psiD: Fraction
+    psiB: Fraction
+    eD: Fraction
+    eB: Fraction
+    nD: Fraction
+    nB: Fraction
+    norm2: Fraction
+    normD2: Fraction
+
+    @property
+    def s(self) -> Fraction:
+        return self.sD + self.sB
+
+
+def blocks(case: Case) -> Blocks:
+    lam, c, kap, k = case.eigenvalues, case.state, case.kappa2, case.k
+
+    def bsum(idx: range, f) -> Fraction:
+        return sum((f(i) for i in idx), Fraction(0))
+
+    D, B = range(0, k), range(k, case.d)
+    return Blocks(
+        sD=bsum(D, lambda i: lam[i] ** 2 * c[i] ** 2),
+        sB=bsum(B, lambda i: lam[i] ** 2 * c[i] ** 2),
+        tauD=bsum(D, lambda i: lam[i] ** 3 * c[i] ** 2),
+        tauB=bsum(B, lambda i: lam[i] ** 3 * c[i] ** 2),
+        uD=bsum(D, lambda i: lam[i] ** 4 * c[i] ** 2),
+        uB=bsum(B, lambda i: lam[i] ** 4 * c[i] ** 2),
+        psiD=bsum(D, lambda i: lam[i] ** 2),
+        psiB=bsum(B, lambda i: lam[i] ** 2),
+        eD=bsum(D, lambda i: lam[i] ** 2 * kap[i]),
+        eB=bsum(B, lambda i: lam[i] ** 2 * kap[i]),
+        nD=bsum(D, lambda i: lam[i] * kap[i]),
+        nB=bsum(B, lambda i: lam[i] * kap[i]),
+        norm2=bsum(range(case.d), lambda i: c[i] ** 2),
+        normD2=bsum(D, lambda i: c[i] ** 2),
+    )
+
+
+def mp(x: Num | None):
+    """Fraction/int/mpf → mpf at the current working precision (None passes through)."""
+    if x is None:
+        return None
+    if isinstance(x, Fraction):
+        return mpmath.mpf(x.numerator) / x.denominator
+    return mpmath.mpf(x)
+
+
+def div(a: Num, b: Num) -> Num | None:
+    """a/b, or None when b = 0 (the quantity is undefined)."""
+    if b == 0:
+        return None
+    if isinstance(a, Fraction) and isinstance(b, Fraction):
+        return a / b
+    return mp(a) / mp(b)
+
+
+def lemma22_pq(b: Blocks) -> tuple[Fraction, Fraction]:
+    """(p, q) of Lemma 22, Eqs. (20)–(21)."""
+    q = 2 * (b.sD * b.tauB - b.sB * b.tauD)
+    p = b.sB * (b.uD + b.eD) - b.sD * (b.uB + b.eB)
+    return p, q
+
+
+def theta_star_parts(a: Num, h: Num, m_aux: Num) -> tuple[Num | None, Num | None]:
+    """Positive root r0 of a r² + (a − m − h) r − h = 0 and 1 − θ* = 1/(1 + r0), digit-stable.
+
+    r0 = (b + √(b² + 4ah)) / (2a) with b = m + h − a, rewritten as 2h/(√(b²+4ah) − b) when
+    b < 0 so that no cancellation occurs. None when a = 0 (no positive root if h > 0).
+    """
+    if a == 0 or h == 0:
+        return None, None
+    a, h, m_aux = mp(a), mp(h), mp(m_aux)
+    bb = m_aux + h - a
+    disc = mpmath.sqrt(bb * bb + 4 * a * h)
+    r0 = (bb + disc) / (2 * a) if bb >= 0 else (2 * h) / (disc - bb)
+    return r0, 1 / (1 + r0)
+
+
+def crit_one_minus(alpha: Num, nB: Num, nD: Num) -> Num | None:
+    """δ = 1 − θ^crit, the root in (0, 1) of h(1 − δ) = α δ² − (α + n_B + n_D) δ + n_B = 0.
+
+    (The paper's proof of Thm 13 prints α δ² + (n_B + n_D) δ − n_B = 0, which is not h(1 − δ);
+    see notes/thm13.md.) Stable form, no cancellation when θ^crit ≈ 1:
+    δ = 2 n_B / ((α + n) + √((α + n)² − 4 α n_B)), n = n_B + n_D.
+    """
+    n = mp(nB) + mp(nD)
+    a = mp(alpha)
+    den = (a + n) + mpmath.sqrt((a + n) ** 2 - 4 * a * mp(nB))
+    if den == 0:
+        return None
+    return 2 * mp(nB) / den
+
+
+def expected_next_blocks(case: Case, b: Blocks, eta: Fraction) -> tuple[Fraction, Fraction]:
+    """Lemma 21, Eqs. (15)–(16): E[s^S_{t+1}|x] = s^S − 2η τ^S + η²(u^S + e_S)."""
+    eD = b.sD - 2 * eta * b.tauD + eta**2 * (b.uD + b.eD)
+    eB = b.sB - 2 * eta * b.tauB + eta**2 * (b.uB + b.eB)
+    return eD, eB
+
+
+def Theta_map(case: Case, eta: Fraction) -> Fraction | None:
+    """Ratio-of-expectations map Θ(η; x) = E[s^D_{t+1}|x] / (E[s^D_{t+1}|x] + E[s^B_{t+1}|x])."""
+    eD, eB = expected_next_blocks(case, blocks(case), eta)
+    return div(eD, eD + eB)
+
+
+def quantities(case: Case, dps: int, eta: Fraction | None = None) -> dict[str, Any]:
+    """Every quantity of DESIGN.md at the case: Fraction, mpf or None. Call inside workdps(dps)."""
+    b = blocks(case)
+    lam, k, d = case.eigenvalues, case.k, case.d
+    smin, smax = noise_extremes(case, dps)
+    if case.noise_kind != "covariance" or case.noise_is_diagonal:
+        smin, smax = _as_fraction(case, smin, smax)
+    p, q = lemma22_pq(b)
+    s = b.s
+    out: dict[str, Any] = {}
+    out.update(
+        theta=div(b.sD, s) if s != 0 else Fraction(0),
+        s=s, s_D=b.sD, s_B=b.sB, tau_D=b.tauD, tau_B=b.tauB, u_D=b.uD, u_B=b.uB,
+        psi_D=b.psiD, psi_B=b.psiB, e_D=b.eD, e_B=b.eB, n_loss_D=b.nD, n_loss_B=b.nB,
+        s_min=smin, s_max=smax, p=p, q=q, eta_star=div(-q, p),
+        gap1=lam[k - 1] - lam[k], gap2=lam[k - 1] ** 2 - lam[k] ** 2,
+        m=lam[k - 1] / lam[k], rho=Fraction(k, d - k),
+        norm_x_sq=b.norm2, norm_PDx_sq=b.normD2,
+    )
+    rho = Fraction(k, d - k)
+    ratio2 = (lam[k] / lam[k - 1]) ** 2
+    out["g_gap"] = None if smin == 0 else 1 / (1 + div(smax, smin) * ratio2 / rho)
+    out["g_noise"] = None if smin == 0 or b.psiD == 0 else 1 / (
+        1 + div(smax * b.psiB, smin * b.psiD))
+    a_aux, h_aux, m_aux = smin * b.psiB, smax * b.psiD, s * (lam[0] ** 2 - lam[-1] ** 2)
+    r0, one_minus_ts = theta_star_parts(a_aux, h_aux, m_aux)
+    out["theta_star_r0"] = r0
+    out["one_minus_theta_star"] = one_minus_ts
+    out["theta_star"] = None if one_minus_ts is None else 1 - one_minus_ts
+    theta = out["theta"]
+    if theta and b.norm2:
+        denom = (lam[0] ** 2 - lam[-1] ** 2) + div(smax * b.psiD, lam[-1] ** 2 * b.norm2 * theta)
+        out["eta_star_lower_thm7"] = div(2 * out["gap1"], denom)
+    else:
+        out["eta_star_lower_thm7"] = None
+    if b.normD2:
+        denom = (lam[0] ** 2 - lam[-1] ** 2) + div(
+            lam[0] ** 2 * smax * b.psiD, lam[k - 1] ** 2 * lam[-1] ** 2 * b.normD2)
+        out["eta_star_lower_thm7_remark"] = div(2 * out["gap1"], denom)
+    else:
+        out["eta_star_lower_thm7_remark"] = None
+    out["eta_star_upper_thm8_main"] = div(lam[0] - lam[-1], lam[k - 1] * lam[0] - lam[k] * lam[-1])
+    out["eta_star_upper_thm8_app"] = div(
+        2 * (lam[0] - lam[-1]), lam[k - 1] * lam[0] - lam[k] * lam[-1])
+    out["thm8_threshold"] = div(b.eB, b.eB + b.eD)
+    out["eta_loss_D"] = div(2 * b.sD, b.tauD + b.nD)
+    out["eta_loss_B"] = div(2 * b.sB, b.tauB + b.nB)
+    out["eta_loss_D_intro_box"] = div(2 * b.sD, b.uD + b.nD)
+    out["eta_loss_B_intro_box"] = div(2 * b.sB, b.uB + b.nB)
+    if b.sD != 0 and b.sB != 0:
+        alpha = s * (b.tauD / b.sD - b.tauB / b.sB)
+        out["alpha"], out["beta"], out["gamma"] = alpha, -alpha + b.nB + b.nD, -b.nD
+        delta = crit_one_minus(alpha, b.nB, b.nD) if alpha > 0 else None
+        out["one_minus_theta_crit"] = delta
+        out["theta_crit"] = None if delta is None else 1 - delta
+    else:
+        out.update(alpha=None, beta=None, gamma=-b.nD, one_minus_theta_crit=None, theta_crit=None)
+    if eta is not None:
+        out.update(eta_quantities(case, b, eta))
+    return out
+
+
+def eta_quantities(case: Case, b: Blocks, eta: Fraction) -> dict[str, Any]:
+    """Quantities that need a step size: Θ(η), E f_t(η), expected loss changes (Thm 10)."""
+    from verify.expected_ratio import expected_theta_next
+
+    p, q = lemma22_pq(b)
+    eD, eB = expected_next_blocks(case, b, eta)
+    s = b.s
+    tau = b.tauD + b.tauB
+    n = b.nD + b.nB
+    return {
+        "eta": eta,
+        "E_s_D_next": eD,
+        "E_s_B_next": eB,
+        "Theta_next": div(eD, eD + eB),
+        "expected_f": p * eta**2 + q * eta,
+        "expected_theta_next": expected_theta_next(case, eta) if case.noise_is_diagonal else None,
+        "expected_loss_change_sgd": -eta * s + eta**2 * (tau + n) / 2,
+        "expected_loss_change_dsgd": -eta * b.sD + eta**2 * (b.tauD + b.nD) / 2,
+        "expected_loss_change_bsgd": -eta * b.sB + eta**2 * (b.tauB + b.nB) / 2,
+    }
+
+
+def _as_fraction(case: Case, smin, smax):
+    """Exact s_min/s_max for isotropic or diagonal noise."""
+    if case.noise_kind == "sigma":
+        assert case.sigma is not None
+        v = case.sigma**2
+        return v, v
+    kap = case.kappa2
+    return min(kap), max(kap)
+
+
+def to_decimal(x: Any, dps: int) -> str | None:
+    """Decimal string with `dps` significant digits (None → None). Call inside workdps(≥dps)."""
+    if x is None:
+        return None
+    if isinstance(x, Fraction) and x == 0:
+        return "0.0"
+    return mpmath.nstr(mp(x), dps, strip_zeros=False)
+
+
+def decimal_quantities(case: Case, dps: int, eta: Fraction | None = None) -> dict[str, str | None]:
+    """`quantities` rendered as decimal strings at `dps` digits, computed with guard digits."""
+    with mpmath.workdps(dps + 15):
+        q = quantities(case, dps + 15, eta)
+        return {name: to_decimal(v, dps) for name, v in sorted(q.items())}
