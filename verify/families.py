@@ -1,0 +1,122 @@
+"""Structured and random families of cases used by the checkers' counterexample search.
+
+Every generated case has exact rational entries (floats are rounded to a few significant
+digits and read as decimals), so hypotheses and rational margins are decided exactly.
+Families: spectra (two-level, three-level, the paper's construction at gap m, power law,
+random), states (random, nearly aligned, nearly anti-aligned, huge and tiny norms),
+noise (isotropic, anisotropic diagonal, singular, correlated).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from verify.cases import Case, make_case
+
+
+def q(x: float, digits: int = 6) -> Fraction:
+    """A float rounded to `digits` significant digits, as an exact decimal Fraction."""
+    if x == 0:
+        return Fraction(0)
+    return Fraction(f"{x:.{digits - 1}e}")
+
+
+def paper_spectrum(m: float | Fraction, d: int = 500, k: int = 50) -> list[Fraction]:
+    """EXPERIMENTS.md: dominant evenly spaced 100 → 80; bulk evenly spaced 7 → 1, scaled so
+    the largest bulk eigenvalue is 80/(m + 0.1). Exact rationals."""
+    m = Fraction(str(m)) if not isinstance(m, Fraction) else m
+    dom = [Fraction(100) - Fraction(20 * i, k - 1) for i in range(k)] if k > 1 else [Fraction(100)]
+    scale = Fraction(80) / (m + Fraction(1, 10)) / 7
+    nb = d - k
+    bulk = [(Fraction(7) - Fraction(6 * j, nb - 1)) * scale for j in range(nb)] if nb > 1 else [
+        7 * scale]
+    return dom + bulk
+
+
+def random_spectrum(rng: np.random.Generator, d: int, k: int) -> list[Fraction]:
+    kind = rng.integers(0, 4)
+    if kind == 0:  # two-level
+        hi, lo = sorted(rng.uniform(0.05, 50, 2), reverse=True)
+        if hi == lo:
+            hi = lo * 2
+        return [q(hi, 3)] * k + [q(lo, 3)] * (d - k)
+    if kind == 1:  # power law
+        a = rng.uniform(0.3, 2.5)
+        vals = [float(i + 1) ** -a * 10 for i in range(d)]
+    elif kind == 2:  # paper-like with random gap
+        m = float(rng.choice([1.5, 2, 5, 20, 100]))
+        return paper_spectrum(q(m, 3), d, k)
+    else:
+        vals = sorted(np.exp(rng.uniform(-4, 4, d)), reverse=True)
+    lam = sorted((q(v, 4) for v in vals), reverse=True)
+    if lam[k - 1] == lam[k]:
+        lam = [v * 2 if i < k else v for i, v in enumerate(lam)]
+    return lam
+
+
+def random_state(rng: np.random.Generator, d: int, k: int) -> list[Fraction]:
+    c = rng.standard_normal(d)
+    kind = rng.integers(0, 5)
+    if kind == 1:  # nearly aligned
+        c[k:] *= 10.0 ** rng.uniform(-4, -1)
+    elif kind == 2:  # nearly anti-aligned
+        c[:k] *= 10.0 ** rng.uniform(-4, -1)
+    elif kind == 3:  # huge or tiny
+        c *= 10.0 ** rng.choice([-4, 4])
+    return [q(v, 4) for v in c]
+
+
+def random_noise(rng: np.random.Generator, d: int, allow_singular: bool = True) -> dict:
+    kind = rng.integers(0, 4 if allow_singular else 3)
+    if kind == 0:
+        return {"sigma": q(10.0 ** rng.uniform(-2, 1), 3)}
+    if kind == 1:
+        return {"kappa2": [q(10.0 ** rng.uniform(-2, 1), 3) for _ in range(d)]}
+    if kind == 2 and d <= 8:
+        M = rng.standard_normal((d, d))
+        M = np.round(M, 2)
+        cov = M @ M.T / d + np.eye(d) * 0.01
+        cov = np.round(cov, 4)
+        cov = (cov + cov.T) / 2
+        return {"covariance": [[Fraction(str(round(float(x), 4))) for x in row] for row in cov]}
+    kap = [q(10.0 ** rng.uniform(-2, 1), 3) for _ in range(d)]
+    kap[int(rng.integers(0, d))] = Fraction(0)
+    return {"kappa2": kap}
+
+
+def random_case(rng: np.random.Generator, max_d: int = 8, allow_singular: bool = True) -> Case:
+    d = int(rng.integers(2, max_d + 1))
+    k = int(rng.integers(1, d))
+    lam = random_spectrum(rng, d, k)
+    noise = random_noise(rng, d, allow_singular)
+    state = random_state(rng, d, k)
+    if all(v == 0 for v in state):
+        state[0] = Fraction(1)
+    return make_case(lam, k, state, **noise)
+
+
+def replicate(case: Case, r: int) -> Case:
+    """Every coordinate copied r times (λ_i, c_i, κ_i): block sums ×r, all ratios unchanged."""
+    lam = [v for v in case.eigenvalues[: case.k] for _ in range(r)] + [
+        v for v in case.eigenvalues[case.k:] for _ in range(r)]
+    st = [v for v in case.state[: case.k] for _ in range(r)] + [
+        v for v in case.state[case.k:] for _ in range(r)]
+    kap = [v for v in case.kappa2[: case.k] for _ in range(r)] + [
+        v for v in case.kappa2[case.k:] for _ in range(r)]
+    return make_case(lam, case.k * r, st, kappa2=kap, eta=case.eta)
+
+
+def with_alignment(case: Case, target: Fraction) -> Case:
+    """Rescale the bulk coordinates so that θ equals `target` exactly (needs s^D, s^B > 0 and
+    target a square ratio… exactness is kept by scaling c_B² through a rational square)."""
+    from verify.theory import blocks
+
+    b = blocks(case)
+    if b.sD == 0 or b.sB == 0 or not 0 < target < 1:
+        return case
+    # need sB' = sD (1 − θ)/θ; scale factor on c_B² is f = sB'/sB; use nearest rational square
+    f = b.sD * (1 - target) / (target * b.sB)
+    root = q(float(f) ** 0.5, 8)
+    return case.with_state(tuple(v if i < case.k else v * root for i, v in enumerate(case.state)))

@@ -1,0 +1,34 @@
+"""Result objects returned by checkers (data only; rendering lives in verify/render.py)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+VERIFIED_SYMBOLICALLY = "verified symbolically"
+CHECKED_NUMERICALLY = "checked numerically"
+REFUTED = "refuted"
+OUTSIDE = "outside hypotheses"
+INCONCLUSIVE = "inconclusive"
+STATUSES = (VERIFIED_SYMBOLICALLY, CHECKED_NUMERICALLY, REFUTED, OUTSIDE, INCONCLUSIVE)
+
+
+@dataclass
+class CheckResult:
+    claim_id: str
+    status: str
+    evidence: str
+    n_states: int = 0
+    dps: int = 0
+    min_margin: str | None = None
+    certified: bool = False
+    counterexample: dict[str, Any] | None = None
+    failing: dict[str, str] = field(default_factory=dict)
+    corrected_by: str | None = None
+    seconds: float = 0.0
+
+    def to_json_obj(self, with_time: bool = False) -> dict[str, Any]:
+        d = asdict(self)
+        if not with_time:
+            d.pop("seconds")
+        return d
