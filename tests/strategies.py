@@ -1,0 +1,26 @@
+"""Hypothesis strategies encoding the paper's hypotheses (exact rationals)."""
+
+from fractions import Fraction
+
+from hypothesis import strategies as st
+
+from verify.cases import make_case
+
+pos = st.fractions(min_value=Fraction(1, 100), max_value=100, max_denominator=100)
+coord = st.fractions(min_value=-10, max_value=10, max_denominator=50)
+
+
+@st.composite
+def cases(draw, max_d: int = 6, with_eta: bool = True, diagonal_noise: bool = True):
+    d = draw(st.integers(2, max_d))
+    k = draw(st.integers(1, d - 1))
+    lam = sorted(draw(st.lists(pos, min_size=d, max_size=d)), reverse=True)
+    if lam[k - 1] == lam[k]:
+        lam = [v * 2 if i < k else v for i, v in enumerate(lam)]
+    state = draw(st.lists(coord, min_size=d, max_size=d))
+    if draw(st.booleans()):
+        kw = {"sigma": draw(pos)}
+    else:
+        kw = {"kappa2": draw(st.lists(pos, min_size=d, max_size=d))}
+    eta = draw(pos) / 100 if with_eta else None
+    return make_case(lam, k, state, eta=eta, **kw)

@@ -1,0 +1,55 @@
+"""The audit end to end (quick profile), its JSON against `salign check --json`, atomicity."""
+
+import json
+
+import pytest
+
+from verify import audit as audit_mod
+from verify.cli import main
+
+
+@pytest.fixture(scope="module")
+def audit_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("a") / "audit"
+    assert main(["audit", "--out", str(out), "--profile", "quick", "--seed", "0"]) == 0
+    return out
+
+
+def test_report_files(audit_dir, capsys):
+    for name in ("report.md", "report.html", "report.json"):
+        assert (audit_dir / name).stat().st_size > 0
+    data = json.loads((audit_dir / "report.json").read_text())
+    assert data["schema_version"] == 1
+    html = (audit_dir / "report.html").read_text()
+    assert "data:image/png;base64," in html and "http" not in html.split("<body>")[1][:2000]
+    assert main(["check", "thm8-main", "cor9", "--profile", "quick", "--seed", "0", "--json"]) == 0
+    chk = {r["claim_id"]: r for r in json.loads(capsys.readouterr().out)["results"]}
+    rep = {c["claim_id"]: c for c in data["claims"]}
+    for cid, r in chk.items():
+        assert rep[cid]["status"] == r["status"]
+        assert rep[cid]["counterexample"] == r["counterexample"]
+        assert (audit_dir / "cases" / f"{cid}.json").exists()
+
+
+def test_interrupted_audit_leaves_no_report(tmp_path, monkeypatch):
+    def boom(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(audit_mod, "render_html", boom)
+    out = tmp_path / "audit"
+    assert main(["audit", "--out", str(out), "--profile", "quick"]) == 130
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".audit-staging")]
+
+
+@pytest.mark.browser
+def test_html_renders_in_chromium(audit_dir, tmp_path):
+    import subprocess
+
+    shot = tmp_path / "shot.png"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'ud'}", f"--screenshot={shot}",
+                    "--window-size=1000,3000", (audit_dir / "report.html").as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    assert shot.stat().st_size > 10000

@@ -1,0 +1,22 @@
+"""Every derivation step is confirmed by SymPy; the step checker refutes wrong steps."""
+
+import pytest
+import sympy as sp
+
+from derivations.core import Step, check_step
+from derivations.registry import get_derivations
+
+
+@pytest.mark.parametrize("der", get_derivations(), ids=lambda d: d.id)
+def test_every_step_checked(der):
+    for step in der.steps:
+        assert check_step(step), f"{der.id}: {step.description}"
+
+
+def test_negative_controls_of_step_checker():
+    x, y = sp.symbols("x y", positive=True)
+    a = sp.Symbol("a", nonnegative=True)
+    assert not check_step(Step("wrong identity", (x + y) ** 2, x**2 + y**2))
+    assert not check_step(Step("wrong substitution", x**2 - 2, kind="substitution"))
+    assert not check_step(Step("not non-negative", a - 1, kind="nonneg", nonneg=(a,)))
+    assert not check_step(Step("not a difference", x, x, kind="differs"))

@@ -1,0 +1,255 @@
+"""Command line: salign derive | eval | check | simulate | reproduce | audit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+from verify.errors import UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2
+        raise UsageError(message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return v
+
+
+def _build() -> argparse.ArgumentParser:
+    p = _Parser(prog="salign", description="Verify 'Suspicious Alignment of SGD' (ALT 2026)")
+    sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
+    d = sub.add_parser("derive", help="print the SymPy derivations")
+    d.add_argument("ids", nargs="*")
+    d.add_argument("--format", choices=("text", "latex", "json"), default="text")
+    e = sub.add_parser("eval", help="evaluate every quantity at a case")
+    e.add_argument("--case", required=True)
+    e.add_argument("--eta")
+    e.add_argument("--dps", type=_positive_int, default=50)
+    e.add_argument("--json", action="store_true")
+    c = sub.add_parser("check", help="run claim checkers")
+    c.add_argument("ids", nargs="*")
+    c.add_argument("--profile", choices=("quick", "ci", "thorough"), default="ci")
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--json", action="store_true")
+    c.add_argument("--strict", action="store_true")
+    c.add_argument("--list", action="store_true")
+    s = sub.add_parser("simulate", help="run SGD / DSGD / BSGD")
+    s.add_argument("--method", choices=("sgd", "dsgd", "bsgd"), default="sgd")
+    s.add_argument("--case")
+    s.add_argument("--paper-spectrum", action="store_true")
+    s.add_argument("--m", type=float, default=50.0)
+    s.add_argument("--d", type=_positive_int, default=500)
+    s.add_argument("--k", type=_positive_int, default=50)
+    s.add_argument("--steps", type=_positive_int, default=1000)
+    s.add_argument("--seeds", type=_positive_int, default=1)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--eta", type=float, default=0.003)
+    s.add_argument("--sigma", type=float, default=0.5)
+    s.add_argument("--switch-at", type=int)
+    s.add_argument("--switch-method", choices=("dsgd", "bsgd"))
+    s.add_argument("--expected", action="store_true")
+    s.add_argument("--record-every", type=_positive_int, default=1)
+    s.add_argument("--out", required=True)
+    r = sub.add_parser("reproduce", help="rerun the §7 experiments")
+    r.add_argument("--quick", action="store_true")
+    r.add_argument("--out", default="reproduce-out")
+    r.add_argument("--json", action="store_true")
+    a = sub.add_parser("audit", help="derive, check, reproduce; write the report")
+    a.add_argument("--out", default="audit-out")
+    a.add_argument("--profile", choices=("quick", "ci", "thorough"), default="ci")
+    a.add_argument("--seed", type=int, default=0)
+    a.add_argument("--strict", action="store_true")
+    a.add_argument("--full-reproduction", action="store_true")
+    return p
+
+
+def _cmd_derive(args) -> int:
+    from derivations.registry import derivation_ids, get_derivations
+    from verify.render import render_derivations
+
+    known = derivation_ids()
+    for i in args.ids:
+        if i not in known:
+            raise UsageError(f"unknown derivation id '{i}'; known: {', '.join(known)}")
+    sys.stdout.write(render_derivations(get_derivations(args.ids), args.format))
+    return 0
+
+
+def _cmd_eval(args) -> int:
+    import mpmath
+
+    from verify.cases import load_case, parse_number
+    from verify.errors import CaseError
+    from verify.theory import decimal_quantities
+
+    case = load_case(args.case)
+    eta = case.eta
+    if args.eta is not None:
+        try:
+            eta = parse_number(args.eta, "--eta")
+        except CaseError as exc:
+            raise UsageError(str(exc).replace("case field '--eta'", "--eta")) from None
+        if eta <= 0:
+            raise UsageError("--eta must be positive")
+    if args.dps > 2000:
+        raise UsageError("--dps must be at most 2000")
+    q = decimal_quantities(case, args.dps, eta)
+    if args.json:
+        out = {"schema_version": 1, "dps": args.dps, "quantities": q}
+        sys.stdout.write(json.dumps(out, sort_keys=True, indent=1) + "\n")
+    else:
+        with mpmath.workdps(10):
+            for name, v in q.items():
+                sys.stdout.write(f"{name:28s} {v if v is not None else 'undefined'}\n")
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from verify.check import run_claim
+    from verify.claims import CLAIMS, CLAIMS_BY_ID
+    from verify.render import check_json_obj, render_check_text
+    from verify.results import REFUTED
+
+    if args.list:
+        for c in CLAIMS:
+            sys.stdout.write(f"{c.id:18s} {c.kind:12s} {c.reference}\n")
+        return 0
+    ids = args.ids or [c.id for c in CLAIMS]
+    for i in ids:
+        if i not in CLAIMS_BY_ID:
+            raise UsageError(f"unknown claim id '{i}' (see `salign check --list`)")
+    results = []
+    for i in ids:
+        results.append(run_claim(i, args.profile, args.seed))
+        if not args.json:
+            sys.stderr.write(f"  checked {i}: {results[-1].status}\n")
+    if args.json:
+        sys.stdout.write(json.dumps(check_json_obj(results, args.profile, args.seed),
+                                    sort_keys=True, indent=1, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_check_text(results))
+    return 1 if args.strict and any(r.status == REFUTED for r in results) else 0
+
+
+def _cmd_simulate(args) -> int:
+    import numpy as np
+
+    from verify.atomic import write_atomic
+    from verify.cases import load_case
+    from verify.engines import expected_trajectory, simulate
+    from verify.families import paper_spectrum
+
+    if args.case and args.paper_spectrum:
+        raise UsageError("give either --case or --paper-spectrum, not both")
+    if args.eta <= 0 or args.sigma < 0:
+        raise UsageError("--eta must be positive and --sigma non-negative")
+    if args.case:
+        case = load_case(args.case)
+        lam = np.array([float(x) for x in case.eigenvalues])
+        k = case.k
+        kap = np.array([float(x) for x in case.kappa2])
+        x0 = np.tile(np.array([float(x) for x in case.state]), (args.seeds, 1))
+        chol = None
+        if not case.noise_is_diagonal:
+            cov = np.array([[float(x) for x in r] for r in case.covariance])
+            chol = np.linalg.cholesky(cov + 1e-300 * np.eye(len(cov)))
+    else:
+        if not 1 <= args.k < args.d:
+            raise UsageError("--k must lie in 1..d-1")
+        if args.m <= 0:
+            raise UsageError("--m must be positive")
+        lam = np.array([float(x) for x in paper_spectrum(Fraction(str(args.m)), args.d, args.k)])
+        k = args.k
+        kap = np.full(args.d, args.sigma**2)
+        x0 = np.random.default_rng(args.seed).standard_normal((args.seeds, args.d))
+        chol = None
+    if args.expected:
+        ts = np.arange(0, args.steps + 1, args.record_every)
+        ex = expected_trajectory(lam, k, kap, (x0**2).mean(axis=0), args.eta, ts)
+        data = {"schema_version": 1, "kind": "expected", "t": ts.tolist(),
+                **{n: [f"{v:.12g}" for v in ex[n]] for n in ("alignment", "E_s_D", "E_s_B",
+                                                            "E_loss")}}
+    else:
+        bar = _Progress(args.steps) if args.steps >= 20000 else None
+        tr = simulate(lam, k, kap, x0, args.eta, args.steps, args.seed, args.method, chol,
+                      args.record_every, args.switch_at, args.switch_method,
+                      progress=bar.update if bar else None)
+        if bar:
+            bar.close()
+        data = {"schema_version": 1, "kind": "samples", "method": args.method,
+                "seed": args.seed, "record_every": args.record_every}
+        for n in ("alignment", "loss", "s_D", "s_B"):
+            arr = getattr(tr, n)
+            data[n] = {"per_seed": [[f"{v:.12g}" for v in col] for col in arr.T],
+                       "mean": [f"{v:.12g}" for v in arr.mean(axis=1)]}
+    write_atomic(args.out, json.dumps(data, sort_keys=True) + "\n")
+    return 0
+
+
+class _Progress:
+    def __init__(self, total: int) -> None:
+        self.total, self.last = total, -1
+
+    def update(self, n: int) -> None:
+        pct = n * 100 // self.total
+        if pct != self.last and pct % 5 == 0:
+            self.last = pct
+            bar = "#" * (pct // 5)
+            sys.stderr.write(f"\r  [{bar:20s}] {pct:3d}%")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\n")
+
+
+def _cmd_reproduce(args) -> int:
+    from verify.atomic import write_atomic
+    from verify.reproduce import PAPER_M, figures, run_sweep
+
+    ms = (5, 50, 500) if args.quick else PAPER_M
+    bar = _Progress(30000)
+    res = run_sweep(ms=ms, progress=bar.update)
+    bar.close()
+    out = Path(args.out)
+    figures(res, out)
+    payload = json.dumps({"schema_version": 1, "rows": res.rows}, sort_keys=True, indent=1) + "\n"
+    write_atomic(out / "reproduce.json", payload)
+    if args.json:
+        sys.stdout.write(payload)
+    else:
+        for r in res.rows:
+            sys.stdout.write(f"m={r['m']:4d} steady {r['steady_mean']} CI95 {r['ci95']} "
+                             f"θ_∞ {r['theta_inf']} (small-η {r['theta_inf_small_eta']})\n")
+    return 0
+
+
+def _cmd_audit(args) -> int:
+    from verify.audit import run_audit
+
+    return run_audit(Path(args.out), args.profile, args.seed, args.strict,
+                     full=args.full_reproduction)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _build().parse_args(argv)
+        return {"derive": _cmd_derive, "eval": _cmd_eval, "check": _cmd_check,
+                "simulate": _cmd_simulate, "reproduce": _cmd_reproduce,
+                "audit": _cmd_audit}[args.cmd](args)
+    except UsageError as exc:
+        sys.stderr.write(f"salign: error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("salign: interrupted\n")
+        return 130
