@@ -6,7 +6,22 @@ import sympy as sp
 
 from derivations.core import Derivation, Step, gaussian_expectation
 from derivations.symbols import (
-    c, eta, kappa2, lam, lamk, lamk1, m, nB, nD, s, sB, sD, tB, tD, theta, uB, uD, zeta,
+    c,
+    eta,
+    kappa2,
+    lam,
+    lamk1,
+    m,
+    nB,
+    nD,
+    s,
+    sB,
+    sD,
+    tB,
+    tD,
+    theta,
+    uD,
+    zeta,
 )
 
 alpha = sp.Symbol("alpha", positive=True)

@@ -6,8 +6,7 @@ import json
 import numpy as np
 
 from verify.cli import main
-from verify.engines import (expected_trajectory, grouped_sgd, simulate,
-                            simulate_dense_published)
+from verify.engines import expected_trajectory, grouped_sgd, simulate, simulate_dense_published
 from verify.families import paper_spectrum
 from verify.tolerances import MC_SIGMAS
 
