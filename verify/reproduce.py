@@ -91,7 +91,8 @@ def figures(res: SweepResult, out: Path) -> list[Path]:
     fig, ax = plt.subplots(figsize=(6, 4))
     ms = [r["m"] for r in res.rows]
     ax.errorbar(ms, [float(r["steady_mean"]) for r in res.rows],
-                yerr=[float(r["steady_std"]) for r in res.rows], fmt="o", label="simulated E[Alignment] ± std")
+                yerr=[float(r["steady_std"]) for r in res.rows], fmt="o",
+                label="simulated E[Alignment] ± std")
     ax.plot(ms, [float(r["theta_inf"]) for r in res.rows], "k-", label="θ_∞ (Thm 16)")
     ax.plot(ms, [float(r["theta_inf_small_eta"]) for r in res.rows], "k:", label="small-η form")
     ax.set_xscale("log")
