@@ -11,49 +11,52 @@ from tests.strategies import cases
 from verify.cases import make_case
 from verify.expected_ratio import expected_theta_next
 from verify.families import paper_spectrum, replicate
-from verify.theory import Theta_map, blocks, decimal_quantities, lemma22_pq, quantities
+from verify.theory import Theta_map, blocks, decimal_quantities, lemma22_pq, mp, quantities
 
 PAPER_CASE = make_case([3, 2, 1, Fraction(1, 2)], 2, [1, Fraction(-1, 2), 2, 1], sigma="0.5",
                        eta="0.2")
 
 
 def _independent(case, eta):
-    """Brute force at 80 digits from the per-coordinate definitions (no shared code)."""
-    with mpmath.workdps(80):
-        lam = [mpmath.mpf(x.numerator) / x.denominator for x in case.eigenvalues]
-        c = [mpmath.mpf(x.numerator) / x.denominator for x in case.state]
-        kap = [mpmath.mpf(x.numerator) / x.denominator for x in case.kappa2]
-        e = mpmath.mpf(eta.numerator) / eta.denominator
-        k = case.k
-        nxt = [(1 - e * lam[i]) ** 2 * lam[i] ** 2 * c[i] ** 2 + e**2 * lam[i] ** 2 * kap[i]
-               for i in range(case.d)]
-        ED, EB = mpmath.fsum(nxt[:k]), mpmath.fsum(nxt[k:])
-        sD = mpmath.fsum(lam[i] ** 2 * c[i] ** 2 for i in range(k))
-        sB = mpmath.fsum(lam[i] ** 2 * c[i] ** 2 for i in range(k, case.d))
-        f1 = sB * ED - sD * EB  # E f at η
-        # p, q from two evaluations of E f (η and 2η): E f = pη² + qη
-        nxt2 = [(1 - 2 * e * lam[i]) ** 2 * lam[i] ** 2 * c[i] ** 2 + 4 * e**2 * lam[i] ** 2
-                * kap[i] for i in range(case.d)]
-        f2 = sB * mpmath.fsum(nxt2[:k]) - sD * mpmath.fsum(nxt2[k:])
-        p = (f2 - 2 * f1) / (2 * e**2)
-        q = (f1 - p * e**2) / e
-        return {"Theta_next": ED / (ED + EB), "p": p, "q": q, "eta_star": -q / p,
-                "theta": sD / (sD + sB)}
+    """Brute force, exact in rationals, from the per-coordinate definitions (no shared code):
+    E[λ²c'²] elementwise (Lemma 21), E f at η and 2η, then p and q by solving
+    E f(η) = pη² + qη exactly. Undefined quantities are None (θ(0) = 0)."""
+    lam, c, kap, k = case.eigenvalues, case.state, case.kappa2, case.k
+
+    def nxt(e):
+        return [(1 - e * lam[i]) ** 2 * lam[i] ** 2 * c[i] ** 2 + e**2 * lam[i] ** 2 * kap[i]
+                for i in range(case.d)]
+
+    sD = sum(lam[i] ** 2 * c[i] ** 2 for i in range(k))
+    sB = sum(lam[i] ** 2 * c[i] ** 2 for i in range(k, case.d))
+    n1, n2 = nxt(eta), nxt(2 * eta)
+    ED, EB = sum(n1[:k]), sum(n1[k:])
+    f1 = sB * ED - sD * EB
+    f2 = sB * sum(n2[:k]) - sD * sum(n2[k:])
+    p = (f2 - 2 * f1) / (2 * eta**2)
+    q = (f1 - p * eta**2) / eta
+    return {"Theta_next": ED / (ED + EB) if ED + EB else None, "p": p, "q": q,
+            "eta_star": -q / p if p else None,
+            "theta": sD / (sD + sB) if sD + sB else Fraction(0)}
 
 
 def _agree(a: str, b, digits: int) -> bool:
+    """Relative agreement to `digits` significant digits (absolute 1e-85 at exact zero)."""
     with mpmath.workdps(90):
-        a = mpmath.mpf(a)
+        a, b = mpmath.mpf(a), mp(b)
         return abs(a - b) <= abs(b) * mpmath.mpf(10) ** (-digits) + mpmath.mpf(10) ** -85
 
 
 @given(cases(max_d=6))
 @example(PAPER_CASE)
+@example(make_case([Fraction(1, 50), Fraction(1, 100)], 1, [0, 0],
+                   kappa2=[Fraction(1, 100)] * 2, eta=Fraction(1, 10000)))  # x = 0: η* undefined
 def test_eval_agrees_with_brute_force_40_digits(case):
     q = decimal_quantities(case, 50, case.eta)
     ind = _independent(case, case.eta)
     note(case.to_json())
     for name in ("Theta_next", "p", "q", "eta_star", "theta"):
+        assert (q[name] is None) == (ind[name] is None), name  # undefined exactly when it is
         if q[name] is not None:
             assert _agree(q[name], ind[name], 40), name
 
@@ -115,15 +118,17 @@ def test_lemma22_sign_matches_Theta(case):
 
 @given(cases(max_d=4), st.integers(2, 4))
 def test_replication_invariance(case, r):
+    """Copying every coordinate r times leaves θ, η*, Θ and every threshold unchanged."""
     rep = replicate(case, r)
+    assert Theta_map(rep, case.eta) == Theta_map(case, case.eta)
     with mpmath.workdps(30):
-        a, b = quantities(case, 30, case.eta), quantities(rep, 30, case.eta)
-    for name in ("theta", "eta_star", "Theta_next", "theta_crit", "eta_loss_D", "eta_loss_B",
-                 "theta_star", "g_noise"):
-        if a[name] is None:
-            assert b[name] is None
-            continue
-        assert abs(mpmath.mpf(a[name]) - mpmath.mpf(b[name])) < mpmath.mpf(10) ** -25, name
+        a, b = quantities(case, 30), quantities(rep, 30)
+        for name in ("theta", "eta_star", "theta_crit", "eta_loss_D", "eta_loss_B",
+                     "theta_star", "g_noise"):
+            if a[name] is None:
+                assert b[name] is None, name
+                continue
+            assert abs(mp(a[name]) - mp(b[name])) <= abs(mp(a[name])) * mpmath.mpf(10) ** -25, name
 
 
 @given(cases(max_d=5))
@@ -143,9 +148,9 @@ def test_zero_noise_is_gradient_descent():
     case = make_case([3, 1], 1, [1, 1], sigma=0, eta=Fraction(1, 10))
     with mpmath.workdps(30):
         e = expected_theta_next(case, case.eta)
-    # deterministic GD step: θ_{t+1} = Θ exactly
-    assert abs(e - mpmath.mpf(Theta_map(case, case.eta).numerator)
-               / Theta_map(case, case.eta).denominator) < mpmath.mpf(10) ** -25
+        th = Theta_map(case, case.eta)
+        # deterministic GD step: θ_{t+1} = Θ exactly
+        assert abs(e - mpmath.mpf(th.numerator) / th.denominator) < mpmath.mpf(10) ** -25
 
 
 def test_theta_crit_stable_near_one():
