@@ -16,8 +16,7 @@ from verify.errors import UsageError
 from verify.families import q, random_case, with_alignment
 from verify.margins import as_text, certified_sign
 from verify.theory import blocks, lemma22_pq
-
-PROFILES = {"quick": 120, "ci": 300, "thorough": 4000}
+from verify.tolerances import PROFILES
 
 
 def _structured(claim: Claim) -> list[Case]:

@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import flint
-import mpmath
-
 from verify.cases import Case
 from verify.margins import arb
-from verify.theory import Theta_map, blocks, lemma22_pq, quantities
+from verify.noise_spectrum import exact_noise_extremes
+from verify.theory import Theta_map, blocks, lemma22_pq
 
 Margin = Callable[[Case], Any]  # Fraction | arb | None (None: hypotheses fail)
 
@@ -39,11 +37,6 @@ class Claim:
     eta_mode: str = "any"  # how η is sampled: any | below_star | above_star | between_loss
 
 
-def Q(case: Case) -> dict[str, Any]:
-    with mpmath.workdps(30):
-        return quantities(case, 30)
-
-
 def _theta(case: Case) -> Fraction:
     b = blocks(case)
     return b.sD / b.s if b.s else Fraction(0)
@@ -54,16 +47,9 @@ def _in_open_unit(case: Case) -> bool:
     return b.sD > 0 and b.sB > 0
 
 
-def _smin_smax(case: Case) -> tuple[Fraction, Fraction] | None:
-    if case.noise_kind == "covariance" and not case.noise_is_diagonal:
-        return None
-    kap = case.kappa2
-    return min(kap), max(kap)
-
-
 def _one_minus_theta_star(case: Case):
     """arb value of 1 − θ* (current flint precision), None if undefined."""
-    ss = _smin_smax(case)
+    ss = exact_noise_extremes(case)
     if ss is None:
         return None
     smin, smax = ss
@@ -79,7 +65,7 @@ def _one_minus_theta_star(case: Case):
 
 
 def _g_gap(case: Case) -> Fraction | None:
-    ss = _smin_smax(case)
+    ss = exact_noise_extremes(case)
     if ss is None or ss[0] == 0:
         return None
     smin, smax = ss
@@ -127,7 +113,7 @@ def m_thm3_bounds(case: Case):
     if gg is None:
         return None
     b = blocks(case)
-    smin, smax = _smin_smax(case)  # type: ignore[misc]
+    smin, smax = exact_noise_extremes(case)  # type: ignore[misc]
     g_noise = 1 / (1 + smax * b.psiB / (smin * b.psiD))
     return min(gg, 1 - gg, g_noise - gg)
 
@@ -146,7 +132,7 @@ def m_thm5_corrected(case: Case):
     om = _one_minus_theta_star(case)
     if om is None:
         return None
-    smin, smax = _smin_smax(case)  # type: ignore[misc]
+    smin, smax = exact_noise_extremes(case)  # type: ignore[misc]
     b, lam = blocks(case), case.eigenvalues
     a, h, M = smin * b.psiB, smax * b.psiD, b.s * (lam[0] ** 2 - lam[-1] ** 2)
     lo, hi = arb(a) / (2 * arb(a) + arb(M) + arb(h)), arb(a) / (arb(M) + arb(h))
@@ -161,7 +147,7 @@ def m_thm6(case: Case):
 
 
 def _thm7_bounds(case: Case):
-    ss = _smin_smax(case)
+    ss = exact_noise_extremes(case)
     th = _theta(case)
     if ss is None or th == 0:
         return None
@@ -463,7 +449,3 @@ CLAIMS: tuple[Claim, ...] = (
 )
 
 CLAIMS_BY_ID = {c.id: c for c in CLAIMS}
-
-
-def arb_ok(v) -> bool:
-    return isinstance(v, (Fraction, int, flint.arb))

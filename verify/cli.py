@@ -9,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from verify.errors import UsageError
+from verify.tolerances import PROFILES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,7 +40,7 @@ def _build() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true")
     c = sub.add_parser("check", help="run claim checkers")
     c.add_argument("ids", nargs="*")
-    c.add_argument("--profile", choices=("quick", "ci", "thorough"), default="ci")
+    c.add_argument("--profile", choices=tuple(PROFILES), default="ci")
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--json", action="store_true")
     c.add_argument("--strict", action="store_true")
@@ -67,7 +68,7 @@ def _build() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true")
     a = sub.add_parser("audit", help="derive, check, reproduce; write the report")
     a.add_argument("--out", default="audit-out")
-    a.add_argument("--profile", choices=("quick", "ci", "thorough"), default="ci")
+    a.add_argument("--profile", choices=tuple(PROFILES), default="ci")
     a.add_argument("--seed", type=int, default=0)
     a.add_argument("--strict", action="store_true")
     a.add_argument("--full-reproduction", action="store_true")

@@ -109,8 +109,9 @@ def replicate(case: Case, r: int) -> Case:
 
 
 def with_alignment(case: Case, target: Fraction) -> Case:
-    """Rescale the bulk coordinates so that θ equals `target` exactly (needs s^D, s^B > 0 and
-    target a square ratio… exactness is kept by scaling c_B² through a rational square)."""
+    """Rescale the bulk coordinates by a rational factor so that θ ≈ `target` (the factor is
+    √f rounded to 8 digits, f = s^D(1−θ)/(θ s^B), so θ is near, not exactly, the target; the
+    entries stay rational). Unchanged when s^D or s^B is 0 or target ∉ (0, 1)."""
     from verify.theory import blocks
 
     b = blocks(case)

@@ -103,14 +103,20 @@ def _mp(x: Fraction):
     return mpmath.mpf(x.numerator) / x.denominator
 
 
+def exact_noise_extremes(case: Case) -> tuple[Fraction, Fraction] | None:
+    """Exact (s_min, s_max) when C is diagonal in the eigenbasis (isotropic, κ² list or a
+    diagonal matrix): the extreme variances. None for a full covariance."""
+    if not case.noise_is_diagonal:
+        return None
+    kap = case.kappa2
+    return min(kap), max(kap)
+
+
 def noise_extremes(case: Case, dps: int) -> tuple:
-    """(s_min, s_max) of Σ for the case, at `dps` digits (call inside an mpmath.workdps)."""
-    if case.noise_kind == "sigma":
-        assert case.sigma is not None
-        v = _mp(case.sigma * case.sigma)
-        return v, v
-    if case.noise_kind == "kappa2":
-        kap = case.kappa2
-        return _mp(min(kap)), _mp(max(kap))
+    """(s_min, s_max) of Σ: exact Fractions for diagonal noise, otherwise mpf refined to `dps`
+    digits (call inside an mpmath.workdps)."""
+    exact = exact_noise_extremes(case)
+    if exact is not None:
+        return exact
     assert case.covariance is not None
     return covariance_extremes(case.covariance, dps)

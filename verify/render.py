@@ -21,7 +21,7 @@ def derivation_data(der: Derivation) -> dict[str, Any]:
         "title": der.title,
         "reference": der.reference,
         "hypotheses": list(der.hypotheses),
-        "closed_forms": {k: {"sympy": sp.srepr(v) if False else str(v), "latex": sp.latex(v)}
+        "closed_forms": {k: {"sympy": str(v), "latex": sp.latex(v)}
                          for k, v in der.closed_forms.items()},
         "steps": [
             {"description": s.description, "kind": s.kind, "lhs": str(s.lhs), "rhs": str(s.rhs),

@@ -14,7 +14,7 @@ from verify.claims import Claim, _delta_crit, _one_minus_theta_star
 from verify.engines import expected_trajectory, grouped_sgd, theta_infinity
 from verify.expected_ratio import expected_theta_next
 from verify.families import paper_spectrum, replicate
-from verify.theory import Theta_map, blocks, mp
+from verify.theory import Theta_map, block_sums, blocks, lemma22_pq, mp
 
 F = Fraction
 PAPER_M = (5, 10, 20, 50, 100, 200, 300, 400, 500)
@@ -368,19 +368,10 @@ def conclusion(claim: Claim, profile: str, seed: int) -> R.CheckResult:
     eta = F(3, 1000)
     for m in PAPER_M:
         lam = paper_spectrum(m)
-        beta = [eta * F(1, 4) / (2 * x - eta * x * x) for x in lam]
+        kap = [F(1, 4)] * 500
+        beta = [eta * kap[i] / (2 * x - eta * x * x) for i, x in enumerate(lam)]
         # stationary second moments c_i² = β_i (Theorem 16) as the state
-        lamf = lam
-        sD = sum(lamf[i] ** 2 * beta[i] for i in range(50))
-        sB = sum(lamf[i] ** 2 * beta[i] for i in range(50, 500))
-        tD = sum(lamf[i] ** 3 * beta[i] for i in range(50))
-        tB = sum(lamf[i] ** 3 * beta[i] for i in range(50, 500))
-        uD = sum(lamf[i] ** 4 * beta[i] for i in range(50))
-        uB = sum(lamf[i] ** 4 * beta[i] for i in range(50, 500))
-        eD = sum(x * x / 4 for x in lam[:50])
-        eB = sum(x * x / 4 for x in lam[50:])
-        p = sB * (uD + eD) - sD * (uB + eB)
-        q = 2 * (sD * tB - sB * tD)
+        p, q = lemma22_pq(block_sums(lam, 50, beta, kap))
         es = -q / p if p else None
         rows.append((m, es, 1 / (lam[0] + lam[-1])))
     ok = all(es is not None and es < ref for _, es, ref in rows)

@@ -48,27 +48,33 @@ class Blocks:
 
 
 def blocks(case: Case) -> Blocks:
-    lam, c, kap, k = case.eigenvalues, case.state, case.kappa2, case.k
+    return block_sums(case.eigenvalues, case.k, [c * c for c in case.state], case.kappa2)
+
+
+def block_sums(lam, k: int, c2, kap) -> Blocks:
+    """Exact block sums from eigenvalues, squared coordinates c_i² and variances κ_i²
+    (c² need not be a square of a rational, e.g. the stationary moments β_i)."""
+    d = len(lam)
 
     def bsum(idx: range, f) -> Fraction:
         return sum((f(i) for i in idx), Fraction(0))
 
-    D, B = range(0, k), range(k, case.d)
+    D, B = range(0, k), range(k, d)
     return Blocks(
-        sD=bsum(D, lambda i: lam[i] ** 2 * c[i] ** 2),
-        sB=bsum(B, lambda i: lam[i] ** 2 * c[i] ** 2),
-        tauD=bsum(D, lambda i: lam[i] ** 3 * c[i] ** 2),
-        tauB=bsum(B, lambda i: lam[i] ** 3 * c[i] ** 2),
-        uD=bsum(D, lambda i: lam[i] ** 4 * c[i] ** 2),
-        uB=bsum(B, lambda i: lam[i] ** 4 * c[i] ** 2),
+        sD=bsum(D, lambda i: lam[i] ** 2 * c2[i]),
+        sB=bsum(B, lambda i: lam[i] ** 2 * c2[i]),
+        tauD=bsum(D, lambda i: lam[i] ** 3 * c2[i]),
+        tauB=bsum(B, lambda i: lam[i] ** 3 * c2[i]),
+        uD=bsum(D, lambda i: lam[i] ** 4 * c2[i]),
+        uB=bsum(B, lambda i: lam[i] ** 4 * c2[i]),
         psiD=bsum(D, lambda i: lam[i] ** 2),
         psiB=bsum(B, lambda i: lam[i] ** 2),
         eD=bsum(D, lambda i: lam[i] ** 2 * kap[i]),
         eB=bsum(B, lambda i: lam[i] ** 2 * kap[i]),
         nD=bsum(D, lambda i: lam[i] * kap[i]),
         nB=bsum(B, lambda i: lam[i] * kap[i]),
-        norm2=bsum(range(case.d), lambda i: c[i] ** 2),
-        normD2=bsum(D, lambda i: c[i] ** 2),
+        norm2=bsum(range(d), lambda i: c2[i]),
+        normD2=bsum(D, lambda i: c2[i]),
     )
 
 
@@ -145,8 +151,6 @@ def quantities(case: Case, dps: int, eta: Fraction | None = None) -> dict[str, A
     b = blocks(case)
     lam, k, d = case.eigenvalues, case.k, case.d
     smin, smax = noise_extremes(case, dps)
-    if case.noise_kind != "covariance" or case.noise_is_diagonal:
-        smin, smax = _as_fraction(case, smin, smax)
     p, q = lemma22_pq(b)
     s = b.s
     out: dict[str, Any] = {}
@@ -222,16 +226,6 @@ def eta_quantities(case: Case, b: Blocks, eta: Fraction) -> dict[str, Any]:
         "expected_loss_change_dsgd": -eta * b.sD + eta**2 * (b.tauD + b.nD) / 2,
         "expected_loss_change_bsgd": -eta * b.sB + eta**2 * (b.tauB + b.nB) / 2,
     }
-
-
-def _as_fraction(case: Case, smin, smax):
-    """Exact s_min/s_max for isotropic or diagonal noise."""
-    if case.noise_kind == "sigma":
-        assert case.sigma is not None
-        v = case.sigma**2
-        return v, v
-    kap = case.kappa2
-    return min(kap), max(kap)
 
 
 def to_decimal(x: Any, dps: int) -> str | None:

@@ -12,3 +12,5 @@ DEFAULT_DPS = 50
 AGREEMENT_DIGITS = 40
 # Monte Carlo: a mean agrees with its exact expectation when within this many standard errors
 MC_SIGMAS = 4.5
+# counterexample-search budget (random states per margin claim) by profile
+PROFILES = {"quick": 120, "ci": 300, "thorough": 4000}
