@@ -27,6 +27,34 @@ def _positive_int(text: str) -> int:
     return v
 
 
+def _switch_at(text: str):
+    if text == "settled":
+        return text
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a step number or 'settled'") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError("must be non-negative")
+    return v
+
+
+def _schedule(name: str, eta0: float, eta1: float, steps: int):
+    """Step-size schedules t ↦ η_t from η_0 to η_1 over `steps` steps."""
+    import math
+
+    if name == "constant":
+        return eta0
+    if name == "linear":
+        return lambda t: eta0 + (eta1 - eta0) * t / steps
+    if name == "cosine":
+        return lambda t: eta1 + 0.5 * (eta0 - eta1) * (1 + math.cos(math.pi * t / steps))
+    return lambda t: max(eta1, eta0 / math.sqrt(1 + t))  # inverse-sqrt, floored at η_1
+
+
+SCHEDULES = ("constant", "linear", "cosine", "inverse-sqrt")
+
+
 def _build() -> argparse.ArgumentParser:
     p = _Parser(prog="salign", description="Verify 'Suspicious Alignment of SGD' (ALT 2026)")
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
@@ -57,11 +85,33 @@ def _build() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--eta", type=float, default=0.003)
     s.add_argument("--sigma", type=float, default=0.5)
-    s.add_argument("--switch-at", type=int)
+    s.add_argument("--schedule", choices=tuple(SCHEDULES), default="constant")
+    s.add_argument("--eta-final", type=float, help="final step size of a schedule (default η/10)")
+    s.add_argument("--switch-at", type=_switch_at, help="a step, or 'settled'")
     s.add_argument("--switch-method", choices=("dsgd", "bsgd"))
+    s.add_argument("--settle-window", type=_positive_int, default=1000)
+    s.add_argument("--settle-tol", type=float, default=1e-2,
+                   help="'settled': window means of the seed-mean alignment move less than this")
+    s.add_argument("--track-loss-thresholds", action="store_true")
     s.add_argument("--expected", action="store_true")
+    s.add_argument("--grouped", action="store_true",
+                   help="exact-in-law sampler over groups of equal (λ, κ²): O(groups) per step")
     s.add_argument("--record-every", type=_positive_int, default=1)
     s.add_argument("--out", required=True)
+    s.add_argument("--plot", help="also write a PNG figure of alignment and loss")
+    ph = sub.add_parser("phases", help="two-phase analysis of the exact expected trajectory")
+    ph.add_argument("--case")
+    ph.add_argument("--paper-spectrum", action="store_true")
+    ph.add_argument("--m", type=float, default=50.0)
+    ph.add_argument("--eta", type=float, help="analyse one step size (default: sweep (0, 2/λ_1))")
+    ph.add_argument("--grid", type=_positive_int, default=40)
+    ph.add_argument("--json", action="store_true")
+    dg = sub.add_parser("diagram", help="(θ, η) phase diagram figure for a case's state family")
+    dg.add_argument("--case")
+    dg.add_argument("--paper-spectrum", action="store_true")
+    dg.add_argument("--m", type=float, default=50.0)
+    dg.add_argument("--seed", type=int, default=0)
+    dg.add_argument("--out", required=True)
     r = sub.add_parser("reproduce", help="rerun the §7 experiments")
     r.add_argument("--quick", action="store_true")
     r.add_argument("--out", default="reproduce-out")
@@ -143,38 +193,74 @@ def _cmd_check(args) -> int:
     return 1 if args.strict and any(r.status == REFUTED for r in results) else 0
 
 
-def _cmd_simulate(args) -> int:
+def _problem(args, n_rows: int = 1):
+    """(λ, k, κ², x0 rows, Cholesky factor or None) from --case or --paper-spectrum."""
     import numpy as np
 
-    from verify.atomic import write_atomic
     from verify.cases import load_case
-    from verify.engines import expected_trajectory, simulate
     from verify.families import paper_spectrum
 
-    if args.case and args.paper_spectrum:
-        raise UsageError("give either --case or --paper-spectrum, not both")
-    if args.eta <= 0 or args.sigma < 0:
-        raise UsageError("--eta must be positive and --sigma non-negative")
+    if bool(args.case) == bool(args.paper_spectrum):
+        raise UsageError("give exactly one of --case or --paper-spectrum")
     if args.case:
         case = load_case(args.case)
         lam = np.array([float(x) for x in case.eigenvalues])
         k = case.k
         kap = np.array([float(x) for x in case.kappa2])
-        x0 = np.tile(np.array([float(x) for x in case.state]), (args.seeds, 1))
+        x0 = np.tile(np.array([float(x) for x in case.state]), (n_rows, 1))
         chol = None
         if not case.noise_is_diagonal:
             cov = np.array([[float(x) for x in r] for r in case.covariance])
             chol = np.linalg.cholesky(cov + 1e-300 * np.eye(len(cov)))
     else:
-        if not 1 <= args.k < args.d:
+        d, k = getattr(args, "d", 500), getattr(args, "k", 50)
+        if not 1 <= k < d:
             raise UsageError("--k must lie in 1..d-1")
         if args.m <= 0:
             raise UsageError("--m must be positive")
-        lam = np.array([float(x) for x in paper_spectrum(Fraction(str(args.m)), args.d, args.k)])
-        k = args.k
-        kap = np.full(args.d, args.sigma**2)
-        x0 = np.random.default_rng(args.seed).standard_normal((args.seeds, args.d))
+        lam = np.array([float(x) for x in paper_spectrum(Fraction(str(args.m)), d, k)])
+        kap = np.full(d, getattr(args, "sigma", 0.5) ** 2)
+        x0 = np.random.default_rng(getattr(args, "seed", 0)).standard_normal((n_rows, d))
         chol = None
+    return lam, k, kap, x0, chol
+
+
+def _cmd_simulate(args) -> int:
+    import numpy as np
+
+    from verify.atomic import write_atomic
+    from verify.engines import expected_trajectory, grouped_sgd, simulate
+
+    if args.eta <= 0 or args.sigma < 0:
+        raise UsageError("--eta must be positive and --sigma non-negative")
+    if args.switch_method and args.switch_at is None:
+        raise UsageError("--switch-method needs --switch-at")
+    lam, k, kap, x0, chol = _problem(args, args.seeds)
+    eta_final = args.eta_final if args.eta_final is not None else args.eta / 10
+    eta = _schedule(args.schedule, args.eta, eta_final, args.steps)
+    if args.grouped:
+        if chol is not None or args.method != "sgd" or args.schedule != "constant" or \
+                args.switch_at is not None:
+            raise UsageError("--grouped supports plain constant-step SGD with diagonal noise")
+        keys = [(float(lam[i]), float(kap[i]), i < k) for i in range(len(lam))]
+        levels = sorted(set(keys), key=lambda t: (-t[2], -t[0], t[1]))
+        if len(levels) > 64:
+            raise UsageError(f"--grouped needs few distinct (λ, κ²) groups, found {len(levels)}")
+        idx = np.array([levels.index(t) for t in keys])
+        sizes = np.bincount(idx, minlength=len(levels))
+        energy0 = np.stack([np.bincount(idx, weights=row**2, minlength=len(levels))
+                            for row in x0])
+        tr = grouped_sgd(np.array([t[0] for t in levels]), sizes, sum(t[2] for t in levels),
+                         np.array([t[1] for t in levels]), energy0, args.eta, args.steps,
+                         args.seed)
+        data = {"schema_version": 1, "kind": "samples", "method": "sgd", "sampler": "grouped",
+                "seed": args.seed, "record_every": 1}
+        for n in ("alignment", "loss", "s_D", "s_B"):
+            arr = getattr(tr, n)
+            data[n] = {"per_seed": [[f"{v:.12g}" for v in col] for col in arr.T],
+                       "mean": [f"{v:.12g}" for v in arr.mean(axis=1)]}
+        write_atomic(args.out, json.dumps(data, sort_keys=True) + "\n")
+        return 0
     if args.expected:
         ts = np.arange(0, args.steps + 1, args.record_every)
         ex = expected_trajectory(lam, k, kap, (x0**2).mean(axis=0), args.eta, ts)
@@ -183,18 +269,90 @@ def _cmd_simulate(args) -> int:
                                                             "E_loss")}}
     else:
         bar = _Progress(args.steps) if args.steps >= 20000 else None
-        tr = simulate(lam, k, kap, x0, args.eta, args.steps, args.seed, args.method, chol,
+        tr = simulate(lam, k, kap, x0, eta, args.steps, args.seed, args.method, chol,
                       args.record_every, args.switch_at, args.switch_method,
-                      progress=bar.update if bar else None)
+                      progress=bar.update if bar else None,
+                      track_loss_thresholds=args.track_loss_thresholds,
+                      settle_window=args.settle_window, settle_tol=args.settle_tol)
         if bar:
             bar.close()
         data = {"schema_version": 1, "kind": "samples", "method": args.method,
-                "seed": args.seed, "record_every": args.record_every}
-        for n in ("alignment", "loss", "s_D", "s_B"):
+                "seed": args.seed, "record_every": args.record_every,
+                "schedule": args.schedule, "switched_at": tr.switched_at}
+        names = ["alignment", "loss", "s_D", "s_B"]
+        if args.track_loss_thresholds:
+            names += ["eta_loss_D", "eta_loss_B"]
+        for n in names:
             arr = getattr(tr, n)
             data[n] = {"per_seed": [[f"{v:.12g}" for v in col] for col in arr.T],
                        "mean": [f"{v:.12g}" for v in arr.mean(axis=1)]}
+        if args.plot:
+            _plot_run(tr, args.record_every, args.plot)
     write_atomic(args.out, json.dumps(data, sort_keys=True) + "\n")
+    return 0
+
+
+def _plot_run(tr, every: int, path: str) -> None:
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from verify.atomic import write_atomic
+
+    t = np.arange(tr.alignment.shape[0]) * every
+    fig, ax = plt.subplots(2, 1, figsize=(7, 5), sharex=True)
+    ax[0].semilogy(t, tr.loss, lw=0.6)
+    ax[0].set_ylabel("loss")
+    ax[1].plot(t, tr.alignment, lw=0.6)
+    ax[1].set_ylabel("alignment θ_t")
+    ax[1].set_xlabel("step")
+    if tr.switched_at is not None:
+        for a in ax:
+            a.axvline(tr.switched_at, color="k", ls=":")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, metadata={"Software": None})
+    plt.close(fig)
+    write_atomic(path, buf.getvalue())
+
+
+def _cmd_phases(args) -> int:
+    from verify.two_phase import analyze, sweep
+
+    lam, k, kap, x0, _ = _problem(args)
+    c0sq = x0[0] ** 2 if args.case else (x0[0] * 0 + 1)  # paper: E c_{i,0}² = 1
+    if args.eta is not None:
+        if args.eta <= 0:
+            raise UsageError("--eta must be positive")
+        out = {"schema_version": 1, "report": analyze(lam, k, kap, c0sq, args.eta).to_json_obj()}
+    else:
+        out = {"schema_version": 1, "two_over_lambda1": 2 / float(lam[0]),
+               "ranges": sweep(lam, k, kap, c0sq, args.grid)}
+    if args.json:
+        sys.stdout.write(json.dumps(out, sort_keys=True, indent=1) + "\n")
+    elif "report" in out:
+        for key, v in out["report"].items():
+            sys.stdout.write(f"{key:22s} {v}\n")
+    else:
+        sys.stdout.write(f"2/λ_1 = {out['two_over_lambda1']:.6g}\n")
+        for r in out["ranges"]:
+            sys.stdout.write(f"η ∈ [{r['eta_min']:.4g}, {r['eta_max']:.4g}] ({r['n']} grid "
+                             f"points, Assumption 14 met at {r['n_assumption14_met']}): "
+                             f"{r['shape']}\n")
+    return 0
+
+
+def _cmd_diagram(args) -> int:
+    from verify.diagram import phase_diagram
+
+    lam, k, kap, x0, chol = _problem(args)
+    if chol is not None:
+        raise UsageError("diagram supports isotropic or diagonal noise")
+    res = phase_diagram(lam, k, kap, x0[0], args.out, seed=args.seed)
+    sys.stdout.write(json.dumps(res, sort_keys=True) + "\n")
     return 0
 
 
@@ -246,8 +404,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _build().parse_args(argv)
         return {"derive": _cmd_derive, "eval": _cmd_eval, "check": _cmd_check,
-                "simulate": _cmd_simulate, "reproduce": _cmd_reproduce,
-                "audit": _cmd_audit}[args.cmd](args)
+                "simulate": _cmd_simulate, "reproduce": _cmd_reproduce, "phases": _cmd_phases,
+                "diagram": _cmd_diagram, "audit": _cmd_audit}[args.cmd](args)
     except UsageError as exc:
         sys.stderr.write(f"salign: error: {exc}\n")
         return 2

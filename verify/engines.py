@@ -31,17 +31,25 @@ class Trajectory:
     loss: np.ndarray
     s_D: np.ndarray
     s_B: np.ndarray
+    eta_loss_D: np.ndarray | None = None  # Theorem 10 thresholds of the current state
+    eta_loss_B: np.ndarray | None = None
+    switched_at: int | None = None
 
 
 def simulate(
     lam: np.ndarray, k: int, kappa2: np.ndarray, x0: np.ndarray, eta, steps: int,
     seed: int, method: str = "sgd", chol: np.ndarray | None = None, record_every: int = 1,
-    switch_at: int | None = None, switch_method: str | None = None, progress=None,
+    switch_at: int | str | None = None, switch_method: str | None = None, progress=None,
+    track_loss_thresholds: bool = False, settle_window: int = 1000, settle_tol: float = 1e-3,
 ) -> Trajectory:
     """Run `method` from eigenbasis states x0 (seeds × d). `eta` is a float or a callable t ↦ η_t.
+    `lam` is (d,) or (seeds, d) (one spectrum per row).
 
-    With `switch_at`, the run uses SGD until that step and `switch_method` afterwards
-    (the protocol of Song et al. 2024).
+    With `switch_at`, the run uses `method` until that step and `switch_method` afterwards
+    (the protocol of Song et al. 2024); `switch_at="settled"` switches at the first multiple
+    of `settle_window` where the seed-mean alignment averaged over the last window moved by
+    less than `settle_tol` from the previous window. With `track_loss_thresholds`, the
+    thresholds η^loss_D, η^loss_B = 2s^S/(τ^S + n^loss_S) of every recorded state are kept.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
@@ -54,7 +62,12 @@ def simulate(
     maskD[:k] = True
     lam2 = lam * lam
     n_rec = steps // record_every + 1
-    out = {n: np.empty((n_rec, n_seeds)) for n in ("alignment", "loss", "s_D", "s_B")}
+    names = ["alignment", "loss", "s_D", "s_B"]
+    if track_loss_thresholds:
+        names += ["eta_loss_D", "eta_loss_B"]
+        nl = lam * np.asarray(kappa2, dtype=float)
+        nD, nB = nl[..., :k].sum(axis=-1), nl[..., k:].sum(axis=-1)
+    out = {n: np.empty((n_rec, n_seeds)) for n in names}
 
     def record(j: int) -> None:
         e = lam2 * c * c
@@ -64,8 +77,15 @@ def simulate(
         out["s_D"][j], out["s_B"][j] = sD, sB
         out["alignment"][j] = np.divide(sD, s, out=np.zeros_like(s), where=s > 0)
         out["loss"][j] = 0.5 * (lam * c * c).sum(axis=1)
+        if track_loss_thresholds:
+            te = lam * e
+            out["eta_loss_D"][j] = 2 * sD / (te[:, :k].sum(axis=1) + nD)
+            out["eta_loss_B"][j] = 2 * sB / (te[:, k:].sum(axis=1) + nB)
 
     record(0)
+    switched = switch_at if isinstance(switch_at, int) else None
+    running = np.zeros(n_seeds)
+    prev_window = None
     for t in range(steps):
         et = eta(t) if callable(eta) else eta
         if chol is None:
@@ -73,7 +93,7 @@ def simulate(
         else:
             z = rng.standard_normal((n_seeds, d)) @ chol.T
         g = lam * c + z
-        m = method if (switch_at is None or t < switch_at) else (switch_method or method)
+        m = method if (switched is None or t < switched) else (switch_method or method)
         if m == "dsgd":
             g[:, ~maskD] = 0.0
         elif m == "bsgd":
@@ -81,9 +101,17 @@ def simulate(
         c -= et * g
         if (t + 1) % record_every == 0:
             record((t + 1) // record_every)
+        if switch_at == "settled" and switched is None:
+            e = lam2 * c * c
+            running += e[:, :k].sum(axis=1) / e.sum(axis=1)
+            if (t + 1) % settle_window == 0:
+                win = running.mean() / settle_window
+                if prev_window is not None and abs(win - prev_window) < settle_tol:
+                    switched = t + 1
+                prev_window, running = win, np.zeros(n_seeds)
         if progress is not None:
             progress(t + 1)
-    return Trajectory(**out)
+    return Trajectory(**out, switched_at=switched)
 
 
 def simulate_dense_published(

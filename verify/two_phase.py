@@ -1,0 +1,129 @@
+"""The two-phase theorem made concrete, for any constant step size η ∈ (0, 2/λ_1).
+
+For a problem (λ, k, κ²) and an initialization with second moments c_{i,0}², the expected
+trajectory of CSGD is exact (Lemma 26): R(t) = Σ_D λ²E c_t² / Σ λ²E c_t² (the ratio of
+expected energies — what lim_{d→∞} E θ_t equals under replication, Lemma 28). This module
+classifies R's shape (decreasing-then-increasing, monotone, …), reports the turning time,
+the minimum, θ_∞ (Theorem 16), t* and Assumption 14 (Theorem 15), and sweeps η over
+(0, 2/λ_1) to say what the alignment does in each range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from verify.engines import expected_trajectory, theta_infinity
+
+
+@dataclass
+class PhaseReport:
+    eta: float
+    stable: bool
+    shape: str
+    turning_time: int | None
+    minimum: float | None
+    theta_0: float
+    theta_end: float
+    horizon: int
+    theta_inf: float | None
+    theta_inf_small_eta: float | None
+    t_star: int | None
+    assumption14: dict
+
+    def to_json_obj(self) -> dict:
+        return asdict(self)
+
+
+def _horizon(lam: np.ndarray, eta: float) -> int:
+    """Steps until the slowest mode's factor (1−ηλ)^{2t} falls below 1e-12 (capped)."""
+    r = np.max(np.abs(1 - eta * lam)) ** 2
+    if r <= 0:
+        return 10
+    return int(min(max(10, np.ceil(np.log(1e-12) / np.log(r))), 2_000_000))
+
+
+def classify(a: np.ndarray, tol: float = 1e-13) -> tuple[str, int | None]:
+    """Shape of a sequence from the signs of its increments (changes below tol ignored)."""
+    dif = np.diff(a)
+    sig = np.sign(np.where(np.abs(dif) <= tol * np.maximum(1.0, np.abs(a[1:])), 0, dif))
+    nz = sig[sig != 0]
+    if nz.size == 0:
+        return "constant", None
+    changes = int(np.count_nonzero(np.diff(nz) != 0))
+    if changes == 0:
+        return ("monotone decreasing" if nz[0] < 0 else "monotone increasing"), None
+    if changes == 1:
+        turn = int(np.argmin(a)) if nz[0] < 0 else int(np.argmax(a))
+        return ("decreasing then increasing" if nz[0] < 0 else "increasing then decreasing"), turn
+    return f"non-monotone ({changes} turns)", None
+
+
+def assumption14(lam, k, kap, c0sq, eta: float) -> dict:
+    """Assumption 14 and t* of Theorem 15 (with |1 − ηλ_1| so that t* is defined for ηλ_1 > 1)."""
+    lam, kap, c0sq = (np.asarray(v, float) for v in (lam, kap, c0sq))
+    beta = eta * kap / (2 * lam - eta * lam**2)
+    gap1 = lam[k - 1] - lam[k]
+    eta_bound = min(2 / lam[0], 2 * gap1 / (lam[0] ** 2 - lam[-1] ** 2))
+    psiD = float(np.sum(lam[:k] ** 2))
+    den = lam[-1] ** 2 * lam[k - 1] ** 2 * (2 * gap1 / eta - (lam[0] ** 2 - lam[-1] ** 2))
+    delta = float(np.max(kap) * psiD * lam[0] ** 2 / den) if den > 0 else None
+    varrho = float(np.sum(c0sq[:k] - beta[:k]))
+    sb = float(np.sum(beta[:k]))
+    out = {"eta_bound": float(eta_bound), "eta_ok": bool(eta < eta_bound),
+           "init_ok": bool(np.all(c0sq[:k] > beta[:k])), "delta": delta, "varrho_D": varrho,
+           "sum_beta_D": sb,
+           "varrho_margin": None if delta is None else varrho - (delta - sb),
+           "eta_lambda1_ge_1": bool(eta * lam[0] >= 1)}
+    out["met"] = bool(out["eta_ok"] and out["init_ok"] and delta is not None
+                      and varrho > delta - sb)
+    r = abs(1 - eta * lam[0])
+    if out["met"] and 0 < r < 1:
+        out["t_star"] = (None if delta - sb <= 0 else
+                         int(np.floor(np.log(varrho / (delta - sb)) / (-2 * np.log(r)))))
+    else:
+        out["t_star"] = None
+    return out
+
+
+def analyze(lam, k: int, kap, c0sq, eta: float, max_steps: int = 400_000) -> PhaseReport:
+    lam, kap, c0sq = (np.asarray(v, float) for v in (lam, kap, c0sq))
+    stable = bool(eta < 2 / lam[0])
+    a14 = assumption14(lam, k, kap, c0sq, eta)
+    if not stable:
+        ts = np.arange(0, 200)
+        ex = expected_trajectory(lam, k, kap, c0sq, eta, ts)
+        shape, turn = classify(ex["alignment"])
+        return PhaseReport(eta, False, "unstable (η ≥ 2/λ_1): E s_t diverges; alignment "
+                           + shape, turn, None, float(ex["alignment"][0]),
+                           float(ex["alignment"][-1]), 200, None, None, None, a14)
+    H = min(_horizon(lam, eta), max_steps)
+    ts = np.arange(0, H + 1)
+    ex = expected_trajectory(lam, k, kap, c0sq, eta, ts)
+    a = ex["alignment"]
+    shape, turn = classify(a)
+    ti, tis = theta_infinity(lam, k, kap, eta)
+    return PhaseReport(eta, True, shape, turn, float(a.min()) if turn is not None else None,
+                       float(a[0]), float(a[-1]), H, ti, tis, a14.get("t_star"), a14)
+
+
+def sweep(lam, k: int, kap, c0sq, n: int = 40) -> list[dict]:
+    """Classify η on a log grid of (0, 2/λ_1) (plus points above) and merge equal shapes into
+    ranges."""
+    lam = np.asarray(lam, float)
+    top = 2 / lam[0]
+    grid = np.unique(np.concatenate([top * np.logspace(-4, -0.3, n // 2),
+                                     top * np.linspace(0.5, 0.995, n - n // 2), [top * 1.05]]))
+    reps = [analyze(lam, k, kap, c0sq, float(e), max_steps=100_000) for e in grid]
+    ranges: list[dict] = []
+    for r in reps:
+        label = r.shape
+        if ranges and ranges[-1]["shape"] == label:
+            ranges[-1]["eta_max"] = r.eta
+            ranges[-1]["n"] += 1
+            ranges[-1]["n_assumption14_met"] += int(r.assumption14["met"])
+        else:
+            ranges.append({"shape": label, "eta_min": r.eta, "eta_max": r.eta, "n": 1,
+                           "n_assumption14_met": int(r.assumption14["met"])})
+    return ranges
