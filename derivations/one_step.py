@@ -92,7 +92,7 @@ def lem21() -> Derivation:
     return Derivation(
         "lem21", "Elementwise one-step expectation", "App. A.5, Lemma 21, Eqs. (15)-(18)",
         ("ζ_i = ⟨ξ, u_i⟩ with E ζ_i = 0, E ζ_i² = κ_i²",),
-        {"E[lambda^2 c'^2]": closed, "E[s^S']": ED},
+        {"E[lambda^2c'^2]": closed, "E[s^S']": ED},
         (
             Step("E over ζ ~ N(0, κ²) of λ²((1 − ηλ)c − ηζ)² (Gaussian moments)", E, closed),
             Step("summand of (15): λ²c² − 2ηλ³c² + η²(λ⁴c² + λ²κ²)", closed,

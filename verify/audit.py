@@ -7,6 +7,7 @@ import base64
 import html
 import json
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,8 @@ def _stage(msg: str) -> None:
 
 
 def build_report_data(profile: str, seed: int, full: bool) -> tuple[dict, dict, list]:
+    import sympy as sp
+
     from derivations.core import check_derivation
     from derivations.registry import get_derivations
     from verify.check import run_claim
@@ -57,8 +60,12 @@ def build_report_data(profile: str, seed: int, full: bool) -> tuple[dict, dict, 
     der_rows = []
     for d in ders:
         res = check_derivation(d)
-        der_rows.append({"id": d.id, "steps": len(res), "confirmed": sum(ok for _, ok in res),
-                         "disagreements": list(d.disagreements)})
+        der_rows.append({
+            "id": d.id, "title": d.title, "steps": len(res),
+            "confirmed": sum(ok for _, ok in res), "disagreements": list(d.disagreements),
+            "closed_forms": [{"name": n, "sympy": str(e), "latex": sp.latex(e),
+                              "mathml": sp.mathml(e, printer="presentation")}
+                             for n, e in d.closed_forms.items()]})
     timings["derive"] = time.perf_counter() - t0
     _stage(f"checking {len(CLAIMS)} claims (profile {profile}, seed {seed})")
     t1 = time.perf_counter()
@@ -117,7 +124,14 @@ def render_markdown(data: dict, figs: list[str]) -> str:
                   ""]
         if c["corrected_by"]:
             L += [f"Corrected statement: `{c['corrected_by']}`.", ""]
-    L += ["## Evidence per claim", ""]
+    L += ["## Closed forms (SymPy; every derivation step checked at run time)", ""]
+    for d in data["derivations"]:
+        L.append(f"- `{d['id']}` {d['title']}: {d['confirmed']}/{d['steps']} steps confirmed")
+        for f in d["closed_forms"]:
+            L.append(f"  - `{d['id']}` {f['name']}: $${f['latex']}$$")
+        for dis in d["disagreements"]:
+            L.append(f"  - disagreement with the paper: {dis}")
+    L += ["", "## Evidence per claim", ""]
     for c in data["claims"]:
         L.append(f"- `{c['claim_id']}` ({c['status']}): {c['evidence']}")
     L += ["", "## Reproduction of §7 (steady state over the last 10 000 of 30 000 steps)", "",
@@ -133,9 +147,13 @@ def render_markdown(data: dict, figs: list[str]) -> str:
     return "\n".join(L) + "\n"
 
 
-def render_html(md_text: str, figs: dict[str, bytes]) -> str:
+_FORM_LINE = re.compile(r"^\s*- `([^`]+)` (\S+): \$\$.*\$\$$")
+
+
+def render_html(md_text: str, figs: dict[str, bytes], mathml: dict[str, str]) -> str:
     """Self-contained HTML: the Markdown rendered minimally, figures inlined as data URIs,
-    formulas kept as Unicode text (readable with no network access)."""
+    closed forms as presentation MathML (rendered natively by browsers, no network), other
+    formulas as Unicode text. `mathml` maps "id/name" to the MathML computed with the data."""
     out = ["<!doctype html><html><head><meta charset='utf-8'><title>salign audit</title>",
            "<style>body{font-family:sans-serif;max-width:1000px;margin:auto}"
            "table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
@@ -161,15 +179,21 @@ def render_html(md_text: str, figs: dict[str, bytes]) -> str:
         if in_table:
             out.append("</table>")
             in_table = False
-        if line.startswith("!["):
+        form = _FORM_LINE.match(line)
+        if form:
+            key = f"{form.group(1)}/{form.group(2)}"
+            out.append(f"<li style='margin-left:2em'><code>{html.escape(form.group(1))}</code> "
+                       f"{html.escape(form.group(2))}: <math display='inline'>{mathml[key]}"
+                       "</math></li>")
+        elif line.startswith("!["):
             name = line[line.index("(") + 1: -1]
             b64 = base64.b64encode(figs[name]).decode()
             out.append(f"<p><img alt='{html.escape(name)}' src='data:image/png;base64,{b64}'></p>")
         elif line.startswith("#"):
             n = len(line) - len(line.lstrip("#"))
             out.append(f"<h{n}>{_inline(line[n:].strip())}</h{n}>")
-        elif line.startswith("- "):
-            out.append(f"<li>{_inline(line[2:])}</li>")
+        elif line.lstrip().startswith("- "):
+            out.append(f"<li>{_inline(line.lstrip()[2:])}</li>")
         elif line.strip():
             out.append(f"<p>{_inline(line)}</p>")
     if in_table:
@@ -179,8 +203,6 @@ def render_html(md_text: str, figs: dict[str, bytes]) -> str:
 
 
 def _inline(text: str) -> str:
-    import re
-
     t = html.escape(text)
     t = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", t)
     t = re.sub(r"`(.+?)`", r"<code>\1</code>", t)
@@ -200,8 +222,10 @@ def run_audit(out: Path, profile: str, seed: int, strict: bool, full: bool = Fal
         fig_names = [p.name for p in fig_paths]
         md = render_markdown(data, fig_names)
         write_atomic(staging / "report.md", md)
+        mathml = {f"{d['id']}/{f['name']}": f["mathml"] for d in data["derivations"]
+                  for f in d["closed_forms"]}
         write_atomic(staging / "report.html",
-                     render_html(md, {p.name: p.read_bytes() for p in fig_paths}))
+                     render_html(md, {p.name: p.read_bytes() for p in fig_paths}, mathml))
         write_atomic(staging / "report.json",
                      json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
         timings["total"] = round(time.perf_counter() - t0, 2)

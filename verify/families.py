@@ -97,15 +97,18 @@ def random_case(rng: np.random.Generator, max_d: int = 8, allow_singular: bool =
     return make_case(lam, k, state, **noise)
 
 
-def replicate(case: Case, r: int) -> Case:
-    """Every coordinate copied r times (λ_i, c_i, κ_i): block sums ×r, all ratios unchanged."""
-    lam = [v for v in case.eigenvalues[: case.k] for _ in range(r)] + [
-        v for v in case.eigenvalues[case.k:] for _ in range(r)]
-    st = [v for v in case.state[: case.k] for _ in range(r)] + [
-        v for v in case.state[case.k:] for _ in range(r)]
-    kap = [v for v in case.kappa2[: case.k] for _ in range(r)] + [
-        v for v in case.kappa2[case.k:] for _ in range(r)]
-    return make_case(lam, case.k * r, st, kappa2=kap, eta=case.eta)
+def replicate(case: Case, r: int, r_bulk: int | None = None) -> Case:
+    """Dominant coordinates copied r times and bulk coordinates r_bulk (default r) times
+    (λ_i, c_i, κ_i copied). With r_bulk = r every block sum is ×r and all ratios are unchanged;
+    with r = 1 the dominant block stays fixed while d grows (ρ → 0)."""
+    rb = r if r_bulk is None else r_bulk
+
+    def rep(seq):
+        return [v for v in seq[: case.k] for _ in range(r)] + [
+            v for v in seq[case.k:] for _ in range(rb)]
+
+    return make_case(rep(case.eigenvalues), case.k * r, rep(case.state),
+                     kappa2=rep(case.kappa2), eta=case.eta)
 
 
 def with_alignment(case: Case, target: Fraction) -> Case:
