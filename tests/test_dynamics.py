@@ -66,7 +66,8 @@ def test_simulate_schedule_switch_grouped_and_diagram(tmp_path):
                         "--out", str(out), "--plot", str(tmp_path / "s.png")]) == 0
     d = json.loads(out.read_text())
     assert d["switched_at"] == 10 and "eta_loss_B" in d and (tmp_path / "s.png").exists()
-    assert main(base + ["--steps", "5000", "--switch-at", "settled", "--switch-method", "dsgd",
+    assert main(base + ["--steps", "8000", "--seeds", "20", "--switch-at", "settled",
+                        "--switch-method", "dsgd",
                         "--out", str(out)]) == 0
     assert json.loads(out.read_text())["switched_at"] is not None
     case = tmp_path / "g.json"

@@ -16,6 +16,7 @@ E c_{i,t}² = (1 − ηλ_i)^{2t}(c_{i,0}² − β_i) + β_i, β_i = ηκ_i²/(2
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,10 +57,13 @@ def simulate(
     lam = np.asarray(lam, dtype=float)
     c = np.array(x0, dtype=float, copy=True)
     n_seeds, d = c.shape
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    # Noise: the seed rows are split into (at most) two fixed blocks, each with its own stream
+    # spawned from SeedSequence(seed); the blocks are filled on two threads (numpy releases the
+    # GIL). The split depends only on the inputs, so results do not depend on the machine.
+    n_blocks = 2 if n_seeds >= 2 else 1
+    gens = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(n_blocks)]
+    row_blocks = [slice(r[0], r[-1] + 1) for r in np.array_split(np.arange(n_seeds), n_blocks)]
     sd = np.sqrt(np.asarray(kappa2, dtype=float))
-    maskD = np.zeros(d, dtype=bool)
-    maskD[:k] = True
     lam2 = lam * lam
     n_rec = steps // record_every + 1
     names = ["alignment", "loss", "s_D", "s_B"]
@@ -69,16 +73,22 @@ def simulate(
         nD, nB = nl[..., :k].sum(axis=-1), nl[..., k:].sum(axis=-1)
     out = {n: np.empty((n_rec, n_seeds)) for n in names}
 
+    e = np.empty_like(c)
+    el = np.empty_like(c)
+    buf = np.empty_like(c)
+    blocks = {"sgd": slice(None), "dsgd": slice(0, k), "bsgd": slice(k, None)}
+
     def record(j: int) -> None:
-        e = lam2 * c * c
-        sD = e[:, :k].sum(axis=1)
-        sB = e[:, k:].sum(axis=1)
+        np.multiply(c, c, out=e)
+        np.multiply(e, lam2, out=el)
+        sD = el[:, :k].sum(axis=1)
+        sB = el[:, k:].sum(axis=1)
         s = sD + sB
         out["s_D"][j], out["s_B"][j] = sD, sB
         out["alignment"][j] = np.divide(sD, s, out=np.zeros_like(s), where=s > 0)
-        out["loss"][j] = 0.5 * (lam * c * c).sum(axis=1)
+        out["loss"][j] = 0.5 * (e @ lam if lam.ndim == 1 else np.einsum("ij,ij->i", e, lam))
         if track_loss_thresholds:
-            te = lam * e
+            te = lam * el
             out["eta_loss_D"][j] = 2 * sD / (te[:, :k].sum(axis=1) + nD)
             out["eta_loss_B"][j] = 2 * sB / (te[:, k:].sum(axis=1) + nB)
 
@@ -86,31 +96,48 @@ def simulate(
     switched = switch_at if isinstance(switch_at, int) else None
     running = np.zeros(n_seeds)
     prev_window = None
-    for t in range(steps):
-        et = eta(t) if callable(eta) else eta
+    # noise is drawn in chunks of consecutive steps (the same stream as step-by-step draws)
+    chunk = int(max(1, min(16, 2**20 // (n_seeds * d))))
+    pool = ThreadPoolExecutor(max_workers=n_blocks)
+
+    def draw(i: int, n: int) -> np.ndarray:
+        Zi = np.empty((n, row_blocks[i].stop - row_blocks[i].start, d))
+        gens[i].standard_normal(out=Zi)
         if chol is None:
-            z = rng.standard_normal((n_seeds, d)) * sd
+            Zi *= sd
         else:
-            z = rng.standard_normal((n_seeds, d)) @ chol.T
-        g = lam * c + z
-        m = method if (switched is None or t < switched) else (switch_method or method)
-        if m == "dsgd":
-            g[:, ~maskD] = 0.0
-        elif m == "bsgd":
-            g[:, maskD] = 0.0
-        c -= et * g
-        if (t + 1) % record_every == 0:
-            record((t + 1) // record_every)
-        if switch_at == "settled" and switched is None:
-            e = lam2 * c * c
-            running += e[:, :k].sum(axis=1) / e.sum(axis=1)
-            if (t + 1) % settle_window == 0:
-                win = running.mean() / settle_window
-                if prev_window is not None and abs(win - prev_window) < settle_tol:
-                    switched = t + 1
-                prev_window, running = win, np.zeros(n_seeds)
-        if progress is not None:
-            progress(t + 1)
+            Zi = Zi @ chol.T
+        return Zi
+
+    for start in range(0, steps, chunk):
+        n = min(chunk, steps - start)
+        parts = list(zip(row_blocks, pool.map(draw, range(n_blocks), [n] * n_blocks)))
+        for j in range(n):
+            t = start + j
+            et = eta(t) if callable(eta) else eta
+            m = method if (switched is None or t < switched) else (switch_method or method)
+            sl = blocks[m]
+            cs, b = c[:, sl], buf[:, sl]
+            # x ← x − η P^S(Ax + ξ), in place on the block S that moves
+            np.multiply(lam[..., sl], cs, out=b)
+            for rows, Zi in parts:
+                b[rows] += Zi[j][:, sl]
+            b *= et
+            cs -= b
+            if (t + 1) % record_every == 0:
+                record((t + 1) // record_every)
+            if switch_at == "settled" and switched is None:
+                np.multiply(c, c, out=e)
+                np.multiply(e, lam2, out=el)
+                running += el[:, :k].sum(axis=1) / el.sum(axis=1)
+                if (t + 1) % settle_window == 0:
+                    win = running.mean() / settle_window
+                    if prev_window is not None and abs(win - prev_window) < settle_tol:
+                        switched = t + 1
+                    prev_window, running = win, np.zeros(n_seeds)
+            if progress is not None:
+                progress(t + 1)
+    pool.shutdown()
     return Trajectory(**out, switched_at=switched)
 
 
