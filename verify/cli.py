@@ -389,7 +389,8 @@ def _cmd_reproduce(args) -> int:
     else:
         for r in res.rows:
             sys.stdout.write(f"m={r['m']:4d} steady {r['steady_mean']} CI95 {r['ci95']} "
-                             f"θ_∞ {r['theta_inf']} (small-η {r['theta_inf_small_eta']})\n")
+                             f"exact finite-d {r['finite_d_expected']} θ_∞ {r['theta_inf']} "
+                             f"(small-η {r['theta_inf_small_eta']})\n")
     return 0
 
 

@@ -21,6 +21,7 @@ from fractions import Fraction
 
 import flint
 import mpmath
+import numpy as np
 
 from verify.cases import Case
 
@@ -37,18 +38,47 @@ def expected_theta_next(case: Case, eta: Fraction):
     """E[θ_{t+1} | x_t] for SGD at step η (mpf at the current mpmath working precision).
 
     Requires C diagonal in the eigenbasis (isotropic or κ² noise); the caller checks.
-    The integrand is evaluated in ball arithmetic (python-flint) with 10 guard digits;
-    quadrature is mpmath's tanh-sinh on s = e^y / E[U+V], y ∈ ℝ.
     """
     w, mu2, v = _coordinate_params(case, eta)
-    k = case.k
+    return expected_block_ratio(w, mu2, v, case.k)
+
+
+def stationary_expected_alignment(lam, k: int, kappa2, eta: Fraction):
+    """Exact finite-d E[θ] under the stationary law of constant-step SGD (diagonal noise):
+    c_i ~ N(0, β_i) independently, β_i = ηκ_i²/(2λ_i − ηλ_i²) (Lemma 26, t → ∞). Theorem 16's
+    θ_∞ is the ratio of expectations Σ_Dλ²β/Σλ²β; this is the expectation of the ratio."""
+    lam = [Fraction(x) for x in lam]
+    w = [x * x for x in lam]
+    beta = [eta * Fraction(kappa2[i]) / (2 * lam[i] - eta * lam[i] ** 2) for i in range(len(lam))]
+    return expected_block_ratio(w, [Fraction(0)] * len(lam), beta, k)
+
+
+def gaussian_init_alignment(lam, k: int, kappa2, eta: float, t: int, c0_var: float = 1.0):
+    """Exact finite-d E[θ_t] of constant-step SGD from x_0 ~ N(0, c0_var·I): every c_{i,t} is
+    N(0, v_i(t)), v_i(t) = (1−ηλ_i)^{2t}(c0_var − β_i) + β_i (Lemma 26), independent across i
+    for diagonal noise. Inputs are floats; the variances are taken as exact binary rationals,
+    so the result is exact for those inputs (call inside an mpmath workdps)."""
+    lam = np.asarray(lam, dtype=float)
+    kap = np.asarray(kappa2, dtype=float)
+    beta = eta * kap / (2 * lam - eta * lam * lam)
+    var = (1 - eta * lam) ** (2 * t) * (c0_var - beta) + beta
+    w = [Fraction(x * x) for x in lam]
+    return expected_block_ratio(w, [Fraction(0)] * len(lam), [Fraction(float(x)) for x in var], k)
+
+
+def expected_block_ratio(w, mu2, v, k: int):
+    """E[U/(U+V)] for X_i = w_i(μ_i + √v_i Z_i)², U = Σ_{i<k} X_i, V = Σ_{i≥k} X_i, Z_i iid
+    N(0,1) (exact rational w, μ², v; θ = 0 when U + V = 0). The integrand is evaluated in ball
+    arithmetic (python-flint) with 10 guard digits; quadrature is mpmath's tanh-sinh on
+    s = e^y / E[U+V], y ∈ ℝ."""
+    d = len(w)
     groups: dict[tuple[Fraction, bool], list] = {}
-    for i in range(case.d):
+    for i in range(d):
         key = (w[i] * v[i], i < k)
         g = groups.setdefault(key, [Fraction(0), 0])
         g[0] += w[i] * mu2[i]
         g[1] += 1
-    tot_mean = sum((w[i] * (mu2[i] + v[i]) for i in range(case.d)), Fraction(0))
+    tot_mean = sum((w[i] * (mu2[i] + v[i]) for i in range(d)), Fraction(0))
     dom_mean = sum((w[i] * (mu2[i] + v[i]) for i in range(k)), Fraction(0))
     if tot_mean == 0 or dom_mean == 0:
         return mpmath.mpf(0)  # θ_{t+1} = 0 almost surely (θ(0) = 0 convention or U ≡ 0)
