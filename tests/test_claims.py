@@ -88,5 +88,13 @@ def test_notes_claims_md_in_sync():
         "notes/claims.md drifted: run `python -m verify.notes`"
 
 
+def test_readme_verdict_table_in_sync():
+    from verify.notes import readme_with_table
+
+    path = Path(__file__).resolve().parent.parent / "README.md"
+    text = path.read_text(encoding="utf-8")
+    assert text == readme_with_table(text), "README verdict table drifted: python -m verify.notes"
+
+
 def test_profiles_exist():
     assert set(check_mod.PROFILES) == {"quick", "ci", "thorough"}

@@ -103,7 +103,8 @@ def render_markdown(data: dict, figs: list[str]) -> str:
          f"`{data['provenance']['git_commit'][:12]}`.", "",
          "## Summary", "",
          f"{s['claims']} claims: " + ", ".join(f"{s[k]} {k}" for k in STATUSES) + ".",
-         "Corrected statements added: " + (", ".join(s["corrected_statements"]) or "none") + ".",
+         "Statements that replace refuted ones (corrected claims, or the theorem a misprint "
+         "should have quoted): " + (", ".join(s["corrected_statements"]) or "none") + ".",
          "", "## Claims", "",
          "| id | reference | verdict | states | digits | smallest margin |",
          "|---|---|---|---|---|---|"]
@@ -209,7 +210,8 @@ def _inline(text: str) -> str:
     t = html.escape(text)
     t = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", t)
     t = re.sub(r"`(.+?)`", r"<code>\1</code>", t)
-    return re.sub(r"\*(.+?)\*", r"<i>\1</i>", t)
+    # *italic* only around words: θ*_t, η* and the like keep their asterisks
+    return re.sub(r"(?<![\w*])\*([A-Za-z][^*]*?[A-Za-z.])\*(?![\w*])", r"<i>\1</i>", t)
 
 
 def run_audit(out: Path, profile: str, seed: int, strict: bool, full: bool = False) -> int:

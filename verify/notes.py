@@ -30,5 +30,28 @@ def claims_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+START, END = "<!-- verdicts:start -->", "<!-- verdicts:end -->"
+
+
+def verdict_table_markdown() -> str:
+    """Compact verdict table for the README (from the committed audit snapshot)."""
+    if not SNAPSHOT.exists():
+        return "(no audit snapshot yet)\n"
+    data = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    lines = ["| claim | reference | verdict | corrected by |", "|---|---|---|---|"]
+    for c in data["claims"]:
+        lines.append(f"| `{c['claim_id']}` | {c['reference']} | {c['status']} | "
+                     f"{c['corrected_by'] or ''} |")
+    return "\n".join(lines) + "\n"
+
+
+def readme_with_table(readme: str) -> str:
+    head, rest = readme.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n{verdict_table_markdown()}{END}{tail}"
+
+
 if __name__ == "__main__":
     (ROOT / "notes" / "claims.md").write_text(claims_markdown(), encoding="utf-8")
+    readme = ROOT / "README.md"
+    readme.write_text(readme_with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
