@@ -55,6 +55,16 @@ def _schedule(name: str, eta0: float, eta1: float, steps: int):
 SCHEDULES = ("constant", "linear", "cosine", "inverse-sqrt")
 
 
+def _add_problem_args(p: argparse.ArgumentParser) -> None:
+    """A problem is a case file or the paper's spectrum construction (EXPERIMENTS.md)."""
+    p.add_argument("--case")
+    p.add_argument("--paper-spectrum", action="store_true")
+    p.add_argument("--m", type=float, default=50.0)
+    p.add_argument("--d", type=_positive_int, default=500)
+    p.add_argument("--k", type=_positive_int, default=50)
+    p.add_argument("--sigma", type=float, default=0.5)
+
+
 def _build() -> argparse.ArgumentParser:
     p = _Parser(prog="salign", description="Verify 'Suspicious Alignment of SGD' (ALT 2026)")
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
@@ -74,17 +84,12 @@ def _build() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true")
     c.add_argument("--list", action="store_true")
     s = sub.add_parser("simulate", help="run SGD / DSGD / BSGD")
+    _add_problem_args(s)
     s.add_argument("--method", choices=("sgd", "dsgd", "bsgd"), default="sgd")
-    s.add_argument("--case")
-    s.add_argument("--paper-spectrum", action="store_true")
-    s.add_argument("--m", type=float, default=50.0)
-    s.add_argument("--d", type=_positive_int, default=500)
-    s.add_argument("--k", type=_positive_int, default=50)
     s.add_argument("--steps", type=_positive_int, default=1000)
     s.add_argument("--seeds", type=_positive_int, default=1)
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--eta", type=float, default=0.003)
-    s.add_argument("--sigma", type=float, default=0.5)
     s.add_argument("--schedule", choices=tuple(SCHEDULES), default="constant")
     s.add_argument("--eta-final", type=float, help="final step size of a schedule (default η/10)")
     s.add_argument("--switch-at", type=_switch_at, help="a step, or 'settled'")
@@ -100,16 +105,12 @@ def _build() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True)
     s.add_argument("--plot", help="also write a PNG figure of alignment and loss")
     ph = sub.add_parser("phases", help="two-phase analysis of the exact expected trajectory")
-    ph.add_argument("--case")
-    ph.add_argument("--paper-spectrum", action="store_true")
-    ph.add_argument("--m", type=float, default=50.0)
+    _add_problem_args(ph)
     ph.add_argument("--eta", type=float, help="analyse one step size (default: sweep (0, 2/λ_1))")
     ph.add_argument("--grid", type=_positive_int, default=40)
     ph.add_argument("--json", action="store_true")
     dg = sub.add_parser("diagram", help="(θ, η) phase diagram figure for a case's state family")
-    dg.add_argument("--case")
-    dg.add_argument("--paper-spectrum", action="store_true")
-    dg.add_argument("--m", type=float, default=50.0)
+    _add_problem_args(dg)
     dg.add_argument("--seed", type=int, default=0)
     dg.add_argument("--out", required=True)
     r = sub.add_parser("reproduce", help="rerun the §7 experiments")
@@ -193,7 +194,7 @@ def _cmd_check(args) -> int:
     return 1 if args.strict and any(r.status == REFUTED for r in results) else 0
 
 
-def _problem(args, n_rows: int = 1):
+def _problem(args, n_rows: int = 1, seed: int = 0):
     """(λ, k, κ², x0 rows, Cholesky factor or None) from --case or --paper-spectrum."""
     import numpy as np
 
@@ -213,14 +214,16 @@ def _problem(args, n_rows: int = 1):
             cov = np.array([[float(x) for x in r] for r in case.covariance])
             chol = np.linalg.cholesky(cov + 1e-300 * np.eye(len(cov)))
     else:
-        d, k = getattr(args, "d", 500), getattr(args, "k", 50)
+        d, k = args.d, args.k
         if not 1 <= k < d:
             raise UsageError("--k must lie in 1..d-1")
         if args.m <= 0:
             raise UsageError("--m must be positive")
         lam = np.array([float(x) for x in paper_spectrum(Fraction(str(args.m)), d, k)])
-        kap = np.full(d, getattr(args, "sigma", 0.5) ** 2)
-        x0 = np.random.default_rng(getattr(args, "seed", 0)).standard_normal((n_rows, d))
+        if args.sigma < 0:
+            raise UsageError("--sigma must be non-negative")
+        kap = np.full(d, args.sigma**2)
+        x0 = np.random.default_rng(seed).standard_normal((n_rows, d))
         chol = None
     return lam, k, kap, x0, chol
 
@@ -235,7 +238,7 @@ def _cmd_simulate(args) -> int:
         raise UsageError("--eta must be positive and --sigma non-negative")
     if args.switch_method and args.switch_at is None:
         raise UsageError("--switch-method needs --switch-at")
-    lam, k, kap, x0, chol = _problem(args, args.seeds)
+    lam, k, kap, x0, chol = _problem(args, args.seeds, args.seed)
     eta_final = args.eta_final if args.eta_final is not None else args.eta / 10
     eta = _schedule(args.schedule, args.eta, eta_final, args.steps)
     if args.grouped:
@@ -254,11 +257,7 @@ def _cmd_simulate(args) -> int:
                          np.array([t[1] for t in levels]), energy0, args.eta, args.steps,
                          args.seed)
         data = {"schema_version": 1, "kind": "samples", "method": "sgd", "sampler": "grouped",
-                "seed": args.seed, "record_every": 1}
-        for n in ("alignment", "loss", "s_D", "s_B"):
-            arr = getattr(tr, n)
-            data[n] = {"per_seed": [[f"{v:.12g}" for v in col] for col in arr.T],
-                       "mean": [f"{v:.12g}" for v in arr.mean(axis=1)]}
+                "seed": args.seed, "record_every": 1, **_series(tr, TRAJ_NAMES)}
         write_atomic(args.out, json.dumps(data, sort_keys=True) + "\n")
         return 0
     if args.expected:
@@ -279,17 +278,25 @@ def _cmd_simulate(args) -> int:
         data = {"schema_version": 1, "kind": "samples", "method": args.method,
                 "seed": args.seed, "record_every": args.record_every,
                 "schedule": args.schedule, "switched_at": tr.switched_at}
-        names = ["alignment", "loss", "s_D", "s_B"]
-        if args.track_loss_thresholds:
-            names += ["eta_loss_D", "eta_loss_B"]
-        for n in names:
-            arr = getattr(tr, n)
-            data[n] = {"per_seed": [[f"{v:.12g}" for v in col] for col in arr.T],
-                       "mean": [f"{v:.12g}" for v in arr.mean(axis=1)]}
+        names = TRAJ_NAMES + (("eta_loss_D", "eta_loss_B") if args.track_loss_thresholds else ())
+        data.update(_series(tr, names))
         if args.plot:
             _plot_run(tr, args.record_every, args.plot)
     write_atomic(args.out, json.dumps(data, sort_keys=True) + "\n")
     return 0
+
+
+TRAJ_NAMES = ("alignment", "loss", "s_D", "s_B")
+
+
+def _series(tr, names) -> dict:
+    """Trajectory arrays (steps × seeds) as per-seed and seed-mean decimal strings."""
+    out = {}
+    for n in names:
+        arr = getattr(tr, n)
+        out[n] = {"per_seed": [[f"{v:.12g}" for v in col] for col in arr.T],
+                  "mean": [f"{v:.12g}" for v in arr.mean(axis=1)]}
+    return out
 
 
 def _plot_run(tr, every: int, path: str) -> None:
@@ -348,7 +355,7 @@ def _cmd_phases(args) -> int:
 def _cmd_diagram(args) -> int:
     from verify.diagram import phase_diagram
 
-    lam, k, kap, x0, chol = _problem(args)
+    lam, k, kap, x0, chol = _problem(args, 1, args.seed)
     if chol is not None:
         raise UsageError("diagram supports isotropic or diagonal noise")
     res = phase_diagram(lam, k, kap, x0[0], args.out, seed=args.seed)
