@@ -389,7 +389,8 @@ def _cmd_reproduce(args) -> int:
     bar.close()
     out = Path(args.out)
     figures(res, out)
-    payload = json.dumps({"schema_version": 1, "rows": res.rows}, sort_keys=True, indent=1) + "\n"
+    payload = json.dumps({"schema_version": 1, "rows": res.rows, "phase1": res.phase1},
+                         sort_keys=True, indent=1) + "\n"
     write_atomic(out / "reproduce.json", payload)
     if args.json:
         sys.stdout.write(payload)

@@ -26,6 +26,7 @@ class SweepResult:
     alignment: np.ndarray  # (steps+1, len(ms), seeds)
     loss: np.ndarray
     rows: list[dict]
+    phase1: list[dict]
 
 
 def run_sweep(ms=PAPER_M, seeds=PAPER_SEEDS, steps: int = 30000, d: int = 500, k: int = 50,
@@ -68,7 +69,18 @@ def run_sweep(ms=PAPER_M, seeds=PAPER_SEEDS, steps: int = 30000, d: int = 500, k
             "theta_inf": f"{ti:.6f}", "theta_inf_small_eta": f"{ti_small:.6f}",
             "finite_d_expected": f"{finite_d:.6f}",
         })
-    return SweepResult(tuple(ms), steps, align, loss, rows)
+    from verify.engines import expected_trajectory
+    from verify.phase1 import analyse
+
+    phase1 = []
+    for j, m in enumerate(ms):
+        exact = expected_trajectory(lam_mat[j * S], k, np.full(d, sigma**2),
+                                    np.ones(d), eta, np.arange(0, min(steps, 2000) + 1))
+        sim = analyse(align[: min(steps, 2000) + 1, j, :].mean(axis=1))
+        ex = analyse(exact["alignment"])
+        phase1.append({"m": m, **{f"sim_{k_}": f"{v:.4f}" for k_, v in sim.items()},
+                       **{f"exact_{k_}": f"{v:.4f}" for k_, v in ex.items()}})
+    return SweepResult(tuple(ms), steps, align, loss, rows, phase1)
 
 
 def _savefig(fig, path: Path) -> None:
@@ -111,6 +123,28 @@ def figures(res: SweepResult, out: Path) -> list[Path]:
     ax.set_ylabel("steady-state alignment")
     ax.legend(fontsize=8)
     p = out / "fig_alignment_vs_m.png"
+    _savefig(fig, p)
+    plt.close(fig)
+    paths.append(p)
+    from verify.engines import expected_trajectory
+    from verify.families import paper_spectrum
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    t = np.arange(0, 61)
+    for j, m in enumerate(res.ms):
+        lam = np.array([float(x) for x in paper_spectrum(m)])
+        ex = expected_trajectory(lam, 50, np.full(500, 0.25), np.ones(500), 0.003, t)
+        a = ex["alignment"]
+        line, = ax.semilogy(t, res.alignment[: len(t), j, :].mean(axis=1), ".", ms=3)
+        ax.semilogy(t, a, "-", color=line.get_color(), label=f"m={m}: simulated (dots), exact")
+        ax.semilogy(t, 1 / (1 + np.exp(np.polyval(np.polyfit(t[1:20], np.log(1 / a[1:20] - 1), 1),
+                                                  t))), ":", color=line.get_color())
+    ax.set_ylim(max(1e-6, 0.1 * float(res.alignment[: len(t)].mean(axis=2).min())), 1.5)
+    ax.set_xlabel("step")
+    ax.set_ylabel("alignment (log scale)")
+    ax.set_title("Phase I: exact expected curve, logistic fit (dotted)")
+    ax.legend(fontsize=7)
+    p = out / "fig_phase1.png"
     _savefig(fig, p)
     plt.close(fig)
     paths.append(p)
