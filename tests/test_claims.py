@@ -68,6 +68,24 @@ def test_counterexamples_recheck_with_eval(tmp_path, capsys):
             assert float(q["eta_star"]) < float(q["eta_star_lower_thm7"])
 
 
+@pytest.mark.parametrize("claim", sorted(k for k in MARGINS if k in EXPECTED_REFUTED))
+def test_every_margin_counterexample_rechecks_fresh(claim, tmp_path, capsys):
+    """Round-trip each counterexample through its JSON case file, re-evaluate the claim's
+    margin from scratch (exact or certified ball arithmetic), and run `salign eval` on it."""
+    from verify.cases import loads_case
+    from verify.margins import certified_sign
+
+    r = run_claim(claim, "quick", 0)
+    case = loads_case(json.dumps(r.counterexample))
+    sign, _, _ = certified_sign(lambda: MARGINS[claim](case))
+    strict = next(c for c in CLAIMS if c.id == claim).strict
+    assert sign is not None and (sign < 0 or (strict and sign == 0))
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps(r.counterexample))
+    assert main(["eval", "--case", str(p), "--json", "--dps", "60"]) == 0
+    capsys.readouterr()
+
+
 def test_check_json_deterministic(capsys):
     assert main(["check", "thm2", "thm8-app", "--profile", "quick", "--seed", "3", "--json"]) == 0
     a = capsys.readouterr().out
