@@ -18,10 +18,13 @@ def arb(x: Fraction | int) -> flint.arb:
 
 def certified_sign(f: Callable[[], Any]) -> tuple[int | None, Any, int]:
     """Sign of f() (a Fraction, or an arb computed inside the current flint context),
-    escalating precision. Returns (sign or None if undecided, value, dps used)."""
+    escalating precision. Returns (sign or None if undecided, value, dps used); f() = None
+    (hypotheses not met) gives (None, None, 0)."""
     for dps in PRECISION_LADDER_DPS:
         with flint.ctx.workdps(dps):
             v = f()
+            if v is None:  # the state does not meet the claim's hypotheses
+                return None, None, 0
             if isinstance(v, (Fraction, int)):
                 v = Fraction(v)
                 return (v > 0) - (v < 0), v, 0
