@@ -38,10 +38,10 @@ def paper_spectrum(m: float | Fraction, d: int = 500, k: int = 50) -> list[Fract
 def random_spectrum(rng: np.random.Generator, d: int, k: int) -> list[Fraction]:
     kind = rng.integers(0, 4)
     if kind == 0:  # two-level
-        hi, lo = sorted(rng.uniform(0.05, 50, 2), reverse=True)
-        if hi == lo:
+        hi, lo = (q(v, 3) for v in sorted(rng.uniform(0.05, 50, 2), reverse=True))
+        if hi == lo:  # equal after rounding: keep a gap
             hi = lo * 2
-        return [q(hi, 3)] * k + [q(lo, 3)] * (d - k)
+        return [hi] * k + [lo] * (d - k)
     if kind == 1:  # power law
         a = rng.uniform(0.3, 2.5)
         vals = [float(i + 1) ** -a * 10 for i in range(d)]
