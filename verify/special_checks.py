@@ -163,7 +163,7 @@ def lem27(claim: Claim, profile: str, seed: int) -> R.CheckResult:
     lam = np.array([4.0, 1.0])
     kap = np.array([1.0, 1.0])
     eta, T = 0.1, 30
-    seeds = {"quick": 2000, "ci": 4000, "thorough": 40000}[profile]
+    seeds = {"quick": 20000, "ci": 40000, "thorough": 200000}[profile]
     rows = []
     for r in (1, 4, 16, 64):
         sizes = np.array([r, 3 * r])
@@ -175,11 +175,17 @@ def lem27(claim: Claim, profile: str, seed: int) -> R.CheckResult:
                                  np.ones(sizes.sum()), eta, np.array([T]))["alignment"][0]
         rows.append((r, mc, se, ex))
     gaps = [abs(mc - ex) for _, mc, _, ex in rows]
-    ok = gaps[-1] < gaps[0] and gaps[-1] < 4.5 * rows[-1][2] + 1e-3
+    # the finite-d gap is a bias of order 1/d, not zero: the limit claim is checked by the gap
+    # decreasing at that rate, each gap resolved beyond its Monte Carlo error
+    slope = _slope([r for r, *_ in rows], gaps)
+    resolved = all(g > 4.5 * se for g, (_, _, se, _) in zip(gaps, rows))
+    ok = (all(gaps[i + 1] < gaps[i] for i in range(len(gaps) - 1)) and -1.3 < slope < -0.6
+          and resolved)
     ev = ("exact-in-law grouped sampler, two-level spectrum (4, 1), proportions 1:3 kept fixed, "
           f"η = {eta}, t = {T}, {seeds} paths: |E θ_t − R(t)| = "
           + ", ".join(f"{g:.2e} (r={r}, se {se:.1e})" for g, (r, _, se, _) in zip(gaps, rows))
-          + "; R(t) is the ratio of exact expected energies (Lemma 26)")
+          + f"; fitted order r^{slope:.2f} → 0 (O(1/d)); R(t) is the ratio of exact expected "
+          "energies (Lemma 26)")
     return R.CheckResult(claim.id, R.CHECKED_NUMERICALLY if ok else R.INCONCLUSIVE, ev,
                          n_states=4 * seeds, min_margin=f"{gaps[-1]:.3e}")
 
