@@ -27,6 +27,7 @@ class SweepResult:
     loss: np.ndarray
     rows: list[dict]
     phase1: list[dict]
+    exact_alignment: np.ndarray  # (len(ms), T1): exact expected curve R(t), t = 0..T1−1
 
 
 def run_sweep(ms=PAPER_M, seeds=PAPER_SEEDS, steps: int = 30000, d: int = 500, k: int = 50,
@@ -72,21 +73,28 @@ def run_sweep(ms=PAPER_M, seeds=PAPER_SEEDS, steps: int = 30000, d: int = 500, k
     from verify.engines import expected_trajectory
     from verify.phase1 import analyse
 
-    phase1 = []
+    phase1, exact_curves = [], []
+    T1 = min(steps, 2000) + 1
     for j, m in enumerate(ms):
         exact = expected_trajectory(lam_mat[j * S], k, np.full(d, sigma**2),
-                                    np.ones(d), eta, np.arange(0, min(steps, 2000) + 1))
-        sim = analyse(align[: min(steps, 2000) + 1, j, :].mean(axis=1))
-        ex = analyse(exact["alignment"])
+                                    np.ones(d), eta, np.arange(0, T1))["alignment"]
+        exact_curves.append(exact)
+        sim = analyse(align[:T1, j, :].mean(axis=1))
+        ex = analyse(exact)
         phase1.append({"m": m, **{f"sim_{k_}": f"{v:.4f}" for k_, v in sim.items()},
                        **{f"exact_{k_}": f"{v:.4f}" for k_, v in ex.items()}})
-    return SweepResult(tuple(ms), steps, align, loss, rows, phase1)
+    return SweepResult(tuple(ms), steps, align, loss, rows, phase1, np.array(exact_curves))
 
 
-def _savefig(fig, path: Path) -> None:
+def _emit(fig, path: Path, paths: list[Path]) -> None:
+    """Write a figure as PNG (no timestamp metadata: same data ⇒ same bytes) and close it."""
+    import matplotlib.pyplot as plt
+
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90, metadata={"Software": None})
+    plt.close(fig)
     write_atomic(path, buf.getvalue())
+    paths.append(path)
 
 
 def figures(res: SweepResult, out: Path) -> list[Path]:
@@ -105,10 +113,7 @@ def figures(res: SweepResult, out: Path) -> list[Path]:
     axes[1].set_ylabel("alignment θ_t (seed mean)")
     axes[1].set_xlabel("step")
     axes[1].legend(fontsize=7, ncol=3)
-    p = out / "fig_loss_alignment.png"
-    _savefig(fig, p)
-    plt.close(fig)
-    paths.append(p)
+    _emit(fig, out / "fig_loss_alignment.png", paths)
     fig, ax = plt.subplots(figsize=(6, 4))
     ms = [r["m"] for r in res.rows]
     ax.errorbar(ms, [float(r["steady_mean"]) for r in res.rows],
@@ -122,19 +127,11 @@ def figures(res: SweepResult, out: Path) -> list[Path]:
     ax.set_xlabel("m = λ_k/λ_{k+1}")
     ax.set_ylabel("steady-state alignment")
     ax.legend(fontsize=8)
-    p = out / "fig_alignment_vs_m.png"
-    _savefig(fig, p)
-    plt.close(fig)
-    paths.append(p)
-    from verify.engines import expected_trajectory
-    from verify.families import paper_spectrum
-
+    _emit(fig, out / "fig_alignment_vs_m.png", paths)
     fig, ax = plt.subplots(figsize=(6, 4))
-    t = np.arange(0, 61)
+    t = np.arange(0, min(61, res.exact_alignment.shape[1]))
     for j, m in enumerate(res.ms):
-        lam = np.array([float(x) for x in paper_spectrum(m)])
-        ex = expected_trajectory(lam, 50, np.full(500, 0.25), np.ones(500), 0.003, t)
-        a = ex["alignment"]
+        a = res.exact_alignment[j, : len(t)]
         line, = ax.semilogy(t, res.alignment[: len(t), j, :].mean(axis=1), ".", ms=3)
         ax.semilogy(t, a, "-", color=line.get_color(), label=f"m={m}: simulated (dots), exact")
         ax.semilogy(t, 1 / (1 + np.exp(np.polyval(np.polyfit(t[1:20], np.log(1 / a[1:20] - 1), 1),
@@ -144,8 +141,5 @@ def figures(res: SweepResult, out: Path) -> list[Path]:
     ax.set_ylabel("alignment (log scale)")
     ax.set_title("Phase I: exact expected curve, logistic fit (dotted)")
     ax.legend(fontsize=7)
-    p = out / "fig_phase1.png"
-    _savefig(fig, p)
-    plt.close(fig)
-    paths.append(p)
+    _emit(fig, out / "fig_phase1.png", paths)
     return paths
