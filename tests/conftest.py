@@ -1,4 +1,5 @@
-"""Hypothesis profiles: dev (default), ci (used by .ci/run), thorough (long searches)."""
+"""Hypothesis profiles: dev (default), ci (used by .ci/run), thorough (long searches),
+mutation (the kill suite of verify/mutation.py)."""
 
 import os
 
@@ -10,4 +11,8 @@ settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True
                           database=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=2000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
+# mutation testing (python -m verify.selftest): few, fixed examples, no database, so that
+# the unmutated baseline's coverage is exactly what every mutant's run executes
+settings.register_profile("mutation", max_examples=12, deadline=None, derandomize=True,
+                          database=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

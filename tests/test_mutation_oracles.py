@@ -1,0 +1,421 @@
+"""Independent re-computations that pin every formula the toolkit prints or decides with.
+
+Part of the mutation kill suite (verify/mutation.py): each quantity of `salign eval`, each
+claim margin of `salign check` and each closed form of `salign derive` is recomputed here by a
+different route — per-coordinate sums from the definitions, roots of the defining equations
+found by a polynomial root finder, Monte-Carlo-free expectations of the one-step update — and
+must agree to 25 digits. The step checker and the sign certifier get positive and negative
+controls.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import flint
+import mpmath
+import pytest
+import sympy as sp
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from tests.strategies import cases
+from verify.cases import make_case
+from verify.claims import MARGINS
+from verify.theory import quantities
+
+PAPER_CASE = make_case([3, 2, 1, Fraction(1, 2)], 2, [1, Fraction(-1, 2), 2, 1], sigma="0.5",
+                       eta="0.2")
+NOISY = make_case([5, 4, 1, Fraction(1, 3), Fraction(1, 4)], 2, [1, 2, -1, 3, Fraction(1, 2)],
+                  kappa2=[1, 2, 3, 4, 5], eta=Fraction(1, 7))
+DPS = 60
+TOL = mpmath.mpf(10) ** -25
+
+
+def _close(a, b) -> bool:
+    a, b = mpmath.mpf(a), mpmath.mpf(b)
+    return abs(a - b) <= TOL * (1 + abs(a) + abs(b))
+
+
+def _f(x):
+    """Fraction / arb / mpf → mpf (arb: its midpoint)."""
+    if isinstance(x, Fraction):
+        return mpmath.mpf(x.numerator) / x.denominator
+    if isinstance(x, flint.arb):
+        return mpmath.mpf(x.mid().str(40, radius=False))
+    return mpmath.mpf(x)
+
+
+def reference(case) -> dict:
+    """Every eval quantity from the definitions (per coordinate; roots by mpmath.polyroots)."""
+    lam = [_f(v) for v in case.eigenvalues]
+    c = [_f(v) for v in case.state]
+    kap = [_f(v) for v in case.kappa2]
+    k, d = case.k, case.d
+    D, B = list(range(k)), list(range(k, d))
+    R: dict = {}
+
+    def S(idx, f):
+        return mpmath.fsum(f(i) for i in idx)
+
+    for name, idx in (("D", D), ("B", B)):
+        R[f"s_{name}"] = S(idx, lambda i: (lam[i] * c[i]) ** 2)
+        R[f"tau_{name}"] = S(idx, lambda i: lam[i] * (lam[i] * c[i]) ** 2)
+        R[f"u_{name}"] = S(idx, lambda i: (lam[i] ** 2 * c[i]) ** 2)
+        R[f"psi_{name}"] = S(idx, lambda i: lam[i] * lam[i])
+        R[f"e_{name}"] = S(idx, lambda i: lam[i] ** 2 * kap[i])
+        R[f"n_loss_{name}"] = S(idx, lambda i: kap[i] * lam[i])
+    s = R["s"] = R["s_D"] + R["s_B"]
+    R["theta"] = R["s_D"] / s if s else mpmath.mpf(0)
+    R["norm_x_sq"] = S(range(d), lambda i: c[i] ** 2)
+    R["norm_PDx_sq"] = S(D, lambda i: c[i] ** 2)
+    R["s_min"], R["s_max"] = min(kap), max(kap)
+    R["gap1"], R["gap2"] = lam[k - 1] - lam[k], lam[k - 1] ** 2 - lam[k] ** 2
+    R["m"], R["rho"] = lam[k - 1] / lam[k], mpmath.mpf(k) / (d - k)
+    smin, smax = R["s_min"], R["s_max"]
+    # Theorem 3: g_gap = ρ λ_k² s_min / (ρ λ_k² s_min + λ_{k+1}² s_max)
+    R["g_gap"] = R["rho"] * lam[k - 1] ** 2 * smin / (R["rho"] * lam[k - 1] ** 2 * smin
+                                                      + lam[k] ** 2 * smax)
+    R["g_noise"] = R["psi_D"] * smin / (R["psi_D"] * smin + R["psi_B"] * smax)
+    # Theorem 4: r0 > 0 solves a r² + (a − M − h) r − h = 0; θ* = r0 / (1 + r0)
+    a, h, M = smin * R["psi_B"], smax * R["psi_D"], s * (lam[0] ** 2 - lam[-1] ** 2)
+    roots = [r.real for r in mpmath.polyroots([a, a - M - h, -h], extraprec=200) if r.real > 0]
+    R["theta_star"] = roots[0] / (1 + roots[0])
+    R["_a"], R["_h"], R["_M"] = a, h, M
+    if R["theta"] and R["norm_x_sq"]:
+        R["eta_star_lower_thm7"] = 2 * R["gap1"] / (
+            (lam[0] ** 2 - lam[-1] ** 2) * lam[-1] ** 2 * R["norm_x_sq"] * R["theta"]
+            + smax * R["psi_D"]) * lam[-1] ** 2 * R["norm_x_sq"] * R["theta"]
+    if R["norm_PDx_sq"]:
+        x = lam[k - 1] ** 2 * lam[-1] ** 2 * R["norm_PDx_sq"]
+        R["eta_star_lower_thm7_remark"] = 2 * R["gap1"] * x / (
+            (lam[0] ** 2 - lam[-1] ** 2) * x + lam[0] ** 2 * smax * R["psi_D"])
+    den = lam[k - 1] * lam[0] - lam[k] * lam[-1]
+    R["eta_star_upper_thm8_main"] = (lam[0] - lam[-1]) / den
+    R["eta_star_upper_thm8_app"] = 2 * (lam[0] - lam[-1]) / den
+    if R["e_B"] + R["e_D"]:
+        R["thm8_threshold"] = R["e_B"] / (R["e_B"] + R["e_D"])
+    # expected one-step quantities, per coordinate: c' = (1 − ηλ)c − ηζ, E ζ² = κ²
+    eta = _f(case.eta)
+
+    def e_next(i, e):
+        return (1 - e * lam[i]) ** 2 * (lam[i] * c[i]) ** 2 + e**2 * lam[i] ** 2 * kap[i]
+
+    def dloss(idx, e):  # E[L(x')] − L(x) when the coordinates in idx take the step
+        return mpmath.fsum(lam[i] / 2 * (((1 - e * lam[i]) ** 2 - 1) * c[i] ** 2 + e**2 * kap[i])
+                           for i in idx)
+
+    R["E_s_D_next"], R["E_s_B_next"] = S(D, lambda i: e_next(i, eta)), S(B, lambda i: e_next(i, eta))
+    if R["E_s_D_next"] + R["E_s_B_next"]:
+        R["Theta_next"] = R["E_s_D_next"] / (R["E_s_D_next"] + R["E_s_B_next"])
+    R["expected_f"] = R["s_B"] * R["E_s_D_next"] - R["s_D"] * R["E_s_B_next"]
+    # p, q from E f at two step sizes (E f(η) = pη² + qη)
+    f1 = R["expected_f"]
+    f2 = R["s_B"] * S(D, lambda i: e_next(i, 2 * eta)) - R["s_D"] * S(B, lambda i: e_next(i, 2 * eta))
+    R["p"] = (f2 - 2 * f1) / (2 * eta**2)
+    R["q"] = (f1 - R["p"] * eta**2) / eta
+    if R["p"]:
+        R["eta_star"] = -R["q"] / R["p"]
+    R["expected_loss_change_sgd"] = dloss(range(d), eta)
+    R["expected_loss_change_dsgd"] = dloss(D, eta)
+    R["expected_loss_change_bsgd"] = dloss(B, eta)
+    for name, idx in (("D", D), ("B", B)):  # η^loss_S: the positive root of E ΔL_S(η) = 0
+        c2 = dloss(idx, 2) - 2 * dloss(idx, 1)  # coefficient of η²·2
+        c1 = dloss(idx, 1) - c2 / 2
+        if c2:
+            R[f"eta_loss_{name}"] = -c1 / (c2 / 2)
+    nD_box = R["u_D"] + R["n_loss_D"]
+    if nD_box:
+        R["eta_loss_D_intro_box"] = 2 * R["s_D"] / nD_box
+    if R["s_D"] and R["s_B"]:
+        alpha = s * (R["tau_D"] / R["s_D"] - R["tau_B"] / R["s_B"])
+        R["alpha"], R["beta"] = alpha, -alpha + R["n_loss_B"] + R["n_loss_D"]
+        if alpha > 0:  # θ^crit: the root in (0, 1) of h(θ) = αθ² + βθ − n_D (Lemma 23/24)
+            rts = [r.real for r in mpmath.polyroots([alpha, R["beta"], -R["n_loss_D"]],
+                                                    extraprec=200)]
+            inside = [r for r in rts if 0 <= r <= 1 + TOL]
+            if inside:
+                R["theta_crit"] = inside[0]
+    R["gamma"] = -R["n_loss_D"]
+    return R
+
+
+SCALAR_FIELDS = (
+    "s_D", "s_B", "tau_D", "tau_B", "u_D", "u_B", "psi_D", "psi_B", "e_D", "e_B", "n_loss_D",
+    "n_loss_B", "s", "theta", "norm_x_sq", "norm_PDx_sq", "s_min", "s_max", "gap1", "gap2", "m",
+    "rho", "g_gap", "g_noise", "theta_star", "eta_star_lower_thm7", "eta_star_lower_thm7_remark",
+    "eta_star_upper_thm8_main", "eta_star_upper_thm8_app", "thm8_threshold", "E_s_D_next",
+    "E_s_B_next", "Theta_next", "expected_f", "p", "q", "eta_star", "expected_loss_change_sgd",
+    "expected_loss_change_dsgd", "expected_loss_change_bsgd", "eta_loss_D", "eta_loss_B",
+    "eta_loss_D_intro_box", "alpha", "beta", "gamma", "theta_crit",
+)
+
+
+@given(cases(max_d=6))
+@example(PAPER_CASE)
+@example(NOISY)
+def test_eval_quantities_match_definitions(case):
+    with mpmath.workdps(DPS):
+        q = quantities(case, DPS, case.eta)
+        R = reference(case)
+        for name in SCALAR_FIELDS:
+            if name not in R:
+                continue
+            assert q[name] is not None, name
+            assert _close(_f(q[name]), R[name]), (name, q[name], R[name])
+        if "theta_crit" in R:
+            assert _close(_f(q["one_minus_theta_crit"]), 1 - R["theta_crit"])
+        assert _close(_f(q["one_minus_theta_star"]), 1 - R["theta_star"])
+        assert _close(_f(q["theta_star_r0"]), R["theta_star"] / (1 - R["theta_star"]))
+
+
+def oracle_margins(case) -> dict:
+    """Every margin claim's margin from the reference quantities (undefined ones omitted)."""
+    R = reference(case)
+    lam = [_f(v) for v in case.eigenvalues]
+    k, eta = case.k, _f(case.eta)
+    O: dict = {}
+    g = R.get
+    O["lem22-bound"] = 2 * R["s_B"] * R["s_D"] * (lam[k] - lam[k - 1]) - R["q"]
+    if g("Theta_next") is not None:
+        O["thm2"] = O["thm4-corrected"] = R["theta"] - R["Theta_next"]
+        O["thm3"] = -O["thm2"]
+    O["thm3-bounds"] = min(R["g_gap"], 1 - R["g_gap"], R["g_noise"] - R["g_gap"])
+    a, h, M, om = R["_a"], R["_h"], R["_M"], 1 - R["theta_star"]
+    O["thm5-corrected"] = min(om - a / (2 * a + M + h), a / (M + h) - om)
+    O["thm6"] = R["theta_star"] - R["g_gap"]
+    if g("eta_star") is not None and g("eta_star_lower_thm7") is not None:
+        O["thm7"] = R["eta_star"] - R["eta_star_lower_thm7"]
+        O["thm7-remark"] = R["eta_star"] - R["eta_star_lower_thm7_remark"]
+        O["thm7-corrected"] = min(O["thm7"], O["thm7-remark"])
+    if g("eta_star") is not None:
+        O["thm8-main"] = R["eta_star_upper_thm8_main"] - R["eta_star"]
+        O["thm8-app"] = R["eta_star_upper_thm8_app"] - R["eta_star"]
+        O["thm8-corrected"] = 2 / (lam[k - 1] + lam[-1]) - R["eta_star"]
+        O["cor9"] = 2 / lam[0] - R["eta_star"]
+    if g("eta_loss_D_intro_box") is not None:
+        O["intro-box"] = -R["expected_loss_change_dsgd"] * (R["eta_loss_D_intro_box"] - eta)
+    if g("eta_loss_D") is not None and g("eta_loss_B") is not None:
+        O["thm10"] = min(-R["expected_loss_change_dsgd"] * (R["eta_loss_D"] - eta),
+                         -R["expected_loss_change_bsgd"] * (R["eta_loss_B"] - eta))
+        O["sec5-interval"] = min(R["expected_loss_change_dsgd"], -R["expected_loss_change_bsgd"])
+    if g("alpha") is not None:
+        O["lem23"] = O["lem23-corrected"] = min(R["alpha"], R["n_loss_D"], R["n_loss_B"])
+    if g("theta_crit") is not None:
+        dc = 1 - R["theta_crit"]
+        O["lem24"] = min(dc, 1 - dc)
+        if g("eta_loss_D") is not None and g("eta_loss_B") is not None:
+            O["thm11"] = (R["eta_loss_D"] - R["eta_loss_B"]) * (R["theta"] - R["theta_crit"])
+        nB, n = R["n_loss_B"], R["n_loss_B"] + R["n_loss_D"]
+        base = R["s"] * R["gap1"]
+        O["thm13-upper"] = nB / base - dc
+        O["thm13-lower"] = dc - nB / (base + n)
+        O["thm13-corrected"] = min(dc - nB / (R["alpha"] + n), nB / R["alpha"] - dc)
+    return O
+
+
+@given(cases(max_d=5))
+@example(PAPER_CASE)
+@example(NOISY)
+def test_claim_margins_match_independent_values(case):
+    with mpmath.workdps(DPS), flint.ctx.workdps(50):
+        O = oracle_margins(case)
+        for cid, margin in sorted(MARGINS.items()):
+            try:
+                v = margin(case)
+            except ZeroDivisionError:
+                continue
+            if v is None or cid not in O:
+                continue
+            assert _close(_f(v), O[cid]), (cid, v, O[cid])
+
+
+def test_margins_defined_on_a_generic_state():
+    """On a generic state inside every hypothesis the margins are defined (not None), so the
+    comparison above is not vacuous; and each takes its exact reference value."""
+    case = NOISY
+    with mpmath.workdps(DPS), flint.ctx.workdps(50):
+        O = oracle_margins(case)
+        defined = {cid for cid, m in MARGINS.items() if m(case) is not None}
+    assert {"lem22-bound", "thm2", "thm3-bounds", "thm5-corrected", "thm6", "thm7", "thm8-main",
+            "thm10", "lem23", "lem24", "thm13-corrected"} <= defined
+    assert defined <= set(O)
+
+
+# ----------------------------------------------------------------- closed forms of `derive`
+CLOSED_FORM_FIELDS = {
+    ("lem22", "p"): "p", ("lem22", "q"): "q", ("lem22", "eta_star"): "eta_star",
+    ("thm2", "E_f"): "expected_f", ("thm3", "g_gap"): "g_gap", ("thm3", "g_noise"): "g_noise",
+    ("thm4", "theta_star"): "theta_star", ("thm8", "main_text_bound"): "eta_star_upper_thm8_main",
+    ("thm8", "appendix_bound"): "eta_star_upper_thm8_app", ("thm10", "eta_loss_S"): "eta_loss_D",
+    ("thm10", "E_dL_S"): "expected_loss_change_dsgd", ("sec5-interval", "E_dL_D"):
+    "expected_loss_change_dsgd", ("intro-box", "eta_loss_box"): "eta_loss_D_intro_box",
+    ("lem24", "theta_crit"): "theta_crit", ("thm11", "alpha"): "alpha", ("thm11", "beta"): "beta",
+    ("thm11", "gamma"): "gamma", ("lem20", "Theta"): "Theta_next",
+    ("lem21", "E[s^S']"): "E_s_D_next",
+}
+
+
+def _symbol_values(case, R) -> dict:
+    from derivations import symbols as S
+
+    lam = [_f(v) for v in case.eigenvalues]
+    k = case.k
+    return {
+        S.sD: R["s_D"], S.sB: R["s_B"], S.tD: R["tau_D"], S.tB: R["tau_B"], S.uD: R["u_D"],
+        S.uB: R["u_B"], S.eD: R["e_D"], S.eB: R["e_B"], S.nD: R["n_loss_D"], S.nB: R["n_loss_B"],
+        S.psiD: R["psi_D"], S.psiB: R["psi_B"], S.smin: R["s_min"], S.smax: R["s_max"],
+        S.s: R["s"], S.theta: R["theta"], S.lam1: lam[0], S.lamk: lam[k - 1], S.lamk1: lam[k],
+        S.lamd: lam[-1], S.rho: R["rho"], S.eta: _f(case.eta),
+        sp.Symbol("alpha", positive=True): R.get("alpha", 1),
+    }
+
+
+@pytest.mark.parametrize("case", [PAPER_CASE, NOISY], ids=["paper", "noisy"])
+def test_derive_closed_forms_match_eval(case):
+    from derivations.registry import get_derivations
+
+    with mpmath.workdps(DPS):
+        R = reference(case)
+        vals = {sym: sp.Float(str(v), 60) for sym, v in _symbol_values(case, R).items()}
+        checked = 0
+        for der in get_derivations():
+            for name, expr in der.closed_forms.items():
+                field = CLOSED_FORM_FIELDS.get((der.id, name))
+                if field is None or field not in R:
+                    continue
+                got = expr.subs(vals).evalf(60)
+                assert not got.free_symbols, (der.id, name, got.free_symbols)
+                assert _close(mpmath.mpf(str(got)), R[field]), (der.id, name, got, R[field])
+                checked += 1
+    assert checked >= 15
+
+
+@pytest.mark.parametrize("case", [PAPER_CASE, NOISY], ids=["paper", "noisy"])
+def test_other_closed_forms_match_their_definitions(case):
+    """Closed forms without an eval field: Thm 5's bounds, Thm 6's ratio, Thm 7's bound (X =
+    ‖x‖²), the sharp Thm 8 / Cor 9 bounds, h of Lemma 23, Thm 12/13 bounds, Lemma 26's moment,
+    Thm 16's weights and Thm 15's δ, each against its definition."""
+    from derivations.registry import get_derivations
+
+    with mpmath.workdps(DPS):
+        R = reference(case)
+        lam = [_f(v) for v in case.eigenvalues]
+        k, eta = case.k, _f(case.eta)
+        vals = {sym: sp.Float(str(v), 60) for sym, v in _symbol_values(case, R).items()}
+        X = sp.Symbol("X", positive=True)
+        vals[X] = sp.Float(str(R["norm_x_sq"]), 60)
+        forms = {(d.id, n): e for d in get_derivations() for n, e in d.closed_forms.items()}
+
+        def ev(key, extra=None):
+            e = forms[key].subs({**vals, **(extra or {})}).evalf(60)
+            assert not e.free_symbols, (key, e.free_symbols)
+            return mpmath.mpf(str(e))
+
+        a, h, M = R["_a"], R["_h"], R["_M"]
+        assert _close(ev(("thm5", "one_minus_theta_star_lower")), a / (2 * a + M + h))
+        assert _close(ev(("thm5", "one_minus_theta_star_upper")), a / (M + h))
+        assert _close(ev(("thm6", "r_noise")), R["psi_D"] * R["s_min"] / (R["psi_B"] * R["s_max"]))
+        assert _close(ev(("thm7", "eta_star_lower")), R["eta_star_lower_thm7"])
+        assert _close(ev(("thm8", "sharp_bound")), 2 / (lam[k - 1] + lam[-1]))
+        assert _close(ev(("cor9", "claimed_bound")), 2 / lam[0])
+        t = mpmath.mpf(1) / 3
+        hv = ev(("lem23", "h"), {sp.Symbol("theta", positive=True): sp.Float(str(t), 60)})
+        assert _close(hv, R["alpha"] * t * t + R["beta"] * t - R["n_loss_D"])
+        assert _close(ev(("thm12", "upper_bound_one_minus")), R["n_loss_B"] / R["alpha"])
+        n = R["n_loss_B"] + R["n_loss_D"]
+        assert _close(ev(("thm13", "lower_valid")), R["n_loss_B"] / (R["alpha"] + n))
+        dsym = sp.Symbol("delta", positive=True)
+        dv = mpmath.mpf("0.3")
+        assert _close(ev(("thm13", "delta_equation"), {dsym: sp.Float("0.3", 60)}),
+                      R["alpha"] * dv**2 - (R["alpha"] + n) * dv + R["n_loss_B"])
+        # Lemma 26 / Thm 16 at one coordinate: c² ← β + (1 − ηλ)^{2t}(c0² − β)
+        lv, kv, c0, tv = lam[0], _f(case.kappa2[0]), mpmath.mpf(2), 3
+        beta = eta * kv / (2 * lv - eta * lv**2)
+        sub = {sp.Symbol("lambda", real=True): sp.Float(str(lv), 60),
+               sp.Symbol("kappa2", real=True): sp.Float(str(kv), 60),
+               sp.Symbol("c0sq", nonnegative=True): sp.Float(str(c0), 60),
+               sp.Symbol("t", integer=True, nonnegative=True): tv}
+        assert _close(ev(("lem26", "beta_i"), sub), beta)
+        c2 = c0
+        for _ in range(tv):  # the exact recursion E c'² = (1 − ηλ)² c² + η² κ²
+            c2 = (1 - eta * lv) ** 2 * c2 + eta**2 * kv
+        assert _close(ev(("lem26", "E_c2_t"), sub), c2)
+        assert _close(ev(("thm16", "weight_i"), sub), lv**2 * beta)
+        g1 = lam[k - 1] - lam[k]
+        dl = ev(("thm15", "delta"))
+        # δ is defined by: Thm 7's bound with ‖x‖²θ = (λ_k²/λ_1²)δ equals η
+        lhs = 2 * g1 / ((lam[0] ** 2 - lam[-1] ** 2) + R["s_max"] * R["psi_D"] / (
+            lam[-1] ** 2 * lam[k - 1] ** 2 / lam[0] ** 2 * dl))
+        assert _close(lhs, eta)
+
+
+# ----------------------------------------------------------------- checker controls
+def test_step_checker_positive_controls():
+    from derivations.core import Step, check_step
+
+    a, b = sp.symbols("a b", nonnegative=True)
+    x = sp.Symbol("x", positive=True)
+    assert check_step(Step("fractional coefficients", a / 2 + b / 3 + sp.Rational(1, 5) * a * b,
+                           kind="nonneg", nonneg=(a, b)))
+    assert check_step(Step("positive-symbol coefficient", x * a + x**2 * b, kind="nonneg",
+                           nonneg=(a, b)))
+    assert check_step(Step("zero is non-negative", sp.Integer(0) * a, kind="nonneg", nonneg=(a,)))
+    assert check_step(Step("positive denominator", (a + 1) / (b + 2), kind="nonneg", nonneg=(a, b)))
+    assert check_step(Step("positive constant denominator", (a + b) / 3, kind="nonneg", nonneg=(a, b)))
+    # a/b ≥ 0 wherever it is defined (b ≥ 0): accepted, like every certificate with a
+    # denominator that is a non-negative polynomial
+    assert check_step(Step("non-negative denominator", a / b, kind="nonneg", nonneg=(a, b)))
+    assert not check_step(Step("negative denominator", a / (-b - 1), kind="nonneg", nonneg=(a, b)))
+    assert not check_step(Step("negative symbol coefficient", -x * a, kind="nonneg", nonneg=(a,)))
+    assert not check_step(Step("fractional negative", a / 2 - b / 3, kind="nonneg", nonneg=(a, b)))
+    assert check_step(Step("difference", x**2, x, kind="differs"))
+    assert check_step(Step("identity", (x + 1) ** 2, x**2 + 2 * x + 1))
+    assert check_step(Step("trig identity needs simplify", sp.sin(x) ** 2 + sp.cos(x) ** 2, 1))
+    assert check_step(Step("substitution", x**2 - x**2, kind="substitution"))
+
+
+def test_gaussian_expectation_moments():
+    from derivations.core import gaussian_expectation
+
+    z, v = sp.Symbol("z", real=True), sp.Symbol("v", positive=True)
+    assert sp.simplify(gaussian_expectation(z**4 + 3 * z**3 + z**2 + 5, z, v) - (3 * v**2 + v + 5)) == 0
+    assert sp.simplify(gaussian_expectation(z**6, z, v) - 15 * v**3) == 0
+
+
+@pytest.mark.parametrize("value,sign", [
+    (Fraction(-1, 3), -1), (Fraction(0), 0), (Fraction(2, 7), 1), (3, 1),
+])
+def test_certified_sign_exact(value, sign):
+    from verify.margins import certified_sign
+
+    s, v, dps = certified_sign(lambda: value)
+    assert (s, dps) == (sign, 0) and v == Fraction(value)
+
+
+def test_certified_sign_balls():
+    from verify.margins import arb, certified_sign
+
+    s, _, dps = certified_sign(lambda: arb(2).sqrt() - arb(Fraction(14142, 10000)))
+    assert s == 1 and dps == 30
+    s, _, _ = certified_sign(lambda: arb(Fraction(14142, 10000)) - arb(2).sqrt())
+    assert s == -1
+    s, _, _ = certified_sign(lambda: arb(2).sqrt() - arb(2).sqrt())  # overlaps 0, never exact
+    assert s is None
+    assert certified_sign(lambda: None) == (None, None, 0)
+    # needs more than 30 digits: sign only certain at the second rung
+    tiny = Fraction(1, 10**40)
+    s, _, dps = certified_sign(lambda: arb(2).sqrt() + arb(tiny) - arb(2).sqrt())
+    assert s == 1 and dps == 60
+    s, _, dps = certified_sign(lambda: flint.arb(0))
+    assert s == 0
+
+
+@given(st.fractions(min_value=-10, max_value=10, max_denominator=10**6))
+def test_arb_encloses_the_fraction(x):
+    from verify.margins import arb
+
+    with flint.ctx.workdps(30):
+        ball = arb(x)
+        assert ball.contains(flint.arb(flint.fmpq(x.numerator, x.denominator)))
+        assert (ball > 0) == (x > 0) and (ball < 0) == (x < 0)

@@ -1,0 +1,546 @@
+"""Mutation testing of the mathematics: seeded errors that the kill suite must detect.
+
+A *mutant* is one small, deterministic edit of the Python AST of a formula — the kinds of
+error a derivation or an implementation of the paper can contain:
+
+  sign      a + b ↔ a − b, −x → x
+  factor    a · b ↔ a / b
+  const     an integer coefficient c → c + 1, a float c → 2c (0 → 1), a boolean flipped
+  power     x**n → x**(n ± 1) (exponent off by one)
+  compare   < ↔ ≤, > ↔ ≥, == ↔ !=, `is` ↔ `is not`, `and` ↔ `or`, `not x` → x
+  block     a block quantity over the wrong block: s_D ↔ s_B, τ_D ↔ τ_B, …, s_min ↔ s_max,
+            λ_k ↔ λ_{k+1}, λ_1 ↔ λ_d (attribute and variable names)
+
+Mutants are made in the functions of the modules listed in `[tool.salign.mutation]` of
+pyproject.toml and, for `derivations.*`, in the module-level formula assignments (SymPy
+expressions built at import). A mutant is applied inside a forked child process: the
+function's code object is replaced (`f.__code__ = mutated`), so every module that imported
+the function sees the mutant; module-level formulas of `derivations.*` are re-executed. The
+child then runs, with pytest, the kill-suite tests that executed the mutated function in an
+unmutated baseline run (coverage by `sys.setprofile`), cheapest first, stopping at the first
+failure. Outcomes: killed (a test failed), timeout (killed: the suite did not finish within
+`timeout_factor` × its baseline time), survived (all covering tests passed), uncovered (no
+kill-suite test runs the code: a survivor by definition).
+
+Survivors are listed with a reason; `EQUIVALENT` (verify/mutation_equivalents.json) records the
+mutants shown to be equivalent (no input can tell them apart) with the argument why.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import hashlib
+import importlib
+import json
+import os
+import select
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BLOCK_SWAPS = {
+    **{f"{a}D": f"{a}B" for a in ("s", "tau", "u", "psi", "e", "n", "t", "E")},
+    **{f"{a}B": f"{a}D" for a in ("s", "tau", "u", "psi", "e", "n", "t", "E")},
+    "smin": "smax", "smax": "smin", "lamk": "lamk1", "lamk1": "lamk", "lam1": "lamd",
+    "lamd": "lam1", "normD2": "norm2", "norm2": "normD2",
+}
+_BINOP_SWAP = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult}
+_CMP_SWAP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
+             ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
+             ast.In: ast.NotIn, ast.NotIn: ast.In}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One seeded error. `key` is stable under edits elsewhere in the module."""
+
+    key: str
+    module: str
+    scope: str  # function name, or "<module>" for a module-level formula
+    line: int
+    operator: str
+    original: str
+    mutated: str
+
+
+@dataclass
+class Outcome:
+    key: str
+    status: str  # killed | timeout | survived | uncovered | error
+    seconds: float
+    tests_run: int = 0
+    killed_by: str | None = None
+    detail: str = ""
+
+
+# --------------------------------------------------------------------------- configuration
+def load_config() -> dict[str, Any]:
+    """`[tool.salign.mutation]` of the project's pyproject.toml."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    with open(ROOT / "pyproject.toml", "rb") as fh:
+        return tomllib.load(fh)["tool"]["salign"]["mutation"]
+
+
+def load_equivalents() -> dict[str, str]:
+    path = Path(__file__).with_name("mutation_equivalents.json")
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+# --------------------------------------------------------------------------- enumeration
+def _docstring_nodes(fn: ast.AST) -> set[int]:
+    body = getattr(fn, "body", [])
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        return {id(body[0].value)}
+    return set()
+
+
+def _skip_subtrees(root: ast.AST) -> set[int]:
+    """Nodes never mutated: raise statements (messages), f-strings, annotations, docstrings."""
+    skip: set[int] = set(_docstring_nodes(root))
+    for node in ast.walk(root):
+        subtrees: list[ast.AST] = []
+        if isinstance(node, (ast.Raise, ast.JoinedStr, ast.Assert)):
+            subtrees.append(node)
+        if isinstance(node, ast.arg) and node.annotation is not None:
+            subtrees.append(node.annotation)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
+            subtrees.append(node.returns)
+        if isinstance(node, ast.AnnAssign):
+            subtrees.append(node.annotation)
+        for sub in subtrees:
+            skip.update(id(n) for n in ast.walk(sub))
+    return skip
+
+
+def _edits(node: ast.AST, parent: ast.AST | None) -> Iterator[tuple[str, Any]]:
+    """(operator label, edit) pairs for one node; an edit is applied by `_apply_edit`."""
+    if isinstance(node, ast.BinOp):
+        if type(node.op) in _BINOP_SWAP:
+            kind = "sign" if isinstance(node.op, (ast.Add, ast.Sub)) else "factor"
+            yield kind, ("op", _BINOP_SWAP[type(node.op)])
+        if isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Constant) and \
+                isinstance(node.right.value, int) and not isinstance(node.right.value, bool):
+            yield "power", ("exp", +1)
+            yield "power", ("exp", -1)
+    elif isinstance(node, ast.UnaryOp):
+        if isinstance(node.op, ast.USub):
+            yield "sign", ("drop_unary", None)
+        elif isinstance(node.op, ast.Not):
+            yield "compare", ("drop_unary", None)
+    elif isinstance(node, ast.Constant):
+        v = node.value
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Pow) and parent.right is node:
+            return  # exponents: the "power" operator
+        if isinstance(v, bool):
+            yield "const", ("value", not v)
+        elif isinstance(v, int):
+            yield "const", ("value", v + 1)
+        elif isinstance(v, float):
+            yield "const", ("value", 2 * v if v else 1.0)
+    elif isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _CMP_SWAP:
+        yield "compare", ("cmp", _CMP_SWAP[type(node.ops[0])])
+    elif isinstance(node, ast.BoolOp):
+        yield "compare", ("boolop", ast.Or if isinstance(node.op, ast.And) else ast.And)
+    elif isinstance(node, ast.Attribute) and node.attr in BLOCK_SWAPS:
+        yield "block", ("attr", BLOCK_SWAPS[node.attr])
+    elif isinstance(node, ast.Name) and node.id in BLOCK_SWAPS and isinstance(node.ctx, ast.Load):
+        yield "block", ("name", BLOCK_SWAPS[node.id])
+
+
+def _apply_edit(node: ast.AST, edit: tuple[str, Any]) -> ast.AST:
+    """Return the replacement of `node` (a copy) for one edit."""
+    what, arg = edit
+    new = copy.deepcopy(node)
+    if what == "op":
+        new.op = arg()
+    elif what == "exp":
+        new.right = ast.Constant(new.right.value + arg)
+    elif what == "drop_unary":
+        return new.operand
+    elif what == "value":
+        new.value = arg
+    elif what == "cmp":
+        new.ops = [arg()]
+    elif what == "boolop":
+        new.op = arg()
+    elif what == "attr":
+        new.attr = arg
+    elif what == "name":
+        new.id = arg
+    return new
+
+
+class _Replace(ast.NodeTransformer):
+    def __init__(self, target: ast.AST, replacement: ast.AST):
+        self.target, self.replacement = target, replacement
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        if node is self.target:
+            return ast.copy_location(self.replacement, node)
+        return super().generic_visit(node)
+
+
+def _module_sites(module: str, tree: ast.Module) -> Iterator[tuple[str, ast.AST]]:
+    """(scope, statement) pairs that are mutated: top-level functions (not decorated) and, for
+    derivations, top-level formula assignments (whose value is not a symbol declaration)."""
+    for stmt in tree.body:
+        if isinstance(stmt, ast.FunctionDef) and not stmt.decorator_list:
+            yield stmt.name, stmt
+        elif module.startswith("derivations.") and isinstance(stmt, ast.Assign):
+            src = ast.unparse(stmt.value)
+            if "Symbol" not in src and "symbols" not in src and "DERIVATIONS" not in ast.unparse(
+                    stmt.targets[0]):
+                yield "<module>", stmt
+
+
+def enumerate_mutants(modules: list[str], exclude: set[str] | None = None
+                      ) -> list[tuple[Mutant, ast.AST, ast.AST]]:
+    """Every mutant of the configured modules, in a deterministic order: (mutant, original
+    statement, mutated statement)."""
+    exclude = exclude or set()
+    out: list[tuple[Mutant, ast.AST, ast.AST]] = []
+    for module in modules:
+        mod = importlib.import_module(module)
+        source = Path(mod.__file__).read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        seen: dict[str, int] = {}
+        for scope, stmt in _module_sites(module, tree):
+            if f"{module}.{scope}" in exclude:
+                continue
+            skip = _skip_subtrees(stmt)
+            parents = {id(ch): nd for nd in ast.walk(stmt) for ch in ast.iter_child_nodes(nd)}
+            for node in ast.walk(stmt):
+                if id(node) in skip or node is stmt:
+                    continue
+                for op, edit in _edits(node, parents.get(id(node))):
+                    seg = ast.get_source_segment(source, node) or ast.unparse(node)
+                    replacement = _apply_edit(node, edit)
+                    mutated_seg = ast.unparse(replacement)
+                    if mutated_seg == ast.unparse(node):
+                        continue
+                    base = f"{module}.{scope}|{op}|{' '.join(seg.split())}→{mutated_seg}"
+                    n = seen.get(base, 0)
+                    seen[base] = n + 1
+                    key = hashlib.sha1(f"{base}#{n}".encode()).hexdigest()[:12]
+                    new_stmt = _mutated_statement(stmt, node, replacement)
+                    out.append((Mutant(key, module, scope, node.lineno, op,
+                                       " ".join(seg.split()), mutated_seg), stmt, new_stmt))
+    return out
+
+
+def _mutated_statement(stmt: ast.AST, target: ast.AST, replacement: ast.AST) -> ast.AST:
+    """A deep copy of `stmt` with the node `target` (located by walk position) replaced."""
+    order = [n for n in ast.walk(stmt)]
+    idx = next(i for i, n in enumerate(order) if n is target)
+    clone = copy.deepcopy(stmt)
+    clone_target = list(ast.walk(clone))[idx]
+    new = _Replace(clone_target, copy.deepcopy(replacement)).visit(clone)
+    return ast.fix_missing_locations(new)
+
+
+# --------------------------------------------------------------------------- applying a mutant
+def _formula_assignments(module: str) -> list[ast.stmt]:
+    mod = sys.modules[module]
+    tree = ast.parse(Path(mod.__file__).read_text(encoding="utf-8"))
+    return [s for scope, s in _module_sites(module, tree) if scope == "<module>"]
+
+
+def apply_mutant(mutant: Mutant, new_stmt: ast.AST, modules: list[str]) -> None:
+    """Install the mutant in this process (call only in a disposable child process).
+
+    A function mutant replaces the code object of the live function, so every reference to
+    it (imports elsewhere, registries, lambdas) runs the mutant. The derivations' module-level
+    formulas are then re-executed in import order, the mutated one in its mutated form, so
+    that expressions built at import from a mutated function (or mutated themselves) change.
+    """
+    mod = importlib.import_module(mutant.module)
+    if mutant.scope != "<module>":
+        ns: dict[str, Any] = dict(mod.__dict__)
+        code = compile(ast.Module(body=[new_stmt], type_ignores=[]), mod.__file__, "exec")
+        exec(code, ns)
+        getattr(mod, mutant.scope).__code__ = ns[mutant.scope].__code__
+    for name in modules:
+        if not name.startswith("derivations."):
+            continue
+        target = sys.modules[name]
+        for stmt in _formula_assignments(name):
+            if name == mutant.module and mutant.scope == "<module>" and stmt.lineno == mutant.line \
+                    and ast.unparse(new_stmt) != ast.unparse(stmt) and \
+                    _same_site(stmt, new_stmt):
+                stmt = new_stmt
+            exec(compile(ast.Module(body=[stmt], type_ignores=[]), target.__file__, "exec"),
+                 target.__dict__)
+
+
+def _same_site(stmt: ast.AST, new_stmt: ast.AST) -> bool:
+    return ast.unparse(stmt.targets[0]) == ast.unparse(new_stmt.targets[0])
+
+
+# --------------------------------------------------------------------------- coverage
+class CoveragePlugin:
+    """pytest plugin: which mutation scopes each test's call phase executes, and how long the
+    test takes. Derivation scopes are credited at package level (their formulas are built at
+    import, so a call trace cannot see them)."""
+
+    def __init__(self, code_scopes: dict[Any, str]):
+        self.code_scopes = code_scopes
+        self.covered: dict[str, set[str]] = {}
+        self.seconds: dict[str, float] = {}
+        self.failed: set[str] = set()
+
+    def pytest_runtest_call(self, item):  # noqa: D401 — pytest hook
+        hits: set[str] = set()
+        scopes = self.code_scopes
+
+        def prof(frame, event, arg):
+            if event == "call":
+                s = scopes.get(frame.f_code)
+                if s is not None:
+                    hits.add(s)
+
+        self.covered[item.nodeid] = hits
+        sys.setprofile(prof)
+
+    def pytest_runtest_teardown(self, item):
+        sys.setprofile(None)
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call":
+            self.seconds[report.nodeid] = report.duration
+        if report.failed:
+            self.failed.add(report.nodeid)
+
+
+def code_scopes(modules: list[str]) -> dict[Any, str]:
+    """Code object (including nested lambdas/functions) → 'module.scope'."""
+    out: dict[Any, str] = {}
+
+    def walk(code, scope: str) -> None:
+        out[code] = scope
+        for c in code.co_consts:
+            if hasattr(c, "co_code"):
+                walk(c, scope)
+
+    for name in modules:
+        mod = importlib.import_module(name)
+        for attr, obj in vars(mod).items():
+            if callable(obj) and getattr(obj, "__module__", None) == name and hasattr(obj, "__code__"):
+                walk(obj.__code__, f"{name}.{attr}")
+    return out
+
+
+@dataclass
+class Baseline:
+    covered: dict[str, list[str]]
+    seconds: dict[str, float]
+    failed: list[str]
+    wall: float
+
+
+def pytest_args(tests: list[str], extra: list[str] | None = None) -> list[str]:
+    return ["-q", "-p", "no:cacheprovider", "-o", "addopts=", "-m", "not slow and not browser",
+            "--rootdir", str(ROOT), *(extra or []), *tests]
+
+
+def run_baseline(tests: list[str], modules: list[str]) -> Baseline:
+    """Run the kill suite once, unmutated, recording per-test coverage and time."""
+    import pytest
+
+    plugin = CoveragePlugin(code_scopes(modules))
+    t0 = time.perf_counter()
+    with _quiet():
+        pytest.main(pytest_args(tests), plugins=[plugin])
+    return Baseline({k: sorted(v) for k, v in plugin.covered.items()}, plugin.seconds,
+                    sorted(plugin.failed), time.perf_counter() - t0)
+
+
+class _quiet:
+    """Redirect fds 1 and 2 to /dev/null for the duration (pytest's own output)."""
+
+    def __enter__(self):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.saved = os.dup(1), os.dup(2)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.close(null)
+
+    def __exit__(self, *exc):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(self.saved[0], 1)
+        os.dup2(self.saved[1], 2)
+        os.close(self.saved[0])
+        os.close(self.saved[1])
+
+
+def covering_tests(mutant: Mutant, base: Baseline) -> list[str]:
+    """Kill-suite tests that execute the mutated code, cheapest first."""
+    if mutant.module.startswith("derivations."):
+        def hit(scopes: list[str]) -> bool:
+            return any(s.startswith("derivations.") for s in scopes)
+    elif mutant.scope == "<module>":
+        def hit(scopes: list[str]) -> bool:
+            return any(s.startswith(mutant.module + ".") for s in scopes)
+    else:
+        want = f"{mutant.module}.{mutant.scope}"
+
+        def hit(scopes: list[str]) -> bool:
+            return want in scopes
+    tests = [t for t, scopes in base.covered.items() if hit(scopes) and t not in base.failed]
+    return sorted(tests, key=lambda t: (base.seconds.get(t, 0.0), t))
+
+
+# --------------------------------------------------------------------------- running
+class _FirstFailure:
+    def __init__(self):
+        self.failed: str | None = None
+        self.ran = 0
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call":
+            self.ran += 1
+        if report.failed and self.failed is None:
+            self.failed = report.nodeid
+
+
+def _child(mutant: Mutant, new_stmt: ast.AST, modules: list[str], tests: list[str], wfd: int) -> None:
+    """Body of the forked child: apply, run the covering tests, report through the pipe."""
+    status, killed_by, ran, detail = "error", None, 0, ""
+    try:
+        import pytest
+
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        apply_mutant(mutant, new_stmt, modules)
+        rec = _FirstFailure()
+        rc = pytest.main(pytest_args(tests, ["-x"]), plugins=[rec])
+        ran = rec.ran
+        if rec.failed is not None:
+            status, killed_by = "killed", rec.failed
+        elif int(rc) == 0:
+            status = "survived"
+        else:
+            status, detail = "error", f"pytest exit code {int(rc)}"
+    except BaseException as exc:  # the mutant broke the import-time formulas: detected
+        status, killed_by, detail = "killed", "<apply>", f"{type(exc).__name__}: {exc}"[:200]
+    payload = json.dumps({"status": status, "killed_by": killed_by, "ran": ran, "detail": detail})
+    os.write(wfd, payload.encode())
+    os.close(wfd)
+    os._exit(0)
+
+
+def run_mutants(items: list[tuple[Mutant, ast.AST, ast.AST]], base: Baseline, modules: list[str],
+                jobs: int = 2, timeout_factor: float = 10.0, min_timeout: float = 20.0,
+                progress=None) -> list[Outcome]:
+    """Run every mutant in a forked child, `jobs` at a time; outcomes in input order."""
+    outcomes: dict[str, Outcome] = {}
+    queue = list(items)
+    running: dict[int, tuple[Mutant, int, float, float, int]] = {}  # pid → (m, rfd, t0, limit, n)
+    chunks: dict[int, bytes] = {}
+    while queue or running:
+        while queue and len(running) < jobs:
+            mutant, _, new_stmt = queue.pop(0)
+            tests = covering_tests(mutant, base)
+            if not tests:
+                outcomes[mutant.key] = Outcome(mutant.key, "uncovered", 0.0)
+                continue
+            limit = max(min_timeout, timeout_factor * sum(base.seconds.get(t, 0.0) for t in tests))
+            rfd, wfd = os.pipe()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                os.close(rfd)
+                _child(mutant, new_stmt, modules, tests, wfd)
+            os.close(wfd)
+            running[pid] = (mutant, rfd, time.perf_counter(), limit, len(tests))
+            chunks[rfd] = b""
+        if not running:
+            continue
+        fds = [v[1] for v in running.values()]
+        ready, _, _ = select.select(fds, [], [], 0.2)
+        for fd in ready:
+            data = os.read(fd, 65536)
+            chunks[fd] += data
+        now = time.perf_counter()
+        for pid, (mutant, rfd, t0, limit, n) in list(running.items()):
+            done_pid, _ = os.waitpid(pid, os.WNOHANG)
+            if done_pid == 0 and now - t0 <= limit:
+                continue
+            if done_pid == 0:  # over its time limit: an infinite loop or a blown-up search
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                outcomes[mutant.key] = Outcome(mutant.key, "timeout", now - t0, n,
+                                               detail=f"> {limit:.0f} s")
+            else:
+                while True:
+                    more = os.read(rfd, 65536)
+                    if not more:
+                        break
+                    chunks[rfd] += more
+                try:
+                    res = json.loads(chunks[rfd].decode() or "{}")
+                except json.JSONDecodeError:
+                    res = {}
+                status = res.get("status", "killed")
+                outcomes[mutant.key] = Outcome(
+                    mutant.key, status, now - t0, res.get("ran", 0), res.get("killed_by"),
+                    res.get("detail", "" if res else "child died without a report (crash)"))
+                if not res:
+                    outcomes[mutant.key].killed_by = "<crash>"
+            os.close(rfd)
+            del chunks[rfd]
+            del running[pid]
+            if progress:
+                progress(mutant, outcomes[mutant.key])
+    return [outcomes[m.key] for m, _, _ in items]
+
+
+@dataclass
+class MutationReport:
+    """Counts and the survivor list; `score` = killed / (total − equivalent)."""
+
+    total: int
+    killed: int
+    equivalent: int
+    survived: list[dict[str, Any]] = field(default_factory=list)
+    by_module: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        denom = self.total - self.equivalent
+        return self.killed / denom if denom else 1.0
+
+
+def summarise(items: list[tuple[Mutant, ast.AST, ast.AST]], outcomes: list[Outcome],
+              equivalents: dict[str, str]) -> MutationReport:
+    rep = MutationReport(total=len(items), killed=0, equivalent=0)
+    for (m, _, _), o in zip(items, outcomes):
+        row = rep.by_module.setdefault(m.module, {"total": 0, "killed": 0, "equivalent": 0})
+        row["total"] += 1
+        if o.status in ("killed", "timeout"):
+            rep.killed += 1
+            row["killed"] += 1
+        elif m.key in equivalents:
+            rep.equivalent += 1
+            row["equivalent"] += 1
+            rep.survived.append({**asdict(m), "status": o.status, "equivalent": True,
+                                 "reason": equivalents[m.key]})
+        else:
+            rep.survived.append({**asdict(m), "status": o.status, "equivalent": False,
+                                 "reason": o.detail or "no covering test failed"})
+    return rep
