@@ -348,6 +348,25 @@ def test_other_closed_forms_match_their_definitions(case):
         lhs = 2 * g1 / ((lam[0] ** 2 - lam[-1] ** 2) + R["s_max"] * R["psi_D"] / (
             lam[-1] ** 2 * lam[k - 1] ** 2 / lam[0] ** 2 * dl))
         assert _close(lhs, eta)
+        # t*: the real T with |1 − ηλ_1|^{2T} ϱ + Σβ = δ (Thm 15), at ϱ = δ/2, Σβ = δ/4
+        varrho, sb = sp.symbols("varrho Sigma_beta", positive=True)
+        T = ev(("thm15", "t_star_real"), {varrho: sp.Float(str(dl / 2), 60),
+                                          sb: sp.Float(str(dl / 4), 60)})
+        assert _close(abs(1 - eta * lam[0]) ** (2 * T) * dl / 2 + dl / 4, dl)
+
+
+def test_thm8_hypothesis_boundary_is_inside():
+    """θ = e_B/(e_B + e_D) exactly (λ = (2, 1), c = (1, 1), κ² = (1, 16)/100): Theorem 8's
+    hypothesis θ ≥ e_B/(e_B + e_D) holds, so its margins are defined there."""
+    from verify.claims import _thm8_hyp
+
+    case = make_case([2, 1], 1, [1, 1], kappa2=[Fraction(1, 100), Fraction(16, 100)],
+                     eta=Fraction(1, 10))
+    assert _thm8_hyp(case)
+    assert MARGINS["thm8-main"](case) is not None and MARGINS["cor9"](case) is not None
+    above = make_case([2, 1], 1, [1, 1], kappa2=[Fraction(1, 100), Fraction(17, 100)],
+                      eta=Fraction(1, 10))
+    assert not _thm8_hyp(above) and MARGINS["thm8-main"](above) is None
 
 
 # ----------------------------------------------------------------- checker controls
@@ -395,13 +414,14 @@ def test_certified_sign_exact(value, sign):
 
 def test_certified_sign_balls():
     from verify.margins import arb, certified_sign
+    from verify.tolerances import PRECISION_LADDER_DPS
 
     s, _, dps = certified_sign(lambda: arb(2).sqrt() - arb(Fraction(14142, 10000)))
     assert s == 1 and dps == 30
     s, _, _ = certified_sign(lambda: arb(Fraction(14142, 10000)) - arb(2).sqrt())
     assert s == -1
-    s, _, _ = certified_sign(lambda: arb(2).sqrt() - arb(2).sqrt())  # overlaps 0, never exact
-    assert s is None
+    s, _, dps = certified_sign(lambda: arb(2).sqrt() - arb(2).sqrt())  # overlaps 0, never exact
+    assert s is None and dps == PRECISION_LADDER_DPS[-1]  # undecided after the last rung
     assert certified_sign(lambda: None) == (None, None, 0)
     # needs more than 30 digits: sign only certain at the second rung
     tiny = Fraction(1, 10**40)
