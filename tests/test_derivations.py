@@ -10,6 +10,7 @@ from derivations.registry import derivation_ids, get_derivations
 @pytest.mark.parametrize("der_id", derivation_ids())
 def test_every_step_checked(der_id):
     (der,) = get_derivations([der_id])  # built at test time (mutation testing rebuilds them)
+    assert der.id == der_id
     for step in der.steps:
         assert check_step(step), f"{der.id}: {step.description}"
 

@@ -33,7 +33,7 @@ TOL = mpmath.mpf(10) ** -25
 
 
 def _close(a, b) -> bool:
-    a, b = mpmath.mpf(a), mpmath.mpf(b)
+    a, b = _f(a), _f(b)
     return abs(a - b) <= TOL * (1 + abs(a) + abs(b))
 
 
@@ -47,16 +47,17 @@ def _f(x):
 
 
 def reference(case) -> dict:
-    """Every eval quantity from the definitions (per coordinate; roots by mpmath.polyroots)."""
-    lam = [_f(v) for v in case.eigenvalues]
-    c = [_f(v) for v in case.state]
-    kap = [_f(v) for v in case.kappa2]
+    """Every eval quantity from the definitions: per-coordinate sums in exact rationals, roots
+    of the defining quadratics by mpmath.polyroots (mpf). Call inside workdps(DPS)."""
+    lam = [Fraction(v) for v in case.eigenvalues]
+    c = [Fraction(v) for v in case.state]
+    kap = [Fraction(v) for v in case.kappa2]
     k, d = case.k, case.d
     D, B = list(range(k)), list(range(k, d))
     R: dict = {}
 
     def S(idx, f):
-        return mpmath.fsum(f(i) for i in idx)
+        return sum((f(i) for i in idx), Fraction(0))
 
     for name, idx in (("D", D), ("B", B)):
         R[f"s_{name}"] = S(idx, lambda i: (lam[i] * c[i]) ** 2)
@@ -66,12 +67,12 @@ def reference(case) -> dict:
         R[f"e_{name}"] = S(idx, lambda i: lam[i] ** 2 * kap[i])
         R[f"n_loss_{name}"] = S(idx, lambda i: kap[i] * lam[i])
     s = R["s"] = R["s_D"] + R["s_B"]
-    R["theta"] = R["s_D"] / s if s else mpmath.mpf(0)
+    R["theta"] = R["s_D"] / s if s else Fraction(0)
     R["norm_x_sq"] = S(range(d), lambda i: c[i] ** 2)
     R["norm_PDx_sq"] = S(D, lambda i: c[i] ** 2)
     R["s_min"], R["s_max"] = min(kap), max(kap)
     R["gap1"], R["gap2"] = lam[k - 1] - lam[k], lam[k - 1] ** 2 - lam[k] ** 2
-    R["m"], R["rho"] = lam[k - 1] / lam[k], mpmath.mpf(k) / (d - k)
+    R["m"], R["rho"] = lam[k - 1] / lam[k], Fraction(k, d - k)
     smin, smax = R["s_min"], R["s_max"]
     # Theorem 3: g_gap = ρ λ_k² s_min / (ρ λ_k² s_min + λ_{k+1}² s_max)
     R["g_gap"] = R["rho"] * lam[k - 1] ** 2 * smin / (R["rho"] * lam[k - 1] ** 2 * smin
@@ -79,7 +80,8 @@ def reference(case) -> dict:
     R["g_noise"] = R["psi_D"] * smin / (R["psi_D"] * smin + R["psi_B"] * smax)
     # Theorem 4: r0 > 0 solves a r² + (a − M − h) r − h = 0; θ* = r0 / (1 + r0)
     a, h, M = smin * R["psi_B"], smax * R["psi_D"], s * (lam[0] ** 2 - lam[-1] ** 2)
-    roots = [r.real for r in mpmath.polyroots([a, a - M - h, -h], extraprec=200) if r.real > 0]
+    roots = [r.real for r in mpmath.polyroots([_f(a), _f(a - M - h), _f(-h)], extraprec=200)
+             if r.real > 0]
     R["theta_star"] = roots[0] / (1 + roots[0])
     R["_a"], R["_h"], R["_M"] = a, h, M
     if R["theta"] and R["norm_x_sq"]:
@@ -96,14 +98,14 @@ def reference(case) -> dict:
     if R["e_B"] + R["e_D"]:
         R["thm8_threshold"] = R["e_B"] / (R["e_B"] + R["e_D"])
     # expected one-step quantities, per coordinate: c' = (1 − ηλ)c − ηζ, E ζ² = κ²
-    eta = _f(case.eta)
+    eta = Fraction(case.eta)
 
     def e_next(i, e):
         return (1 - e * lam[i]) ** 2 * (lam[i] * c[i]) ** 2 + e**2 * lam[i] ** 2 * kap[i]
 
     def dloss(idx, e):  # E[L(x')] − L(x) when the coordinates in idx take the step
-        return mpmath.fsum(lam[i] / 2 * (((1 - e * lam[i]) ** 2 - 1) * c[i] ** 2 + e**2 * kap[i])
-                           for i in idx)
+        return sum((lam[i] / 2 * (((1 - e * lam[i]) ** 2 - 1) * c[i] ** 2 + e**2 * kap[i])
+                    for i in idx), Fraction(0))
 
     R["E_s_D_next"], R["E_s_B_next"] = S(D, lambda i: e_next(i, eta)), S(B, lambda i: e_next(i, eta))
     if R["E_s_D_next"] + R["E_s_B_next"]:
@@ -131,9 +133,9 @@ def reference(case) -> dict:
         alpha = s * (R["tau_D"] / R["s_D"] - R["tau_B"] / R["s_B"])
         R["alpha"], R["beta"] = alpha, -alpha + R["n_loss_B"] + R["n_loss_D"]
         if alpha > 0:  # θ^crit: the root in (0, 1) of h(θ) = αθ² + βθ − n_D (Lemma 23/24)
-            rts = [r.real for r in mpmath.polyroots([alpha, R["beta"], -R["n_loss_D"]],
-                                                    extraprec=200)]
-            inside = [r for r in rts if 0 <= r <= 1 + TOL]
+            rts = [r.real for r in mpmath.polyroots([_f(alpha), _f(R["beta"]),
+                                                     _f(-R["n_loss_D"])], extraprec=200)]
+            inside = [r for r in rts if 0 < r <= 1 + TOL]
             if inside:
                 R["theta_crit"] = inside[0]
     R["gamma"] = -R["n_loss_D"]
@@ -162,16 +164,16 @@ def test_eval_quantities_match_definitions(case):
             if name not in R:
                 continue
             assert q[name] is not None, name
-            assert _close(_f(q[name]), R[name]), (name, q[name], R[name])
+            assert _close(q[name], R[name]), (name, q[name], R[name])
         if "theta_crit" in R:
-            assert _close(_f(q["one_minus_theta_crit"]), 1 - R["theta_crit"])
-        assert _close(_f(q["one_minus_theta_star"]), 1 - R["theta_star"])
+            assert _close(q["one_minus_theta_crit"], 1 - R["theta_crit"])
+        assert _close(q["one_minus_theta_star"], 1 - R["theta_star"])
         assert _close(_f(q["theta_star_r0"]), R["theta_star"] / (1 - R["theta_star"]))
 
 
 def oracle_margins(case) -> dict:
     """Every margin claim's margin from the reference quantities (undefined ones omitted)."""
-    R = reference(case)
+    R = {name: _f(v) for name, v in reference(case).items()}
     lam = [_f(v) for v in case.eigenvalues]
     k, eta = case.k, _f(case.eta)
     O: dict = {}
@@ -276,7 +278,7 @@ def test_derive_closed_forms_match_eval(case):
     from derivations.registry import get_derivations
 
     with mpmath.workdps(DPS):
-        R = reference(case)
+        R = {n: _f(v) for n, v in reference(case).items()}
         vals = {sym: sp.Float(str(v), 60) for sym, v in _symbol_values(case, R).items()}
         checked = 0
         for der in get_derivations():
@@ -299,7 +301,7 @@ def test_other_closed_forms_match_their_definitions(case):
     from derivations.registry import get_derivations
 
     with mpmath.workdps(DPS):
-        R = reference(case)
+        R = {n: _f(v) for n, v in reference(case).items()}
         lam = [_f(v) for v in case.eigenvalues]
         k, eta = case.k, _f(case.eta)
         vals = {sym: sp.Float(str(v), 60) for sym, v in _symbol_values(case, R).items()}

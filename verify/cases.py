@@ -9,6 +9,7 @@ is read from its decimal text, never through a binary float, so "0.1" means 1/10
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -119,6 +120,12 @@ def fmt_exact(v: Fraction | None) -> str:
     return f"{sign}{text[:-digits]}.{text[-digits:]}".rstrip("0").rstrip(".")
 
 
+MAX_CASE_BYTES = 64 * 2**20
+MAX_NUMBER_CHARS = 5000
+MAX_EXPONENT = 4000  # 1e±4000: far beyond float64, small enough for exact arithmetic
+_EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
+
+
 def parse_number(value: Any, field: str) -> Fraction:
     """A JSON number or decimal/fraction string → exact Fraction; NaN/inf/bool rejected."""
     if isinstance(value, bool) or value is None:
@@ -132,6 +139,11 @@ def parse_number(value: Any, field: str) -> Fraction:
     text = value.strip()
     if text.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
         raise CaseError(field, f"must be finite, got {value!r}")
+    if len(text) > MAX_NUMBER_CHARS:
+        raise CaseError(field, f"longer than {MAX_NUMBER_CHARS} characters")
+    exp = _EXPONENT.search(text)
+    if exp and abs(int(exp.group(1))) > MAX_EXPONENT:
+        raise CaseError(field, f"magnitude out of range (decimal exponent beyond ±{MAX_EXPONENT})")
     try:
         return Fraction(text)
     except (ValueError, ZeroDivisionError):
@@ -230,14 +242,23 @@ def loads_case(text: str) -> Case:
         obj = json.loads(text, parse_float=str, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise CaseError("(json)", f"invalid JSON: {exc.msg} at line {exc.lineno}") from None
+    except RecursionError:
+        raise CaseError("(json)", "nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
+        raise CaseError("(json)", f"invalid JSON: {str(exc).splitlines()[0][:120]}") from None
     return parse_case(obj)
 
 
 def load_case(path: str | Path) -> Case:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        p = Path(path)
+        if p.is_file() and p.stat().st_size > MAX_CASE_BYTES:
+            raise CaseError("(file)", f"{path} is larger than {MAX_CASE_BYTES // 2**20} MiB")
+        text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise CaseError("(file)", f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise CaseError("(file)", f"{path} is not UTF-8 text (byte {exc.start})") from None
     return loads_case(text)
 
 

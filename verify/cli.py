@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from fractions import Fraction
 from pathlib import Path
@@ -25,6 +26,46 @@ def _positive_int(text: str) -> int:
     if v <= 0:
         raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
     return v
+
+
+def _bounded_int(lo: int, hi: int):
+    """argparse type: an integer in [lo, hi] (bounds keep every run's work finite)."""
+
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if not lo <= v <= hi:
+            raise argparse.ArgumentTypeError(f"must lie in {lo}..{hi}, got {text!r}")
+        return v
+
+    return parse
+
+
+def _float(kind: str):
+    """argparse type: a finite float that is 'positive' or 'nonneg' (NaN and ±inf rejected)."""
+
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not math.isfinite(v):
+            raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+        if (kind == "positive" and v <= 0) or (kind == "nonneg" and v < 0):
+            raise argparse.ArgumentTypeError(f"must be {'positive' if kind == 'positive' else 'non-negative'}"
+                                             f", got {text!r}")
+        return v
+
+    return parse
+
+
+MAX_D = 1_000_000  # dimension of the paper's spectrum construction
+MAX_STEPS = 100_000_000
+MAX_SEEDS = 100_000
+MAX_CELLS = 50_000_000  # seeds × d floats held at once (400 MB)
+SEED = _bounded_int(0, 2**63 - 1)
 
 
 def _switch_at(text: str):
@@ -59,10 +100,10 @@ def _add_problem_args(p: argparse.ArgumentParser) -> None:
     """A problem is a case file or the paper's spectrum construction (EXPERIMENTS.md)."""
     p.add_argument("--case")
     p.add_argument("--paper-spectrum", action="store_true")
-    p.add_argument("--m", type=float, default=50.0)
-    p.add_argument("--d", type=_positive_int, default=500)
+    p.add_argument("--m", type=_float("positive"), default=50.0)
+    p.add_argument("--d", type=_bounded_int(2, MAX_D), default=500)
     p.add_argument("--k", type=_positive_int, default=50)
-    p.add_argument("--sigma", type=float, default=0.5)
+    p.add_argument("--sigma", type=_float("nonneg"), default=0.5)
 
 
 def _build() -> argparse.ArgumentParser:
@@ -79,23 +120,24 @@ def _build() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="run claim checkers")
     c.add_argument("ids", nargs="*")
     c.add_argument("--profile", choices=tuple(PROFILES), default="ci")
-    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--seed", type=SEED, default=0)
     c.add_argument("--json", action="store_true")
     c.add_argument("--strict", action="store_true")
     c.add_argument("--list", action="store_true")
     s = sub.add_parser("simulate", help="run SGD / DSGD / BSGD")
     _add_problem_args(s)
     s.add_argument("--method", choices=("sgd", "dsgd", "bsgd"), default="sgd")
-    s.add_argument("--steps", type=_positive_int, default=1000)
-    s.add_argument("--seeds", type=_positive_int, default=1)
-    s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--eta", type=float, default=0.003)
+    s.add_argument("--steps", type=_bounded_int(1, MAX_STEPS), default=1000)
+    s.add_argument("--seeds", type=_bounded_int(1, MAX_SEEDS), default=1)
+    s.add_argument("--seed", type=SEED, default=0)
+    s.add_argument("--eta", type=_float("positive"), default=0.003)
     s.add_argument("--schedule", choices=tuple(SCHEDULES), default="constant")
-    s.add_argument("--eta-final", type=float, help="final step size of a schedule (default η/10)")
+    s.add_argument("--eta-final", type=_float("positive"),
+                   help="final step size of a schedule (default η/10)")
     s.add_argument("--switch-at", type=_switch_at, help="a step, or 'settled'")
     s.add_argument("--switch-method", choices=("dsgd", "bsgd"))
     s.add_argument("--settle-window", type=_positive_int, default=1000)
-    s.add_argument("--settle-tol", type=float, default=1e-2,
+    s.add_argument("--settle-tol", type=_float("positive"), default=1e-2,
                    help="'settled': window means of the seed-mean alignment move less than this")
     s.add_argument("--track-loss-thresholds", action="store_true")
     s.add_argument("--expected", action="store_true")
@@ -106,12 +148,13 @@ def _build() -> argparse.ArgumentParser:
     s.add_argument("--plot", help="also write a PNG figure of alignment and loss")
     ph = sub.add_parser("phases", help="two-phase analysis of the exact expected trajectory")
     _add_problem_args(ph)
-    ph.add_argument("--eta", type=float, help="analyse one step size (default: sweep (0, 2/λ_1))")
-    ph.add_argument("--grid", type=_positive_int, default=40)
+    ph.add_argument("--eta", type=_float("positive"),
+                    help="analyse one step size (default: sweep (0, 2/λ_1))")
+    ph.add_argument("--grid", type=_bounded_int(1, 10_000), default=40)
     ph.add_argument("--json", action="store_true")
     dg = sub.add_parser("diagram", help="(θ, η) phase diagram figure for a case's state family")
     _add_problem_args(dg)
-    dg.add_argument("--seed", type=int, default=0)
+    dg.add_argument("--seed", type=SEED, default=0)
     dg.add_argument("--out", required=True)
     r = sub.add_parser("reproduce", help="rerun the §7 experiments")
     r.add_argument("--quick", action="store_true")
@@ -120,7 +163,7 @@ def _build() -> argparse.ArgumentParser:
     a = sub.add_parser("audit", help="derive, check, reproduce; write the report")
     a.add_argument("--out", default="audit-out")
     a.add_argument("--profile", choices=tuple(PROFILES), default="ci")
-    a.add_argument("--seed", type=int, default=0)
+    a.add_argument("--seed", type=SEED, default=0)
     a.add_argument("--strict", action="store_true")
     a.add_argument("--full-reproduction", action="store_true")
     return p
@@ -236,9 +279,16 @@ def _cmd_simulate(args) -> int:
 
     if args.eta <= 0 or args.sigma < 0:
         raise UsageError("--eta must be positive and --sigma non-negative")
+    _output_file(args.out)
+    if args.plot:
+        _output_file(args.plot)
     if args.switch_method and args.switch_at is None:
         raise UsageError("--switch-method needs --switch-at")
+    if args.seeds * (args.d if args.paper_spectrum else 1) > MAX_CELLS:
+        raise UsageError(f"--seeds × --d must be at most {MAX_CELLS} (memory bound)")
     lam, k, kap, x0, chol = _problem(args, args.seeds, args.seed)
+    if args.seeds * len(lam) > MAX_CELLS:
+        raise UsageError(f"--seeds × d must be at most {MAX_CELLS} (memory bound)")
     eta_final = args.eta_final if args.eta_final is not None else args.eta / 10
     eta = _schedule(args.schedule, args.eta, eta_final, args.steps)
     if args.grouped:
@@ -355,6 +405,7 @@ def _cmd_phases(args) -> int:
 def _cmd_diagram(args) -> int:
     from verify.diagram import phase_diagram
 
+    _output_file(args.out)
     lam, k, kap, x0, chol = _problem(args, 1, args.seed)
     if chol is not None:
         raise UsageError("diagram supports isotropic or diagonal noise")
@@ -379,10 +430,26 @@ class _Progress:
         sys.stderr.write("\n")
 
 
+def _output_dir(path: str) -> Path:
+    """Validate an output directory before any work is done."""
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {path}: exists and is not a directory")
+    return out
+
+
+def _output_file(path: str) -> Path:
+    out = Path(path)
+    if out.is_dir():
+        raise UsageError(f"--out {path}: is a directory, need a file name")
+    return out
+
+
 def _cmd_reproduce(args) -> int:
     from verify.atomic import write_atomic
     from verify.reproduce import PAPER_M, figures, run_sweep
 
+    _output_dir(args.out)
     ms = (5, 50, 500) if args.quick else PAPER_M
     bar = _Progress(30000)
     res = run_sweep(ms=ms, progress=bar.update)
@@ -405,6 +472,7 @@ def _cmd_reproduce(args) -> int:
 def _cmd_audit(args) -> int:
     from verify.audit import run_audit
 
+    _output_dir(args.out)
     return run_audit(Path(args.out), args.profile, args.seed, args.strict,
                      full=args.full_reproduction)
 
@@ -421,3 +489,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("salign: interrupted\n")
         return 130
+    except OSError as exc:  # unwritable output, full disk, …: the file named, one line
+        where = f" {exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"salign: error: cannot write or read{where}: {exc.strerror or exc}\n")
+        return 2
+    except MemoryError:
+        sys.stderr.write("salign: error: out of memory; reduce the problem size\n")
+        return 2

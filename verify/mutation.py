@@ -387,18 +387,25 @@ class _quiet:
 
 
 def covering_tests(mutant: Mutant, base: Baseline) -> list[str]:
-    """Kill-suite tests that execute the mutated code, cheapest first."""
-    if mutant.module.startswith("derivations."):
+    """Kill-suite tests that execute the mutated code, cheapest first.
+
+    Exact (traced) coverage when the mutated function runs during some test; otherwise —
+    a derivations function used only at import, or a module-level formula — every test that
+    runs code of the same package (derivations) or module (verify)."""
+    want = f"{mutant.module}.{mutant.scope}"
+    traced = mutant.scope != "<module>" and any(want in v for v in base.covered.values())
+    if traced:
+        def hit(scopes: list[str]) -> bool:
+            return want in scopes
+    elif mutant.module.startswith("derivations."):
         def hit(scopes: list[str]) -> bool:
             return any(s.startswith("derivations.") for s in scopes)
     elif mutant.scope == "<module>":
         def hit(scopes: list[str]) -> bool:
             return any(s.startswith(mutant.module + ".") for s in scopes)
     else:
-        want = f"{mutant.module}.{mutant.scope}"
-
         def hit(scopes: list[str]) -> bool:
-            return want in scopes
+            return False
     tests = [t for t, scopes in base.covered.items() if hit(scopes) and t not in base.failed]
     return sorted(tests, key=lambda t: (base.seconds.get(t, 0.0), t))
 
@@ -444,7 +451,7 @@ def _child(mutant: Mutant, new_stmt: ast.AST, modules: list[str], tests: list[st
 
 
 def run_mutants(items: list[tuple[Mutant, ast.AST, ast.AST]], base: Baseline, modules: list[str],
-                jobs: int = 2, timeout_factor: float = 10.0, min_timeout: float = 20.0,
+                jobs: int = 2, timeout_factor: float = 10.0, min_timeout: float = 10.0,
                 progress=None) -> list[Outcome]:
     """Run every mutant in a forked child, `jobs` at a time; outcomes in input order."""
     outcomes: dict[str, Outcome] = {}
