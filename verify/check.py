@@ -16,7 +16,7 @@ from verify.errors import UsageError
 from verify.families import q, random_case, with_alignment
 from verify.margins import as_text, certified_sign
 from verify.theory import blocks, lemma22_pq
-from verify.tolerances import PROFILES
+from verify.tolerances import PRECISION_LADDER_DPS, PROFILES
 
 
 def _structured(claim: Claim) -> list[Case]:
@@ -158,6 +158,11 @@ def margin_check(claim: Claim, profile: str, seed: int) -> R.CheckResult:
                     counterexample=small.to_json_obj(), failing={"margin": as_text(v2, 20)},
                     corrected_by=claim.corrected_by,
                 )
+    if n_ok == 0 and n_undecided:
+        return R.CheckResult(claim.id, R.INCONCLUSIVE,
+                             f"{n_undecided} states met the hypotheses but every margin sign was "
+                             f"undecided at {PRECISION_LADDER_DPS[-1]} digits",
+                             n_states=0, dps=PRECISION_LADDER_DPS[-1])
     if n_ok == 0:
         return R.CheckResult(claim.id, R.OUTSIDE, "no generated state met the hypotheses",
                              n_states=0)

@@ -9,7 +9,7 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
-from verify.errors import UsageError
+from verify.errors import PrecisionError, UsageError
 from verify.tolerances import PROFILES
 
 
@@ -493,6 +493,9 @@ def main(argv: list[str] | None = None) -> int:
         where = f" {exc.filename}" if exc.filename else ""
         sys.stderr.write(f"salign: error: cannot write or read{where}: {exc.strerror or exc}\n")
         return 2
+    except PrecisionError as exc:  # a number that could not be certified: no number at all
+        sys.stderr.write(f"salign: inconclusive: {exc}\n")
+        return 3
     except MemoryError:
         sys.stderr.write("salign: error: out of memory; reduce the problem size\n")
         return 2

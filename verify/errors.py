@@ -11,3 +11,8 @@ class CaseError(UsageError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"case field '{field}': {message}")
         self.field = field
+
+
+class PrecisionError(RuntimeError):
+    """A number could not be computed to the requested precision: reported as
+    'inconclusive' (one line, exit code 3), never as a number."""

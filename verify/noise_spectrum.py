@@ -17,10 +17,9 @@ import mpmath
 import numpy as np
 
 from verify.cases import Case
+from verify.errors import PrecisionError  # noqa: E402  (re-exported)
 
-
-class PrecisionError(RuntimeError):
-    """A numerical procedure could not reach the requested precision."""
+__all__ = ["PrecisionError", "covariance_extremes", "covariance_is_psd", "noise_extremes"]
 
 
 def _refine(cov_mp: list[list], cov_f: np.ndarray, lam0: float, v0: np.ndarray, dps: int):
@@ -40,7 +39,11 @@ def _refine(cov_mp: list[list], cov_f: np.ndarray, lam0: float, v0: np.ndarray, 
         res = mpmath.sqrt(mpmath.fsum(x * x for x in r)) / vnorm
         if res <= scale * mpmath.mpf(10) ** (-dps):
             return lam, res
-        y = np.linalg.solve(B, np.array([float(x) for x in r]))
+        try:
+            y = np.linalg.solve(B, np.array([float(x) for x in r]))
+        except np.linalg.LinAlgError:
+            raise PrecisionError("covariance eigenvalue refinement failed (clustered extreme "
+                                 "eigenvalues); s_min/s_max inconclusive") from None
         lam += mpmath.mpf(float(y[s]))
         for i in range(n):
             if i != s:
@@ -52,12 +55,29 @@ def _cov_float(cov: tuple[tuple[Fraction, ...], ...]) -> np.ndarray:
     return np.array([[float(x) for x in row] for row in cov], dtype=float)
 
 
+EXACT_MAX_D = 40  # full covariances up to this size get exact singularity and PSD tests
+
+
 def covariance_extremes(cov: tuple[tuple[Fraction, ...], ...], dps: int) -> tuple:
-    """(s_min, s_max) of a symmetric matrix as mpf at `dps` digits (call inside workdps)."""
+    """(s_min, s_max) of a symmetric matrix as mpf at `dps` digits (call inside workdps).
+
+    d ≤ EXACT_MAX_D: Jacobi eigenvalues (mpmath.eigsy) with 10 guard digits, and s_min = 0
+    exactly when the matrix is exactly singular (rational elimination) — so that quantities
+    undefined at s_min = 0 are reported undefined, not as a huge number from a rounding
+    residue. Larger d: float64 eigh + mixed-precision refinement; a refinement that cannot
+    proceed (clustered extreme eigenvalues) raises PrecisionError ("inconclusive")."""
     n = len(cov)
     if all(cov[i][j] == 0 for i in range(n) for j in range(n) if i != j):
         diag = [cov[i][i] for i in range(n)]
         return _mp(min(diag)), _mp(max(diag))
+    if n <= EXACT_MAX_D:
+        with mpmath.workdps(dps + 10):
+            ev = mpmath.eigsy(mpmath.matrix([[_mp(x) for x in row] for row in cov]),
+                              eigvals_only=True)
+            lo, hi = min(ev), max(ev)
+        if _exact_rank([list(r) for r in cov]) < n:
+            lo = mpmath.mpf(0)
+        return +lo, +hi
     cov_f = _cov_float(cov)
     w, V = np.linalg.eigh(cov_f)
     cov_mp = [[_mp(x) for x in row] for row in cov]
@@ -97,6 +117,24 @@ def _exact_psd(a: list[list[Fraction]]) -> bool:
                 for c in range(i + 1, n):
                     a[r][c] -= f * a[i][c]
     return True
+
+
+def _exact_rank(a: list[list[Fraction]]) -> int:
+    """Rank of a rational matrix by exact Gaussian elimination."""
+    a = [row[:] for row in a]
+    rank, n, m = 0, len(a), len(a[0]) if a else 0
+    for col in range(m):
+        piv = next((r for r in range(rank, n) if a[r][col] != 0), None)
+        if piv is None:
+            continue
+        a[rank], a[piv] = a[piv], a[rank]
+        for r in range(rank + 1, n):
+            f = a[r][col] / a[rank][col]
+            if f:
+                for c in range(col, m):
+                    a[r][c] -= f * a[rank][c]
+        rank += 1
+    return rank
 
 
 def _mp(x: Fraction):
