@@ -6,37 +6,17 @@ from __future__ import annotations
 import base64
 import html
 import json
-import platform
+import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from verify.atomic import write_atomic
+from verify.provenance import provenance
 from verify.results import REFUTED, STATUSES
-
-
-def _git_commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                              cwd=Path(__file__).parent, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def _versions() -> dict[str, str]:
-    import flint
-    import matplotlib
-    import mpmath
-    import numpy
-    import sympy
-
-    return {"python": platform.python_version(), "sympy": sympy.__version__,
-            "mpmath": mpmath.__version__, "numpy": numpy.__version__,
-            "python-flint": flint.__version__, "matplotlib": matplotlib.__version__}
 
 
 def _stage(msg: str) -> None:
@@ -91,8 +71,7 @@ def build_report_data(profile: str, seed: int, full: bool) -> tuple[dict, dict, 
                    for r, c in zip(results, CLAIMS)],
         "reproduction": {"rows": sweep.rows, "phase1": sweep.phase1, "steps": sweep.steps,
                          "seeds": 7},
-        "provenance": {"versions": _versions(), "git_commit": _git_commit(),
-                       "paper": "Deng et al., ALT 2026, arXiv 2601.11789"},
+        "provenance": {**provenance(), "paper": "Deng et al., ALT 2026, arXiv 2601.11789"},
     }
     return data, {k: round(v, 2) for k, v in timings.items()}, [sweep]
 
@@ -248,9 +227,19 @@ def run_audit(out: Path, profile: str, seed: int, strict: bool, full: bool = Fal
             if c["counterexample"]:
                 write_atomic(staging / "cases" / f"{c['claim_id']}.json",
                              json.dumps(c["counterexample"], sort_keys=True, indent=1) + "\n")
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
+        # swap in by renames: the earlier report survives an interrupt at any point (as
+        # `out` or, for the instant between the two renames, as the backup)
+        backup = out.with_name(f".{out.name}.previous-{os.getpid()}") if out.exists() else None
+        if backup is not None:
+            out.rename(backup)
+        try:
+            staging.rename(out)
+        except BaseException:
+            if backup is not None:
+                backup.rename(out)
+            raise
+        if backup is not None:
+            shutil.rmtree(backup, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

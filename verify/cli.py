@@ -124,6 +124,7 @@ def _build() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
     c.add_argument("--strict", action="store_true")
     c.add_argument("--list", action="store_true")
+    c.add_argument("--out", help="also write the JSON results to this file (atomically)")
     s = sub.add_parser("simulate", help="run SGD / DSGD / BSGD")
     _add_problem_args(s)
     s.add_argument("--method", choices=("sgd", "dsgd", "bsgd"), default="sgd")
@@ -201,7 +202,9 @@ def _cmd_eval(args) -> int:
         raise UsageError("--dps must be at most 2000")
     q = decimal_quantities(case, args.dps, eta)
     if args.json:
-        out = {"schema_version": 1, "dps": args.dps, "quantities": q}
+        from verify.provenance import provenance
+
+        out = {"schema_version": 1, "dps": args.dps, "quantities": q, "provenance": provenance()}
         sys.stdout.write(json.dumps(out, sort_keys=True, indent=1) + "\n")
     else:
         with mpmath.workdps(10):
@@ -221,6 +224,8 @@ def _cmd_check(args) -> int:
             sys.stdout.write(f"{c.id:18s} {c.kind:12s} {c.reference}\n")
         return 0
     ids = args.ids or [c.id for c in CLAIMS]
+    if args.out:
+        _output_file(args.out)
     for i in ids:
         if i not in CLAIMS_BY_ID:
             raise UsageError(f"unknown claim id '{i}' (see `salign check --list`)")
@@ -229,9 +234,14 @@ def _cmd_check(args) -> int:
         results.append(run_claim(i, args.profile, args.seed))
         if not args.json:
             sys.stderr.write(f"  checked {i}: {results[-1].status}\n")
+    text = json.dumps(check_json_obj(results, args.profile, args.seed), sort_keys=True, indent=1,
+                      ensure_ascii=False) + "\n"
+    if args.out:
+        from verify.atomic import write_atomic
+
+        write_atomic(args.out, text)
     if args.json:
-        sys.stdout.write(json.dumps(check_json_obj(results, args.profile, args.seed),
-                                    sort_keys=True, indent=1, ensure_ascii=False) + "\n")
+        sys.stdout.write(text)
     else:
         sys.stdout.write(render_check_text(results))
     return 1 if args.strict and any(r.status == REFUTED for r in results) else 0
@@ -308,6 +318,9 @@ def _cmd_simulate(args) -> int:
                          args.seed)
         data = {"schema_version": 1, "kind": "samples", "method": "sgd", "sampler": "grouped",
                 "seed": args.seed, "record_every": 1, **_series(tr, TRAJ_NAMES)}
+        from verify.provenance import provenance
+
+        data["provenance"] = provenance()
         write_atomic(args.out, json.dumps(data, sort_keys=True) + "\n")
         return 0
     if args.expected:
@@ -332,6 +345,9 @@ def _cmd_simulate(args) -> int:
         data.update(_series(tr, names))
         if args.plot:
             _plot_run(tr, args.record_every, args.plot)
+    from verify.provenance import provenance
+
+    data["provenance"] = provenance()
     write_atomic(args.out, json.dumps(data, sort_keys=True) + "\n")
     return 0
 
@@ -456,8 +472,10 @@ def _cmd_reproduce(args) -> int:
     bar.close()
     out = Path(args.out)
     figures(res, out)
-    payload = json.dumps({"schema_version": 1, "rows": res.rows, "phase1": res.phase1},
-                         sort_keys=True, indent=1) + "\n"
+    from verify.provenance import provenance
+
+    payload = json.dumps({"schema_version": 1, "rows": res.rows, "phase1": res.phase1,
+                          "provenance": provenance()}, sort_keys=True, indent=1) + "\n"
     write_atomic(out / "reproduce.json", payload)
     if args.json:
         sys.stdout.write(payload)

@@ -74,11 +74,14 @@ def render_derivations(ders: list[Derivation], fmt: str) -> str:
 
 def check_json_obj(results: list[CheckResult], profile: str, seed: int,
                    with_time: bool = False) -> dict[str, Any]:
+    from verify.provenance import provenance
+
     return {
         "schema_version": SCHEMA_VERSION,
         "profile": profile,
         "seed": seed,
         "results": [r.to_json_obj(with_time) for r in results],
+        "provenance": provenance(),
     }
 
 

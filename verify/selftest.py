@@ -173,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
             why.append(f"{len(live)} sampled non-equivalent mutant(s) survived")
         if not quick and m["score"] < SCORE_BAR:
             why.append(f"mutation score {m['score']:.1%} < {SCORE_BAR:.0%}")
+    from verify.provenance import provenance
+
+    res["provenance"] = provenance()
     res["passed"] = not why
     res["why"] = "; ".join(why) or "all bars met"
     from verify.atomic import write_atomic
