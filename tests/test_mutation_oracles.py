@@ -390,6 +390,15 @@ def test_step_checker_positive_controls():
     assert not check_step(Step("negative denominator", a / (-b - 1), kind="nonneg", nonneg=(a, b)))
     assert not check_step(Step("negative symbol coefficient", -x * a, kind="nonneg", nonneg=(a,)))
     assert not check_step(Step("fractional negative", a / 2 - b / 3, kind="nonneg", nonneg=(a, b)))
+    y = sp.Symbol("y", nonnegative=True)  # known ≥ 0 but not > 0
+    r = sp.Symbol("r", real=True)
+    assert check_step(Step("coefficient x·y with y ≥ 0", x * y * a, kind="nonneg", nonneg=(a,)))
+    assert check_step(Step("half-weighted positive denominator", a / (x / 2 + a), kind="nonneg",
+                           nonneg=(a,)))
+    assert not check_step(Step("denominator a − x", 1 / (a - x), kind="nonneg", nonneg=(a,)))
+    assert not check_step(Step("denominator with a real symbol", a / (b + r), kind="nonneg",
+                               nonneg=(a, b)))
+    assert not check_step(Step("coefficient with a real symbol", r * a, kind="nonneg", nonneg=(a,)))
     assert check_step(Step("difference", x**2, x, kind="differs"))
     assert check_step(Step("identity", (x + 1) ** 2, x**2 + 2 * x + 1))
     assert check_step(Step("trig identity needs simplify", sp.sin(x) ** 2 + sp.cos(x) ** 2, 1))

@@ -270,9 +270,8 @@ def apply_mutant(mutant: Mutant, new_stmt: ast.AST, modules: list[str]) -> None:
         code = compile(ast.Module(body=[new_stmt], type_ignores=[]), mod.__file__, "exec")
         exec(code, ns)
         getattr(mod, mutant.scope).__code__ = ns[mutant.scope].__code__
-    for name in modules:
-        if not name.startswith("derivations."):
-            continue
+    # every loaded derivations module, in import order (dependencies first)
+    for name in [n for n in list(sys.modules) if n.startswith("derivations.")]:
         target = sys.modules[name]
         for stmt in _formula_assignments(name):
             if name == mutant.module and mutant.scope == "<module>" and stmt.lineno == mutant.line \

@@ -44,7 +44,45 @@ def _sample(items: list, n: int) -> list:
     return sorted(out, key=lambda it: order[it[0].key])
 
 
-def run_mutation(quick: bool, jobs: int, log) -> dict:
+def _scope_sources(module: str, commit: str | None) -> dict[str, str]:
+    """Source text of every mutated scope of `module` (at `commit`, or the working tree)."""
+    import ast
+    import importlib
+
+    from verify.mutation import _module_sites
+
+    path = Path(importlib.import_module(module).__file__).resolve().relative_to(ROOT)
+    if commit:
+        proc = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True,
+                              text=True)
+        if proc.returncode:
+            return {}
+        text = proc.stdout
+    else:
+        text = (ROOT / path).read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    out: dict[str, str] = {}
+    for scope, stmt in _module_sites(module, tree):
+        out[scope] = out.get(scope, "") + ast.unparse(stmt)
+    return out
+
+
+def reusable_outcomes(previous: dict, items: list, modules: list[str]) -> dict[str, dict]:
+    """Outcomes of an earlier run that still hold: the mutant was killed then, and its whole
+    scope (function, or the module-level formulas) is textually unchanged since that run's
+    commit. Killing is monotone in the kill suite, which only grows, so such a mutant is still
+    killed. Survivors and changed scopes are always re-run."""
+    commit = previous.get("provenance", {}).get("git_commit") or previous.get("commit")
+    if not commit:
+        return {}
+    old = {m: _scope_sources(m, commit) for m in modules}
+    new = {m: _scope_sources(m, None) for m in modules}
+    kills = {k["key"]: k for k in previous["mutation"]["kills"] if k["status"] in ("killed", "timeout")}
+    return {it[0].key: kills[it[0].key] for it in items if it[0].key in kills
+            and old[it[0].module].get(it[0].scope) == new[it[0].module].get(it[0].scope)}
+
+
+def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None) -> dict:
     os.environ["HYPOTHESIS_PROFILE"] = "mutation"
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
@@ -54,7 +92,10 @@ def run_mutation(quick: bool, jobs: int, log) -> dict:
     modules, exclude = cfg["modules"], set(cfg.get("exclude", []))
     items = M.enumerate_mutants(modules, exclude)
     chosen = _sample(items, int(cfg.get("quick_sample", 40))) if quick else items
-    log(f"mutation: {len(items)} mutants enumerated, running {len(chosen)}")
+    reused = reusable_outcomes(resume, chosen, modules) if resume else {}
+    to_run = [it for it in chosen if it[0].key not in reused]
+    log(f"mutation: {len(items)} mutants enumerated, {len(chosen)} selected, "
+        f"{len(reused)} kills reused from the earlier run, running {len(to_run)}")
     base = M.run_baseline(cfg["kill_suite"], modules)
     if not base.covered or base.failed:
         raise SystemExit(f"selftest: the unmutated kill suite must pass first "
@@ -69,8 +110,12 @@ def run_mutation(quick: bool, jobs: int, log) -> dict:
             log(f"  [{done[0]}/{len(chosen)}] {o.status:9s} {m.module}.{m.scope}:{m.line} "
                 f"{m.operator}: {m.original} → {m.mutated}")
 
-    outcomes = M.run_mutants(chosen, base, modules, jobs=jobs,
-                             timeout_factor=float(cfg.get("timeout_factor", 10)), progress=progress)
+    ran = M.run_mutants(to_run, base, modules, jobs=jobs,
+                        timeout_factor=float(cfg.get("timeout_factor", 10)), progress=progress)
+    by_key = {o.key: o for o in ran}
+    by_key.update({k: M.Outcome(k, v["status"], 0.0, killed_by=v.get("killed_by"),
+                                detail="reused from the earlier run") for k, v in reused.items()})
+    outcomes = [by_key[it[0].key] for it in chosen]
     rep = M.summarise(chosen, outcomes, M.load_equivalents())
     statuses: dict[str, int] = {}
     for o in outcomes:
@@ -79,6 +124,7 @@ def run_mutation(quick: bool, jobs: int, log) -> dict:
         "mode": "quick" if quick else "thorough",
         "enumerated": len(items),
         "run": len(chosen),
+        "reused": len(reused),
         "outcomes": dict(sorted(statuses.items())),
         "killed": rep.killed,
         "equivalent": rep.equivalent,
@@ -108,7 +154,8 @@ def render_md(res: dict) -> str:
     lines = ["# Self-test report", ""]
     if m:
         lines += [f"## Mutation testing ({m['mode']})", "",
-                  f"- mutants enumerated: {m['enumerated']}; run: {m['run']}",
+                  f"- mutants enumerated: {m['enumerated']}; in this report: {m['run']} "
+                  f"({m.get('reused', 0)} kills reused from an earlier run of unchanged code)",
                   f"- outcomes: {', '.join(f'{k} {v}' for k, v in m['outcomes'].items())}",
                   f"- equivalent (argued in verify/mutation_equivalents.json): {m['equivalent']}",
                   f"- **score: {m['score']:.1%}** killed / (run − equivalent)", "",
@@ -140,6 +187,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="selftest-out", help="output directory (default selftest-out)")
     ap.add_argument("--jobs", type=int, default=2, help="mutants run in parallel (default 2)")
     ap.add_argument("--only", choices=("mutation", "fuzz"), help="run one part only")
+    ap.add_argument("--resume-from", metavar="JSON",
+                    help="an earlier selftest.json: reuse its kills of unchanged code (the "
+                         "survivors and every changed function are re-run)")
+    ap.add_argument("--commit-of-resume", metavar="SHA",
+                    help="commit the earlier run was made at (if its JSON does not record it)")
     try:
         args = ap.parse_args(argv)
     except SystemExit as exc:
@@ -148,6 +200,17 @@ def main(argv: list[str] | None = None) -> int:
         print("selftest: --jobs must be ≥ 1", file=sys.stderr)
         return 2
     quick = not args.thorough
+    resume = None
+    if args.resume_from:
+        try:
+            resume = json.loads(Path(args.resume_from).read_text(encoding="utf-8"))
+            resume["mutation"]["kills"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            print(f"selftest: --resume-from {args.resume_from}: not a selftest.json ({exc})",
+                  file=sys.stderr)
+            return 2
+        if args.commit_of_resume:
+            resume["commit"] = args.commit_of_resume
     try:
         import hypothesis  # noqa: F401
         import pytest  # noqa: F401
@@ -167,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         if res["fuzz"]["exit_code"] != 0:
             why.append("fuzz tests failed")
     if args.only in (None, "mutation"):
-        res["mutation"] = m = run_mutation(quick, args.jobs, log)
+        res["mutation"] = m = run_mutation(quick, args.jobs, log, resume)
         live = [s for s in m["survivors"] if not s["equivalent"]]
         if quick and live:
             why.append(f"{len(live)} sampled non-equivalent mutant(s) survived")
