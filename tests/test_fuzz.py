@@ -179,6 +179,8 @@ FUZZ = settings(deadline=None, suppress_health_check=list(HealthCheck))
 @example(obj={"eigenvalues": ["2", "1", "0.5"], "k": 1, "state": ["1", "1", "1"],  # found:
               "noise": {"covariance": [["1", "1/3", "1/7"], ["1/3", "1/9", "1/21"],  # singular
                                        ["1/7", "1/21", "1/49"]]}, "eta": "0.1"})  # LinAlgError
+@example(obj={"eigenvalues": ["1/50", "1e-300"], "k": 1, "state": ["1e-300", "1e-300"],  # found
+              "noise": {"sigma": "1e-300"}, "eta": "1e-300"})  # (thorough): oracle's root finder
 def test_eval_on_hostile_cases(obj, tmp_path_factory, capsys):
     p = tmp_path_factory.mktemp("fz") / "case.json"
     p.write_text(json.dumps(obj))
@@ -266,6 +268,45 @@ def test_cli_argv_fuzz(data, tmp_path_factory, capsys):
     rc, out, err = run_cli(argv, capsys)
     if rc == 0 and "--json" in argv:
         json.loads(out)
+    if rc == 0 and argv[0] == "simulate":
+        _no_silent_nonfinite(json.loads((d / "out.json").read_text()))
+
+
+def _no_silent_nonfinite(obj) -> None:
+    """No NaN/inf smuggled into an output as a number or a decimal string (undefined is null)."""
+    if isinstance(obj, dict):
+        for v in obj.values():
+            _no_silent_nonfinite(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            _no_silent_nonfinite(v)
+    elif isinstance(obj, float):
+        assert math.isfinite(obj)
+    elif isinstance(obj, str):
+        assert obj.lower().lstrip("+-") not in ("nan", "inf", "infinity"), obj
+
+
+@pytest.mark.parametrize("extra", [[], ["--expected"], ["--method", "dsgd"]])
+def test_divergent_run_reports_null_not_nan(extra, tmp_path, capsys):
+    """η = 5 > 2/λ_1 overflows float64: values after the divergence are null, the divergence
+    step is recorded, nothing prints 'nan' and no numpy warning escapes."""
+    import warnings
+
+    case = tmp_path / "c.json"
+    case.write_text(json.dumps({"eigenvalues": ["3", "2", "1", "0.5"], "k": 2,
+                                "noise": {"sigma": "0"}, "state": ["1", "-0.5", "2", "1"]}))
+    out = tmp_path / "o.json"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rc, _, _ = run_cli(["simulate", "--case", str(case), "--eta", "5", "--steps", "2000",
+                            "--out", str(out), *extra], capsys)
+    assert rc == 0
+    data = json.loads(out.read_text())
+    _no_silent_nonfinite(data)
+    series = data["alignment"] if "--expected" in extra else data["alignment"]["mean"]
+    assert series[-1] is None and series[0] is not None
+    if "--expected" not in extra:
+        assert data["diverged_at_record"][0] > 0
 
 
 @pytest.mark.parametrize("argv", [

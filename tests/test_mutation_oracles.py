@@ -3,7 +3,7 @@
 Part of the mutation kill suite (verify/mutation.py): each quantity of `salign eval`, each
 claim margin of `salign check` and each closed form of `salign derive` is recomputed here by a
 different route — per-coordinate sums from the definitions, roots of the defining equations
-found by a polynomial root finder, Monte-Carlo-free expectations of the one-step update — and
+found by the textbook formula at ample precision, Monte-Carlo-free expectations of the one-step update — and
 must agree to 25 digits. The step checker and the sign certifier get positive and negative
 controls.
 """
@@ -46,9 +46,25 @@ def _f(x):
     return mpmath.mpf(x)
 
 
+def _quadratic_roots(a: Fraction, b: Fraction, c: Fraction) -> list:
+    """Real roots of a x² + b x + c (a ≠ 0, exact rational coefficients) by the textbook formula
+    (−b ± √(b² − 4ac))/(2a), evaluated with enough digits that its cancellation is harmless:
+    the working precision covers the coefficients' full dynamic range plus 60 digits."""
+    span = max(abs(v.numerator).bit_length() + v.denominator.bit_length() for v in (a, b, c) if v)
+    with mpmath.workdps(int(span * 0.302) * 2 + 120):
+        A, B, C = _f(a), _f(b), _f(c)
+        disc = B * B - 4 * A * C
+        if disc < 0:
+            return []
+        root = mpmath.sqrt(disc)
+        out = sorted([(-B - root) / (2 * A), (-B + root) / (2 * A)])
+    return [+r for r in out]
+
+
 def reference(case) -> dict:
     """Every eval quantity from the definitions: per-coordinate sums in exact rationals, roots
-    of the defining quadratics by mpmath.polyroots (mpf). Call inside workdps(DPS)."""
+    of the defining quadratics by the textbook formula at ample precision (mpf). Call inside
+    workdps(DPS)."""
     lam = [Fraction(v) for v in case.eigenvalues]
     c = [Fraction(v) for v in case.state]
     kap = [Fraction(v) for v in case.kappa2]
@@ -80,8 +96,7 @@ def reference(case) -> dict:
     R["g_noise"] = R["psi_D"] * smin / (R["psi_D"] * smin + R["psi_B"] * smax)
     # Theorem 4: r0 > 0 solves a r² + (a − M − h) r − h = 0; θ* = r0 / (1 + r0)
     a, h, M = smin * R["psi_B"], smax * R["psi_D"], s * (lam[0] ** 2 - lam[-1] ** 2)
-    roots = [r.real for r in mpmath.polyroots([_f(a), _f(a - M - h), _f(-h)], extraprec=200)
-             if r.real > 0]
+    roots = [r for r in _quadratic_roots(a, a - M - h, -h) if r > 0]
     R["theta_star"] = roots[0] / (1 + roots[0])
     R["_a"], R["_h"], R["_M"] = a, h, M
     if R["theta"] and R["norm_x_sq"]:
@@ -133,8 +148,7 @@ def reference(case) -> dict:
         alpha = s * (R["tau_D"] / R["s_D"] - R["tau_B"] / R["s_B"])
         R["alpha"], R["beta"] = alpha, -alpha + R["n_loss_B"] + R["n_loss_D"]
         if alpha > 0:  # θ^crit: the root in (0, 1) of h(θ) = αθ² + βθ − n_D (Lemma 23/24)
-            rts = [r.real for r in mpmath.polyroots([_f(alpha), _f(R["beta"]),
-                                                     _f(-R["n_loss_D"])], extraprec=200)]
+            rts = _quadratic_roots(alpha, R["beta"], -R["n_loss_D"])
             inside = [r for r in rts if 0 < r <= 1 + TOL]
             if inside:
                 R["theta_crit"] = inside[0]

@@ -284,6 +284,13 @@ def _problem(args, n_rows: int = 1, seed: int = 0):
 def _cmd_simulate(args) -> int:
     import numpy as np
 
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _simulate(args)
+
+
+def _simulate(args) -> int:
+    import numpy as np
+
     from verify.atomic import write_atomic
     from verify.engines import expected_trajectory, grouped_sgd, simulate
 
@@ -327,8 +334,8 @@ def _cmd_simulate(args) -> int:
         ts = np.arange(0, args.steps + 1, args.record_every)
         ex = expected_trajectory(lam, k, kap, (x0**2).mean(axis=0), args.eta, ts)
         data = {"schema_version": 1, "kind": "expected", "t": ts.tolist(),
-                **{n: [f"{v:.12g}" for v in ex[n]] for n in ("alignment", "E_s_D", "E_s_B",
-                                                            "E_loss")}}
+                **{n: [_fmt(v) for v in ex[n]] for n in ("alignment", "E_s_D", "E_s_B",
+                                                         "E_loss")}}
     else:
         bar = _Progress(args.steps) if args.steps >= 20000 else None
         tr = simulate(lam, k, kap, x0, eta, args.steps, args.seed, args.method, chol,
@@ -355,13 +362,36 @@ def _cmd_simulate(args) -> int:
 TRAJ_NAMES = ("alignment", "loss", "s_D", "s_B")
 
 
+def _fmt(v: float) -> str | None:
+    """A float as a 12-digit decimal string; None (JSON null) when not finite."""
+    return f"{v:.12g}" if math.isfinite(v) else None
+
+
+def _diverged(tr):
+    """records × seeds mask: the run has overflowed float64 (η beyond the stability limit):
+    from the first non-finite energy on, every recorded value of that seed is undefined."""
+    import numpy as np
+
+    bad = ~(np.isfinite(tr.loss) & np.isfinite(tr.s_D) & np.isfinite(tr.s_B))
+    return np.logical_or.accumulate(bad, axis=0)
+
+
 def _series(tr, names) -> dict:
-    """Trajectory arrays (steps × seeds) as per-seed and seed-mean decimal strings."""
-    out = {}
+    """Trajectory arrays (records × seeds) as per-seed and seed-mean decimal strings; values
+    after a seed diverged are null (and so is the mean over seeds at those records)."""
+    import numpy as np
+
+    bad = _diverged(tr)
+    out: dict = {}
     for n in names:
-        arr = getattr(tr, n)
-        out[n] = {"per_seed": [[f"{v:.12g}" for v in col] for col in arr.T],
-                  "mean": [f"{v:.12g}" for v in arr.mean(axis=1)]}
+        arr = np.where(bad, np.nan, getattr(tr, n))
+        out[n] = {"per_seed": [[_fmt(v) for v in col] for col in arr.T],
+                  "mean": [_fmt(v) for v in arr.mean(axis=1)]}
+    first = [int(np.argmax(col)) * 1 if col.any() else None for col in bad.T]
+    if any(f is not None for f in first):
+        out["diverged_at_record"] = first
+        sys.stderr.write("salign: note: the run diverged (float64 overflow; η beyond the "
+                         "stability limit); values from then on are null\n")
     return out
 
 
