@@ -108,3 +108,37 @@ def test_margin_zero_in_ball_arithmetic_is_inconclusive(monkeypatch):
     r = run_claim("thm2", "quick", 0)
     assert r.status == INCONCLUSIVE, r.evidence
     assert "undecided" in r.evidence
+
+
+def test_uncertifiable_number_is_inconclusive_exit_3(tmp_path, capsys, monkeypatch):
+    """When a number cannot be certified (here: a covariance refinement that cannot proceed),
+    eval prints no number at all: one line 'salign: inconclusive: …', exit code 3."""
+    from verify import noise_spectrum
+    from verify.errors import PrecisionError
+
+    def fail(cov, dps):
+        raise PrecisionError("covariance eigenvalue refinement failed; s_min/s_max inconclusive")
+
+    monkeypatch.setattr(noise_spectrum, "covariance_extremes", fail)
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps({"eigenvalues": ["2", "1"], "k": 1, "state": ["1", "1"],
+                             "noise": {"covariance": [["2", "1"], ["1", "2"]]}}))
+    assert main(["eval", "--case", str(p), "--json"]) == 3
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and err.startswith("salign: inconclusive:")
+
+
+def test_repeated_extreme_noise_eigenvalues_large_d(tmp_path, capsys):
+    """d = 42 (> the exact-arithmetic size): 21 copies of [[2, 1], [1, 2]] give s_min = 1 and
+    s_max = 3, each 21-fold; the refinement still certifies both to the requested digits."""
+    d = 42
+    cov = [["0"] * d for _ in range(d)]
+    for i in range(0, d, 2):
+        cov[i][i] = cov[i + 1][i + 1] = "2"
+        cov[i][i + 1] = cov[i + 1][i] = "1"
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps({"eigenvalues": [str(100 - i) for i in range(d)], "k": 3,
+                             "state": ["1"] * d, "noise": {"covariance": cov}}))
+    assert main(["eval", "--case", str(p), "--json", "--dps", "30"]) == 0
+    q = json.loads(capsys.readouterr().out)["quantities"]
+    assert _rel(q["s_min"], Fraction(1), 29) and _rel(q["s_max"], Fraction(3), 29)
