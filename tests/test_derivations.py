@@ -22,3 +22,17 @@ def test_negative_controls_of_step_checker():
     assert not check_step(Step("wrong substitution", x**2 - 2, kind="substitution"))
     assert not check_step(Step("not non-negative", a - 1, kind="nonneg", nonneg=(a,)))
     assert not check_step(Step("not a difference", x, x, kind="differs"))
+
+
+def test_notes_derivations_in_sync():
+    """Golden record: any change to what a derivation states (a closed form, either side of a
+    step, a step's SymPy outcome) shows up here and must be reviewed, then regenerated with
+    `python -m verify.notes`. (A detector of *changes*: the selftest report counts the mutants
+    only this test kills separately from those the semantic checks kill.)"""
+    from pathlib import Path
+
+    from verify.notes import derivations_json
+
+    path = Path(__file__).resolve().parent.parent / "notes" / "derivations.json"
+    assert path.read_text(encoding="utf-8") == derivations_json(), \
+        "notes/derivations.json drifted: review, then run `python -m verify.notes`"

@@ -385,7 +385,7 @@ class _quiet:
         os.close(self.saved[1])
 
 
-def covering_tests(mutant: Mutant, base: Baseline) -> list[str]:
+def covering_tests(mutant: Mutant, base: Baseline, last: tuple[str, ...] = ()) -> list[str]:
     """Kill-suite tests that execute the mutated code, cheapest first.
 
     Exact (traced) coverage when the mutated function runs during some test; otherwise —
@@ -406,7 +406,9 @@ def covering_tests(mutant: Mutant, base: Baseline) -> list[str]:
         def hit(scopes: list[str]) -> bool:
             return False
     tests = [t for t, scopes in base.covered.items() if hit(scopes) and t not in base.failed]
-    return sorted(tests, key=lambda t: (base.seconds.get(t, 0.0), t))
+    # change detectors (golden-output tests) run last, so that `killed_by` names one of them
+    # only when every semantic test passed
+    return sorted(tests, key=lambda t: (t in last, base.seconds.get(t, 0.0), t))
 
 
 # --------------------------------------------------------------------------- running
@@ -451,7 +453,7 @@ def _child(mutant: Mutant, new_stmt: ast.AST, modules: list[str], tests: list[st
 
 def run_mutants(items: list[tuple[Mutant, ast.AST, ast.AST]], base: Baseline, modules: list[str],
                 jobs: int = 2, timeout_factor: float = 10.0, min_timeout: float = 10.0,
-                progress=None) -> list[Outcome]:
+                progress=None, last: tuple[str, ...] = ()) -> list[Outcome]:
     """Run every mutant in a forked child, `jobs` at a time; outcomes in input order."""
     outcomes: dict[str, Outcome] = {}
     queue = list(items)
@@ -460,7 +462,7 @@ def run_mutants(items: list[tuple[Mutant, ast.AST, ast.AST]], base: Baseline, mo
     while queue or running:
         while queue and len(running) < jobs:
             mutant, _, new_stmt = queue.pop(0)
-            tests = covering_tests(mutant, base)
+            tests = covering_tests(mutant, base, last)
             if not tests:
                 outcomes[mutant.key] = Outcome(mutant.key, "uncovered", 0.0)
                 continue
@@ -523,6 +525,7 @@ class MutationReport:
     total: int
     killed: int
     equivalent: int
+    killed_by_change_detector: int = 0
     survived: list[dict[str, Any]] = field(default_factory=list)
     by_module: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -531,16 +534,26 @@ class MutationReport:
         denom = self.total - self.equivalent
         return self.killed / denom if denom else 1.0
 
+    @property
+    def semantic_score(self) -> float:
+        """Score counting only kills by semantic tests (not by golden-output detectors)."""
+        denom = self.total - self.equivalent
+        return (self.killed - self.killed_by_change_detector) / denom if denom else 1.0
+
 
 def summarise(items: list[tuple[Mutant, ast.AST, ast.AST]], outcomes: list[Outcome],
-              equivalents: dict[str, str]) -> MutationReport:
+              equivalents: dict[str, str], detectors: tuple[str, ...] = ()) -> MutationReport:
     rep = MutationReport(total=len(items), killed=0, equivalent=0)
     for (m, _, _), o in zip(items, outcomes):
-        row = rep.by_module.setdefault(m.module, {"total": 0, "killed": 0, "equivalent": 0})
+        row = rep.by_module.setdefault(m.module, {"total": 0, "killed": 0, "equivalent": 0,
+                                                  "killed_by_change_detector": 0})
         row["total"] += 1
         if o.status in ("killed", "timeout"):
             rep.killed += 1
             row["killed"] += 1
+            if o.killed_by in detectors:
+                rep.killed_by_change_detector += 1
+                row["killed_by_change_detector"] += 1
         elif m.key in equivalents:
             rep.equivalent += 1
             row["equivalent"] += 1

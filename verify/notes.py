@@ -1,4 +1,5 @@
-"""Generate notes/claims.md from the registry (and the committed audit snapshot's verdicts)."""
+"""Generate notes/claims.md (registry + audit snapshot verdicts), notes/derivations.json (golden
+derive output) and the README verdict table: `python -m verify.notes`."""
 
 from __future__ import annotations
 
@@ -30,6 +31,15 @@ def claims_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def derivations_json() -> str:
+    """`salign derive --format json` for every derivation: the golden record of what each
+    derivation states (closed forms, every step's two sides, whether SymPy confirmed it)."""
+    from derivations.registry import get_derivations
+    from verify.render import render_derivations
+
+    return render_derivations(get_derivations(), "json")
+
+
 START, END = "<!-- verdicts:start -->", "<!-- verdicts:end -->"
 
 
@@ -53,5 +63,6 @@ def readme_with_table(readme: str) -> str:
 
 if __name__ == "__main__":
     (ROOT / "notes" / "claims.md").write_text(claims_markdown(), encoding="utf-8")
+    (ROOT / "notes" / "derivations.json").write_text(derivations_json(), encoding="utf-8")
     readme = ROOT / "README.md"
     readme.write_text(readme_with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")

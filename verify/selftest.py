@@ -110,13 +110,15 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None) -> dic
             log(f"  [{done[0]}/{len(chosen)}] {o.status:9s} {m.module}.{m.scope}:{m.line} "
                 f"{m.operator}: {m.original} → {m.mutated}")
 
+    detectors = tuple(cfg.get("change_detectors", ()))
     ran = M.run_mutants(to_run, base, modules, jobs=jobs,
-                        timeout_factor=float(cfg.get("timeout_factor", 10)), progress=progress)
+                        timeout_factor=float(cfg.get("timeout_factor", 10)), progress=progress,
+                        last=detectors)
     by_key = {o.key: o for o in ran}
     by_key.update({k: M.Outcome(k, v["status"], 0.0, killed_by=v.get("killed_by"),
                                 detail="reused from the earlier run") for k, v in reused.items()})
     outcomes = [by_key[it[0].key] for it in chosen]
-    rep = M.summarise(chosen, outcomes, M.load_equivalents())
+    rep = M.summarise(chosen, outcomes, M.load_equivalents(), detectors)
     statuses: dict[str, int] = {}
     for o in outcomes:
         statuses[o.status] = statuses.get(o.status, 0) + 1
@@ -129,6 +131,8 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None) -> dic
         "killed": rep.killed,
         "equivalent": rep.equivalent,
         "score": round(rep.score, 4),
+        "killed_by_change_detector": rep.killed_by_change_detector,
+        "semantic_score": round(rep.semantic_score, 4),
         "by_module": rep.by_module,
         "survivors": rep.survived,
         "baseline_tests": len(base.covered),
@@ -158,10 +162,14 @@ def render_md(res: dict) -> str:
                   f"({m.get('reused', 0)} kills reused from an earlier run of unchanged code)",
                   f"- outcomes: {', '.join(f'{k} {v}' for k, v in m['outcomes'].items())}",
                   f"- equivalent (argued in verify/mutation_equivalents.json): {m['equivalent']}",
-                  f"- **score: {m['score']:.1%}** killed / (run − equivalent)", "",
-                  "| module | mutants | killed | equivalent |", "|---|---:|---:|---:|"]
-        lines += [f"| {mod} | {r['total']} | {r['killed']} | {r['equivalent']} |"
-                  for mod, r in sorted(m["by_module"].items())]
+                  f"- **score: {m['score']:.1%}** killed / (run − equivalent)",
+                  f"- of the kills, {m['killed_by_change_detector']} only by a golden-output "
+                  f"change detector; **semantic score** (kills by checks of the mathematics "
+                  f"only): {m['semantic_score']:.1%}", "",
+                  "| module | mutants | killed | of which only by change detector | equivalent |",
+                  "|---|---:|---:|---:|---:|"]
+        lines += [f"| {mod} | {r['total']} | {r['killed']} | {r.get('killed_by_change_detector', 0)}"
+                  f" | {r['equivalent']} |" for mod, r in sorted(m["by_module"].items())]
         lines += ["", "### Surviving mutants", ""]
         if not m["survivors"]:
             lines.append("none")
