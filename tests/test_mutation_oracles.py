@@ -90,15 +90,17 @@ def reference(case) -> dict:
     R["gap1"], R["gap2"] = lam[k - 1] - lam[k], lam[k - 1] ** 2 - lam[k] ** 2
     R["m"], R["rho"] = lam[k - 1] / lam[k], Fraction(k, d - k)
     smin, smax = R["s_min"], R["s_max"]
-    # Theorem 3: g_gap = ρ λ_k² s_min / (ρ λ_k² s_min + λ_{k+1}² s_max)
-    R["g_gap"] = R["rho"] * lam[k - 1] ** 2 * smin / (R["rho"] * lam[k - 1] ** 2 * smin
-                                                      + lam[k] ** 2 * smax)
-    R["g_noise"] = R["psi_D"] * smin / (R["psi_D"] * smin + R["psi_B"] * smax)
+    if smin > 0:  # Theorem 3 (needs s_min > 0): g_gap = ρλ_k²s_min / (ρλ_k²s_min + λ_{k+1}²s_max)
+        R["g_gap"] = R["rho"] * lam[k - 1] ** 2 * smin / (R["rho"] * lam[k - 1] ** 2 * smin
+                                                          + lam[k] ** 2 * smax)
+        R["g_noise"] = R["psi_D"] * smin / (R["psi_D"] * smin + R["psi_B"] * smax)
     # Theorem 4: r0 > 0 solves a r² + (a − M − h) r − h = 0; θ* = r0 / (1 + r0)
     a, h, M = smin * R["psi_B"], smax * R["psi_D"], s * (lam[0] ** 2 - lam[-1] ** 2)
-    roots = [r for r in _quadratic_roots(a, a - M - h, -h) if r > 0]
-    R["theta_star"] = roots[0] / (1 + roots[0])
     R["_a"], R["_h"], R["_M"] = a, h, M
+    if a and h:  # θ* exists (a positive root) only with noise in both blocks
+        roots = [r for r in _quadratic_roots(a, a - M - h, -h) if r > 0]
+        R["theta_star"] = roots[0] / (1 + roots[0])
+        R["_r0"] = roots[0]
     if R["theta"] and R["norm_x_sq"]:
         R["eta_star_lower_thm7"] = 2 * R["gap1"] / (
             (lam[0] ** 2 - lam[-1] ** 2) * lam[-1] ** 2 * R["norm_x_sq"] * R["theta"]
@@ -152,6 +154,12 @@ def reference(case) -> dict:
             inside = [r for r in rts if 0 < r <= 1 + TOL]
             if inside:
                 R["theta_crit"] = inside[0]
+                # the same root as δ = 1 − θ: h(1 − δ) = αδ² − (2α + β)δ + (α + β − n_D), solved
+                # directly so that δ keeps its relative precision when θ^crit ≈ 1
+                b2 = R["beta"]
+                ds = [r for r in _quadratic_roots(alpha, -(2 * alpha + b2), alpha + b2 - R["n_loss_D"])
+                      if -TOL <= r < 1]
+                R["_one_minus_theta_crit"] = ds[0] if ds else 1 - inside[0]
     R["gamma"] = -R["n_loss_D"]
     return R
 
@@ -167,22 +175,55 @@ SCALAR_FIELDS = (
 )
 
 
+# quantities that are undefined at some states: eval must say so (None) exactly there
+DEFINABLE = ("theta_star", "eta_star", "Theta_next", "eta_loss_D", "eta_loss_B", "theta_crit",
+             "alpha", "beta", "eta_star_lower_thm7", "eta_star_lower_thm7_remark",
+             "thm8_threshold", "eta_loss_D_intro_box", "g_gap", "g_noise")
+EDGE_CASES = [
+    # x in the bulk only: θ = 0, s_D = 0 (θ*, α and Thm 7's bounds undefined or degenerate)
+    make_case([2, 1], 1, [0, 1], sigma=1, eta=Fraction(1, 10)),
+    # a = s_min ψ_B = 1 and h = s_max ψ_D = 1 exactly (the guards of θ* compare with 0)
+    make_case([2, 1], 1, [1, 1], kappa2=[1, 1], eta=Fraction(1, 10)),
+    make_case([2, 1], 1, [1, 1], kappa2=[Fraction(1, 4), Fraction(1, 4)], eta=Fraction(1, 10)),
+    # b = M + h − a ∈ (0, 1) with a·h ≈ 1e-80: only the b ≥ 0 branch of θ* is free of cancellation
+    make_case([1, Fraction(1, 2)], 1, [Fraction(1, 2), 1],
+              kappa2=[Fraction(1, 10**40), Fraction(1, 10**40)], eta=Fraction(1, 10)),
+    # n_B = 0 and α + n_D = 1/2: the root formula's denominator of 1 − θ^crit equals 1; θ^crit = 1
+    make_case([2, 1], 1, [Fraction(1, 4), Fraction(1, 4)], kappa2=[Fraction(3, 32), 0],
+              eta=Fraction(1, 10)),
+    # no noise: θ*, g_gap, g_noise undefined
+    make_case([3, 1], 1, [1, 2], sigma=0, eta=Fraction(1, 10)),
+]
+
+
 @given(cases(max_d=6))
 @example(PAPER_CASE)
 @example(NOISY)
 def test_eval_quantities_match_definitions(case):
+    _eval_matches_reference(case)
+
+
+@pytest.mark.parametrize("case", EDGE_CASES, ids=range(len(EDGE_CASES)))
+def test_eval_quantities_at_edge_states(case):
+    _eval_matches_reference(case)
+
+
+def _eval_matches_reference(case):
     with mpmath.workdps(DPS):
         q = quantities(case, DPS, case.eta)
         R = reference(case)
         for name in SCALAR_FIELDS:
             if name not in R:
+                if name in DEFINABLE:
+                    assert q[name] is None, (name, q[name])
                 continue
             assert q[name] is not None, name
             assert _close(q[name], R[name]), (name, q[name], R[name])
         if "theta_crit" in R:
-            assert _close(q["one_minus_theta_crit"], 1 - R["theta_crit"])
-        assert _close(q["one_minus_theta_star"], 1 - R["theta_star"])
-        assert _close(_f(q["theta_star_r0"]), R["theta_star"] / (1 - R["theta_star"]))
+            assert _close(q["one_minus_theta_crit"], R["_one_minus_theta_crit"])
+        if "theta_star" in R:  # 1 − θ* = 1/(1 + r0): no cancellation even when θ* ≈ 1
+            assert _close(q["one_minus_theta_star"], 1 / (1 + R["_r0"]))
+            assert _close(q["theta_star_r0"], R["_r0"])
 
 
 def oracle_margins(case) -> dict:
@@ -196,10 +237,13 @@ def oracle_margins(case) -> dict:
     if g("Theta_next") is not None:
         O["thm2"] = O["thm4-corrected"] = R["theta"] - R["Theta_next"]
         O["thm3"] = -O["thm2"]
-    O["thm3-bounds"] = min(R["g_gap"], 1 - R["g_gap"], R["g_noise"] - R["g_gap"])
-    a, h, M, om = R["_a"], R["_h"], R["_M"], 1 - R["theta_star"]
-    O["thm5-corrected"] = min(om - a / (2 * a + M + h), a / (M + h) - om)
-    O["thm6"] = R["theta_star"] - R["g_gap"]
+    if "g_gap" in R:
+        O["thm3-bounds"] = min(R["g_gap"], 1 - R["g_gap"], R["g_noise"] - R["g_gap"])
+    if "theta_star" in R:
+        a, h, M, om = R["_a"], R["_h"], R["_M"], 1 / (1 + R["_r0"])
+        O["thm5-corrected"] = min(om - a / (2 * a + M + h), a / (M + h) - om)
+        if "g_gap" in R:
+            O["thm6"] = R["theta_star"] - R["g_gap"]
     if g("eta_star") is not None and g("eta_star_lower_thm7") is not None:
         O["thm7"] = R["eta_star"] - R["eta_star_lower_thm7"]
         O["thm7-remark"] = R["eta_star"] - R["eta_star_lower_thm7_remark"]
@@ -234,6 +278,15 @@ def oracle_margins(case) -> dict:
 @example(PAPER_CASE)
 @example(NOISY)
 def test_claim_margins_match_independent_values(case):
+    _margins_match(case)
+
+
+@pytest.mark.parametrize("case", EDGE_CASES, ids=range(len(EDGE_CASES)))
+def test_claim_margins_at_edge_states(case):
+    _margins_match(case)
+
+
+def _margins_match(case):
     with mpmath.workdps(DPS), flint.ctx.workdps(50):
         O = oracle_margins(case)
         for cid, margin in sorted(MARGINS.items()):
@@ -464,3 +517,38 @@ def test_arb_encloses_the_fraction(x):
         ball = arb(x)
         assert ball.contains(flint.arb(flint.fmpq(x.numerator, x.denominator)))
         assert (ball > 0) == (x > 0) and (ball < 0) == (x < 0)
+
+
+def test_full_covariance_quantities_match_definitions():
+    """Correlated noise (s_min, s_max irrational): every quantity built from them (mpf
+    arithmetic, not rationals) against the definitions with 80-digit Jacobi eigenvalues."""
+    cov = [[2, 1, 0], [1, 2, Fraction(1, 3)], [0, Fraction(1, 3), 1]]
+    case = make_case([3, 2, 1], 1, [1, Fraction(-1, 2), 2], covariance=cov, eta=Fraction(1, 10))
+    with mpmath.workdps(80):
+        ev = mpmath.eigsy(mpmath.matrix([[_f(Fraction(x)) for x in r] for r in cov]),
+                          eigvals_only=True)
+        smin, smax = min(ev), max(ev)
+    with mpmath.workdps(DPS):
+        q = quantities(case, DPS, case.eta)
+        lam = [mpmath.mpf(v) for v in (3, 2, 1)]
+        c = [mpmath.mpf(1), mpmath.mpf(-0.5), mpmath.mpf(2)]
+        psiD, psiB = lam[0] ** 2, lam[1] ** 2 + lam[2] ** 2
+        sD, sB = (lam[0] * c[0]) ** 2, (lam[1] * c[1]) ** 2 + (lam[2] * c[2]) ** 2
+        s, theta, rho = sD + sB, sD / (sD + sB), mpmath.mpf(1) / 2
+        n2 = sum(x * x for x in c)
+        ref = {
+            "s_min": smin, "s_max": smax,
+            "g_gap": rho * lam[0] ** 2 * smin / (rho * lam[0] ** 2 * smin + lam[1] ** 2 * smax),
+            "g_noise": psiD * smin / (psiD * smin + psiB * smax),
+            "eta_star_lower_thm7": 2 * (lam[0] - lam[1]) / ((lam[0] ** 2 - lam[2] ** 2)
+                                                            + smax * psiD / (lam[2] ** 2 * n2 * theta)),
+            "eta_star_lower_thm7_remark": 2 * (lam[0] - lam[1]) / (
+                (lam[0] ** 2 - lam[2] ** 2) + lam[0] ** 2 * smax * psiD / (
+                    lam[0] ** 2 * lam[2] ** 2 * c[0] ** 2)),
+        }
+        a, h, M = smin * psiB, smax * psiD, s * (lam[0] ** 2 - lam[2] ** 2)
+        b = M + h - a
+        r0 = (b + mpmath.sqrt(b * b + 4 * a * h)) / (2 * a)
+        ref["theta_star"] = r0 / (1 + r0)
+        for name, v in ref.items():
+            assert _close(q[name], v), (name, q[name], v)
