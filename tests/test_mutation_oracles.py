@@ -143,9 +143,10 @@ def reference(case) -> dict:
         c1 = dloss(idx, 1) - c2 / 2
         if c2:
             R[f"eta_loss_{name}"] = -c1 / (c2 / 2)
-    nD_box = R["u_D"] + R["n_loss_D"]
-    if nD_box:
-        R["eta_loss_D_intro_box"] = 2 * R["s_D"] / nD_box
+    for name in ("D", "B"):  # the introduction's box prints λ⁴ (u^S) where Thm 10 has λ³
+        den_box = R[f"u_{name}"] + R[f"n_loss_{name}"]
+        if den_box:
+            R[f"eta_loss_{name}_intro_box"] = 2 * R[f"s_{name}"] / den_box
     if R["s_D"] and R["s_B"]:
         alpha = s * (R["tau_D"] / R["s_D"] - R["tau_B"] / R["s_B"])
         R["alpha"], R["beta"] = alpha, -alpha + R["n_loss_B"] + R["n_loss_D"]
@@ -171,14 +172,14 @@ SCALAR_FIELDS = (
     "eta_star_upper_thm8_main", "eta_star_upper_thm8_app", "thm8_threshold", "E_s_D_next",
     "E_s_B_next", "Theta_next", "expected_f", "p", "q", "eta_star", "expected_loss_change_sgd",
     "expected_loss_change_dsgd", "expected_loss_change_bsgd", "eta_loss_D", "eta_loss_B",
-    "eta_loss_D_intro_box", "alpha", "beta", "gamma", "theta_crit",
+    "eta_loss_D_intro_box", "eta_loss_B_intro_box", "alpha", "beta", "gamma", "theta_crit",
 )
 
 
 # quantities that are undefined at some states: eval must say so (None) exactly there
 DEFINABLE = ("theta_star", "eta_star", "Theta_next", "eta_loss_D", "eta_loss_B", "theta_crit",
              "alpha", "beta", "eta_star_lower_thm7", "eta_star_lower_thm7_remark",
-             "thm8_threshold", "eta_loss_D_intro_box", "g_gap", "g_noise")
+             "thm8_threshold", "eta_loss_D_intro_box", "eta_loss_B_intro_box", "g_gap", "g_noise")
 EDGE_CASES = [
     # x in the bulk only: θ = 0, s_D = 0 (θ*, α and Thm 7's bounds undefined or degenerate)
     make_case([2, 1], 1, [0, 1], sigma=1, eta=Fraction(1, 10)),
