@@ -82,7 +82,19 @@ def reusable_outcomes(previous: dict, items: list, modules: list[str]) -> dict[s
             and old[it[0].module].get(it[0].scope) == new[it[0].module].get(it[0].scope)}
 
 
-def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None) -> dict:
+def _wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % Wilson score interval for a binomial proportion k/n."""
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    den = 1 + z * z / n
+    mid = (p + z * z / (2 * n)) / den
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / den
+    return max(0.0, mid - half), min(1.0, mid + half)
+
+
+def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
+                 max_new: int | None = None) -> dict:
     os.environ["HYPOTHESIS_PROFILE"] = "mutation"
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
@@ -93,9 +105,20 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None) -> dic
     items = M.enumerate_mutants(modules, exclude)
     chosen = _sample(items, int(cfg.get("quick_sample", 40))) if quick else items
     reused = reusable_outcomes(resume, chosen, modules) if resume else {}
-    to_run = [it for it in chosen if it[0].key not in reused]
+    processed = set(reused)
+    if resume:
+        processed |= {k["key"] for k in resume["mutation"]["kills"]}
+        processed |= set(resume["mutation"].get("processed_survivors", []))
+        processed |= {sv["key"] for sv in resume["mutation"].get("survivors", [])}
+    rerun = [it for it in chosen if it[0].key in processed and it[0].key not in reused]
+    fresh = [it for it in chosen if it[0].key not in processed]
+    n_fresh = len(fresh)
+    if max_new is not None and len(fresh) > max_new:
+        fresh = _sample(fresh, max_new)
+    to_run = rerun + fresh
     log(f"mutation: {len(items)} mutants enumerated, {len(chosen)} selected, "
-        f"{len(reused)} kills reused from the earlier run, running {len(to_run)}")
+        f"{len(reused)} kills reused from the earlier run, re-running {len(rerun)} "
+        f"(survivors, changed code), {len(fresh)} of {n_fresh} never run")
     base = M.run_baseline(cfg["kill_suite"], modules)
     if not base.covered or base.failed:
         raise SystemExit(f"selftest: the unmutated kill suite must pass first "
@@ -117,16 +140,28 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None) -> dic
     by_key = {o.key: o for o in ran}
     by_key.update({k: M.Outcome(k, v["status"], 0.0, killed_by=v.get("killed_by"),
                                 detail="reused from the earlier run") for k, v in reused.items()})
-    outcomes = [by_key[it[0].key] for it in chosen]
-    rep = M.summarise(chosen, outcomes, M.load_equivalents(), detectors)
+    reported = [it for it in chosen if it[0].key in by_key]
+    outcomes = [by_key[it[0].key] for it in reported]
+    fresh_keys = {it[0].key for it in fresh}
+    sampled_part = None
+    if n_fresh > len(fresh):  # part of the population was only sampled: estimate with a CI
+        eq = M.load_equivalents()
+        ko = [o for o in outcomes if o.key in fresh_keys and o.key not in eq]
+        k = sum(o.status in ("killed", "timeout") for o in ko)
+        lo, hi = _wilson(k, len(ko))
+        sampled_part = {"population": n_fresh, "sampled": len(fresh), "killed": k,
+                        "non_equivalent_sampled": len(ko), "kill_rate": round(k / len(ko), 4)
+                        if ko else None, "kill_rate_ci95": [round(lo, 4), round(hi, 4)]}
+    rep = M.summarise(reported, outcomes, M.load_equivalents(), detectors)
     statuses: dict[str, int] = {}
     for o in outcomes:
         statuses[o.status] = statuses.get(o.status, 0) + 1
     return {
         "mode": "quick" if quick else "thorough",
         "enumerated": len(items),
-        "run": len(chosen),
+        "run": len(reported),
         "reused": len(reused),
+        "sampled_part": sampled_part,
         "outcomes": dict(sorted(statuses.items())),
         "killed": rep.killed,
         "equivalent": rep.equivalent,
@@ -139,7 +174,7 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None) -> dic
         "baseline_seconds": round(base.wall, 1),
         "seconds": round(time.perf_counter() - t0, 1),
         "kills": [{"key": m.key, "status": o.status, "killed_by": o.killed_by}
-                  for (m, _, _), o in zip(chosen, outcomes)],
+                  for (m, _, _), o in zip(reported, outcomes)],
     }
 
 
@@ -170,6 +205,13 @@ def render_md(res: dict) -> str:
                   "|---|---:|---:|---:|---:|"]
         lines += [f"| {mod} | {r['total']} | {r['killed']} | {r.get('killed_by_change_detector', 0)}"
                   f" | {r['equivalent']} |" for mod, r in sorted(m["by_module"].items())]
+        sp = m.get("sampled_part")
+        if sp:
+            lines += ["", f"Of {sp['population']} mutants the earlier run never reached, a "
+                      f"stratified sample of {sp['sampled']} was run: {sp['killed']} of "
+                      f"{sp['non_equivalent_sampled']} non-equivalent killed, kill rate "
+                      f"{sp['kill_rate']:.1%} (95 % CI {sp['kill_rate_ci95'][0]:.1%}–"
+                      f"{sp['kill_rate_ci95'][1]:.1%}). The score above counts only mutants run."]
         lines += ["", "### Surviving mutants", ""]
         if not m["survivors"]:
             lines.append("none")
@@ -198,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--resume-from", metavar="JSON",
                     help="an earlier selftest.json: reuse its kills of unchanged code (the "
                          "survivors and every changed function are re-run)")
+    ap.add_argument("--max-new", type=int, metavar="N",
+                    help="with --resume-from: run only a stratified sample of N of the mutants the "
+                         "earlier run never reached (the report then estimates their kill rate)")
     ap.add_argument("--commit-of-resume", metavar="SHA",
                     help="commit the earlier run was made at (if its JSON does not record it)")
     try:
@@ -238,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         if res["fuzz"]["exit_code"] != 0:
             why.append("fuzz tests failed")
     if args.only in (None, "mutation"):
-        res["mutation"] = m = run_mutation(quick, args.jobs, log, resume)
+        res["mutation"] = m = run_mutation(quick, args.jobs, log, resume, args.max_new)
         live = [s for s in m["survivors"] if not s["equivalent"]]
         if quick and live:
             why.append(f"{len(live)} sampled non-equivalent mutant(s) survived")
