@@ -142,3 +142,24 @@ def test_repeated_extreme_noise_eigenvalues_large_d(tmp_path, capsys):
     assert main(["eval", "--case", str(p), "--json", "--dps", "30"]) == 0
     q = json.loads(capsys.readouterr().out)["quantities"]
     assert _rel(q["s_min"], Fraction(1), 29) and _rel(q["s_max"], Fraction(3), 29)
+
+
+def test_refinement_reaches_requested_digits_large_d(tmp_path, capsys):
+    """d = 42 > the exact size: 21 copies of [[2, 1/3], [1/3, 1]], whose extremes
+    (3 ± √13/3)/2 are irrational, so float64 eigh is only good to 16 digits; eval's refined
+    s_min, s_max agree with the closed forms to 40 digits."""
+    d = 42
+    cov = [["0"] * d for _ in range(d)]
+    for i in range(0, d, 2):
+        cov[i][i], cov[i + 1][i + 1] = "2", "1"
+        cov[i][i + 1] = cov[i + 1][i] = "1/3"
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps({"eigenvalues": [str(100 - i) for i in range(d)], "k": 3,
+                             "state": ["1"] * d, "noise": {"covariance": cov}}))
+    assert main(["eval", "--case", str(p), "--json", "--dps", "45"]) == 0
+    q = json.loads(capsys.readouterr().out)["quantities"]
+    with mpmath.workdps(100):
+        r = mpmath.sqrt(13) / 3
+        lo, hi = (3 - r) / 2, (3 + r) / 2
+        assert abs(mpmath.mpf(q["s_min"]) - lo) < mpmath.mpf(10) ** -40
+        assert abs(mpmath.mpf(q["s_max"]) - hi) < mpmath.mpf(10) ** -40

@@ -194,6 +194,12 @@ EDGE_CASES = [
               eta=Fraction(1, 10)),
     # no noise: θ*, g_gap, g_noise undefined
     make_case([3, 1], 1, [1, 2], sigma=0, eta=Fraction(1, 10)),
+    # x in the dominant space only: θ = 1, s_B = 0 (θ ∈ (0, 1) hypotheses fail)
+    make_case([2, 1], 1, [1, 0], sigma=1, eta=Fraction(1, 10)),
+    # a > M + h (bulk-heavy noise energy): the b < 0 branch of θ*
+    make_case([2] + [Fraction(19, 10)] * 5, 1, [1] * 6, sigma=1, eta=Fraction(1, 10)),
+    # η inside (η^loss_D, η^loss_B) ≈ (0.998, 1.998): the Section 5 interval
+    make_case([2, 1], 1, [1, 3], sigma=Fraction(1, 10), eta=Fraction(3, 2)),
 ]
 
 
@@ -295,9 +301,27 @@ def _margins_match(case):
                 v = margin(case)
             except ZeroDivisionError:
                 continue
+            if cid in _outside(case) or (cid == "sec5-interval" and not _in_sec5(case)):
+                assert v is None, (cid, "defined outside its hypotheses")
             if v is None or cid not in O:
                 continue
             assert _close(_f(v), O[cid]), (cid, v, O[cid])
+
+
+# claims whose hypotheses need θ ∈ (0, 1), i.e. s^D > 0 and s^B > 0
+OPEN_UNIT = ("thm2", "thm3", "thm4-corrected", "thm7", "thm7-remark", "thm7-corrected",
+             "thm8-main", "thm8-app", "thm8-corrected", "cor9", "lem23", "lem23-corrected")
+
+
+def _outside(case) -> tuple[str, ...]:
+    R = reference(case)
+    return OPEN_UNIT if R["s_D"] == 0 or R["s_B"] == 0 else ()
+
+
+def _in_sec5(case) -> bool:
+    """η strictly between η^loss_D and η^loss_B (the Section 5 interval's hypothesis)."""
+    R = reference(case)
+    return "eta_loss_D" in R and "eta_loss_B" in R and R["eta_loss_D"] < case.eta < R["eta_loss_B"]
 
 
 def test_margins_defined_on_a_generic_state():
