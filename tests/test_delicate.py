@@ -163,3 +163,15 @@ def test_refinement_reaches_requested_digits_large_d(tmp_path, capsys):
         lo, hi = (3 - r) / 2, (3 + r) / 2
         assert abs(mpmath.mpf(q["s_min"]) - lo) < mpmath.mpf(10) ** -40
         assert abs(mpmath.mpf(q["s_max"]) - hi) < mpmath.mpf(10) ** -40
+
+
+def test_zero_pivot_with_coupling_is_not_psd():
+    """[[0, 1], [1, 1]] has a zero variance coupled to another coordinate: not PSD (its
+    determinant is −1); the exact elimination must reject it at the zero pivot."""
+    import pytest
+
+    from verify.errors import CaseError
+
+    with pytest.raises(CaseError, match="positive semi-definite"):
+        make_case([2, 1], 1, [1, 1], covariance=[[0, 1], [1, 1]])
+    make_case([2, 1], 1, [1, 1], covariance=[[0, 0], [0, 1]])  # zero pivot, uncoupled: PSD
