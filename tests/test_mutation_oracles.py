@@ -198,6 +198,17 @@ EDGE_CASES = [
     make_case([2, 1], 1, [1, 0], sigma=1, eta=Fraction(1, 10)),
     # a > M + h (bulk-heavy noise energy): the b < 0 branch of θ*
     make_case([2] + [Fraction(19, 10)] * 5, 1, [1] * 6, sigma=1, eta=Fraction(1, 10)),
+    # θ = g_gap = 4/5 exactly, η > η* (Theorem 3's boundary θ ≤ g_gap)
+    make_case([2, 1], 1, [1, 1], kappa2=[1, 1], eta=Fraction(9, 10)),
+    # θ ≈ 1 > θ* ≈ 0.94 (Theorem 4's hypothesis holds)
+    make_case([2, 1], 1, [1, Fraction(1, 100)], sigma=1, eta=Fraction(1, 100)),
+    # u_D + n_D = 1 and τ_D + n_D = 1 exactly (guards compare with 0), x in D only, κ_D = 0
+    make_case([1, Fraction(1, 2)], 1, [1, 1], kappa2=[0, 1], eta=Fraction(1, 10)),
+    make_case([2, 1], 1, [1, 0], kappa2=[0, 1], eta=Fraction(1, 10)),
+    # τ_D = n_D and τ_B = n_B exactly
+    make_case([2, 1], 1, [1, 1], kappa2=[4, 1], eta=Fraction(1, 10)),
+    # x in B only with κ_B = 0: η^loss_D = 0 < η < η^loss_B = 2
+    make_case([2, 1], 1, [0, 1], kappa2=[1, 0], eta=Fraction(1, 2)),
     # η inside (η^loss_D, η^loss_B) ≈ (0.998, 1.998): the Section 5 interval
     make_case([2, 1], 1, [1, 3], sigma=Fraction(1, 10), eta=Fraction(3, 2)),
 ]
@@ -303,6 +314,8 @@ def _margins_match(case):
                 continue
             if cid in _outside(case) or (cid == "sec5-interval" and not _in_sec5(case)):
                 assert v is None, (cid, "defined outside its hypotheses")
+            if cid in _inside(case):
+                assert v is not None, (cid, "undefined inside its hypotheses")
             if v is None or cid not in O:
                 continue
             assert _close(_f(v), O[cid]), (cid, v, O[cid])
@@ -316,6 +329,39 @@ OPEN_UNIT = ("thm2", "thm3", "thm4-corrected", "thm7", "thm7-remark", "thm7-corr
 def _outside(case) -> tuple[str, ...]:
     R = reference(case)
     return OPEN_UNIT if R["s_D"] == 0 or R["s_B"] == 0 else ()
+
+
+def _inside(case) -> set[str]:
+    """Claims whose hypotheses hold at the state (from the reference values), so their margin
+    must be defined (not None)."""
+    R = reference(case)
+    eta, out = Fraction(case.eta), {"lem22-bound"}
+    open_unit = R["s_D"] > 0 and R["s_B"] > 0
+    if "g_gap" in R:
+        out.add("thm3-bounds")
+    if "theta_star" in R:
+        out.add("thm5-corrected")
+        if "g_gap" in R and R["s"]:
+            out.add("thm6")
+        if open_unit and _f(R["theta"]) > R["theta_star"] + TOL:
+            out.add("thm4-corrected")
+    if R["s_D"] and R["u_D"] + R["n_loss_D"] and eta != R.get("eta_loss_D_intro_box"):
+        out.add("intro-box")
+    if "eta_loss_D" in R and "eta_loss_B" in R and eta not in (R["eta_loss_D"], R["eta_loss_B"]):
+        out.add("thm10")
+        if _in_sec5(case):
+            out.add("sec5-interval")
+    crit = open_unit and R.get("alpha", 0) > 0 and R["n_loss_B"] != 0
+    if crit:
+        out |= {"thm13-upper", "thm13-lower", "thm13-corrected"}
+        if R["n_loss_D"]:
+            out.add("lem24")
+            if "eta_loss_D" in R and "eta_loss_B" in R and R["eta_loss_D"] != R["eta_loss_B"]:
+                out.add("thm11")
+    if open_unit and "g_gap" in R and "eta_star" in R and R["theta"] <= R["g_gap"] and \
+            eta > R["eta_star"]:
+        out.add("thm3")
+    return out
 
 
 def _in_sec5(case) -> bool:
