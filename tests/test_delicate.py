@@ -175,3 +175,5 @@ def test_zero_pivot_with_coupling_is_not_psd():
     with pytest.raises(CaseError, match="positive semi-definite"):
         make_case([2, 1], 1, [1, 1], covariance=[[0, 1], [1, 1]])
     make_case([2, 1], 1, [1, 1], covariance=[[0, 0], [0, 1]])  # zero pivot, uncoupled: PSD
+    with pytest.raises(CaseError, match="positive semi-definite"):  # negative pivot 1 − 4 = −3
+        make_case([2, 1], 1, [1, 1], covariance=[[1, 2], [2, 1]])

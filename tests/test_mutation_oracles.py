@@ -209,6 +209,9 @@ EDGE_CASES = [
     make_case([2, 1], 1, [1, 1], kappa2=[4, 1], eta=Fraction(1, 10)),
     # x in B only with κ_B = 0: η^loss_D = 0 < η < η^loss_B = 2
     make_case([2, 1], 1, [0, 1], kappa2=[1, 0], eta=Fraction(1, 2)),
+    # η^loss_D − η^loss_B = 2 − 1 = 1 exactly (Theorem 11's guard compares the difference with 0)
+    make_case([Fraction(1, 2), Fraction(1, 4)], 1, [1, 1], kappa2=[Fraction(1, 4), Fraction(7, 16)],
+              eta=Fraction(1, 10)),
     # η inside (η^loss_D, η^loss_B) ≈ (0.998, 1.998): the Section 5 interval
     make_case([2, 1], 1, [1, 3], sigma=Fraction(1, 10), eta=Fraction(3, 2)),
 ]
