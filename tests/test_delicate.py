@@ -128,19 +128,25 @@ def test_uncertifiable_number_is_inconclusive_exit_3(tmp_path, capsys, monkeypat
     assert out == "" and err.count("\n") == 1 and err.startswith("salign: inconclusive:")
 
 
-def test_repeated_extreme_noise_eigenvalues_large_d(tmp_path, capsys):
-    """d = 42 (> the exact-arithmetic size): 21 copies of [[2, 1], [1, 2]] give s_min = 1 and
-    s_max = 3, each 21-fold; the refinement still certifies both to the requested digits."""
-    d = 42
+def _eval_block_diagonal(tmp_path, capsys, block: list[list[str]], dps: int, d: int = 42) -> dict:
+    """`salign eval --json` quantities for a d × d noise covariance made of d/2 copies of the
+    2 × 2 `block` (d > 40: beyond the exact-arithmetic size, so float eigh + refinement)."""
     cov = [["0"] * d for _ in range(d)]
     for i in range(0, d, 2):
-        cov[i][i] = cov[i + 1][i + 1] = "2"
-        cov[i][i + 1] = cov[i + 1][i] = "1"
+        for a in range(2):
+            for b in range(2):
+                cov[i + a][i + b] = block[a][b]
     p = tmp_path / "c.json"
     p.write_text(json.dumps({"eigenvalues": [str(100 - i) for i in range(d)], "k": 3,
                              "state": ["1"] * d, "noise": {"covariance": cov}}))
-    assert main(["eval", "--case", str(p), "--json", "--dps", "30"]) == 0
-    q = json.loads(capsys.readouterr().out)["quantities"]
+    assert main(["eval", "--case", str(p), "--json", "--dps", str(dps)]) == 0
+    return json.loads(capsys.readouterr().out)["quantities"]
+
+
+def test_repeated_extreme_noise_eigenvalues_large_d(tmp_path, capsys):
+    """d = 42 (> the exact-arithmetic size): 21 copies of [[2, 1], [1, 2]] give s_min = 1 and
+    s_max = 3, each 21-fold; the refinement still certifies both to the requested digits."""
+    q = _eval_block_diagonal(tmp_path, capsys, [["2", "1"], ["1", "2"]], 30)
     assert _rel(q["s_min"], Fraction(1), 29) and _rel(q["s_max"], Fraction(3), 29)
 
 
@@ -148,16 +154,7 @@ def test_refinement_reaches_requested_digits_large_d(tmp_path, capsys):
     """d = 42 > the exact size: 21 copies of [[2, 1/3], [1/3, 1]], whose extremes
     (3 ± √13/3)/2 are irrational, so float64 eigh is only good to 16 digits; eval's refined
     s_min, s_max agree with the closed forms to 40 digits."""
-    d = 42
-    cov = [["0"] * d for _ in range(d)]
-    for i in range(0, d, 2):
-        cov[i][i], cov[i + 1][i + 1] = "2", "1"
-        cov[i][i + 1] = cov[i + 1][i] = "1/3"
-    p = tmp_path / "c.json"
-    p.write_text(json.dumps({"eigenvalues": [str(100 - i) for i in range(d)], "k": 3,
-                             "state": ["1"] * d, "noise": {"covariance": cov}}))
-    assert main(["eval", "--case", str(p), "--json", "--dps", "45"]) == 0
-    q = json.loads(capsys.readouterr().out)["quantities"]
+    q = _eval_block_diagonal(tmp_path, capsys, [["2", "1/3"], ["1/3", "1"]], 45)
     with mpmath.workdps(100):
         r = mpmath.sqrt(13) / 3
         lo, hi = (3 - r) / 2, (3 + r) / 2

@@ -247,9 +247,10 @@ def _eval_matches_reference(case):
             assert _close(q["theta_star_r0"], R["_r0"])
 
 
-def oracle_margins(case) -> dict:
-    """Every margin claim's margin from the reference quantities (undefined ones omitted)."""
-    R = {name: _f(v) for name, v in reference(case).items()}
+def oracle_margins(case, exact: dict | None = None) -> dict:
+    """Every margin claim's margin from the reference quantities (undefined ones omitted);
+    `exact` is reference(case) when the caller has it already."""
+    R = {name: _f(v) for name, v in (exact or reference(case)).items()}
     lam = [_f(v) for v in case.eigenvalues]
     k, eta = case.k, _f(case.eta)
     O: dict = {}
@@ -309,15 +310,19 @@ def test_claim_margins_at_edge_states(case):
 
 def _margins_match(case):
     with mpmath.workdps(DPS), flint.ctx.workdps(50):
-        O = oracle_margins(case)
+        R = reference(case)
+        O = oracle_margins(case, R)
+        eta = Fraction(case.eta)
+        outside = set(_outside(R)) | (set() if _in_sec5(R, eta) else {"sec5-interval"})
+        inside = _inside(R, eta)
         for cid, margin in sorted(MARGINS.items()):
             try:
                 v = margin(case)
             except ZeroDivisionError:
                 continue
-            if cid in _outside(case) or (cid == "sec5-interval" and not _in_sec5(case)):
+            if cid in outside:
                 assert v is None, (cid, "defined outside its hypotheses")
-            if cid in _inside(case):
+            if cid in inside:
                 assert v is not None, (cid, "undefined inside its hypotheses")
             if v is None or cid not in O:
                 continue
@@ -329,16 +334,15 @@ OPEN_UNIT = ("thm2", "thm3", "thm4-corrected", "thm7", "thm7-remark", "thm7-corr
              "thm8-main", "thm8-app", "thm8-corrected", "cor9", "lem23", "lem23-corrected")
 
 
-def _outside(case) -> tuple[str, ...]:
-    R = reference(case)
+def _outside(R: dict) -> tuple[str, ...]:
+    """Claims outside their hypotheses at the state whose reference values are R."""
     return OPEN_UNIT if R["s_D"] == 0 or R["s_B"] == 0 else ()
 
 
-def _inside(case) -> set[str]:
-    """Claims whose hypotheses hold at the state (from the reference values), so their margin
-    must be defined (not None)."""
-    R = reference(case)
-    eta, out = Fraction(case.eta), {"lem22-bound"}
+def _inside(R: dict, eta: Fraction) -> set[str]:
+    """Claims whose hypotheses hold at the state (reference values R, step size η), so their
+    margin must be defined (not None)."""
+    out = {"lem22-bound"}
     open_unit = R["s_D"] > 0 and R["s_B"] > 0
     if "g_gap" in R:
         out.add("thm3-bounds")
@@ -352,7 +356,7 @@ def _inside(case) -> set[str]:
         out.add("intro-box")
     if "eta_loss_D" in R and "eta_loss_B" in R and eta not in (R["eta_loss_D"], R["eta_loss_B"]):
         out.add("thm10")
-        if _in_sec5(case):
+        if _in_sec5(R, eta):
             out.add("sec5-interval")
     crit = open_unit and R.get("alpha", 0) > 0 and R["n_loss_B"] != 0
     if crit:
@@ -367,10 +371,9 @@ def _inside(case) -> set[str]:
     return out
 
 
-def _in_sec5(case) -> bool:
+def _in_sec5(R: dict, eta: Fraction) -> bool:
     """η strictly between η^loss_D and η^loss_B (the Section 5 interval's hypothesis)."""
-    R = reference(case)
-    return "eta_loss_D" in R and "eta_loss_B" in R and R["eta_loss_D"] < case.eta < R["eta_loss_B"]
+    return "eta_loss_D" in R and "eta_loss_B" in R and R["eta_loss_D"] < eta < R["eta_loss_B"]
 
 
 def test_margins_defined_on_a_generic_state():
