@@ -24,7 +24,7 @@ base = M.run_baseline(cfg["kill_suite"], cfg["modules"])
 print(f"baseline (traced): {len(base.covered)} tests in {base.wall:.1f} s")
 sample = _sample(items, n)
 t = time.perf_counter()
-out = M.run_mutants(sample, base, cfg["modules"], jobs=2, last=tuple(cfg["change_detectors"]))
+out = M.run_mutants(sample, base, jobs=2, last=tuple(cfg["change_detectors"]))
 wall = time.perf_counter() - t
 print(f"{len(sample)} mutants in {wall:.1f} s = {wall / len(sample):.2f} s per mutant (2 jobs); "
       f"outcomes: {sorted(o.status for o in out)}")

@@ -38,7 +38,7 @@ want = {
 }
 picked = [next(it for it in items if f(it[0])) for f in want.values()]
 base = M.run_baseline(["tests/test_derivations.py"], mods)
-out = M.run_mutants(picked, base, mods, jobs=2)
+out = M.run_mutants(picked, base, jobs=2)
 print(json.dumps({k: o.status for k, o in zip(want, out)}))
 """
 

@@ -256,7 +256,7 @@ def _formula_assignments(module: str) -> list[ast.stmt]:
     return [s for scope, s in _module_sites(module, tree) if scope == "<module>"]
 
 
-def apply_mutant(mutant: Mutant, new_stmt: ast.AST, modules: list[str]) -> None:
+def apply_mutant(mutant: Mutant, new_stmt: ast.AST) -> None:
     """Install the mutant in this process (call only in a disposable child process).
 
     A function mutant replaces the code object of the live function, so every reference to
@@ -274,23 +274,19 @@ def apply_mutant(mutant: Mutant, new_stmt: ast.AST, modules: list[str]) -> None:
     for name in [n for n in list(sys.modules) if n.startswith("derivations.")]:
         target = sys.modules[name]
         for stmt in _formula_assignments(name):
-            if name == mutant.module and mutant.scope == "<module>" and stmt.lineno == mutant.line \
-                    and ast.unparse(new_stmt) != ast.unparse(stmt) and \
-                    _same_site(stmt, new_stmt):
+            # the mutated statement is a copy of this one: same first line (the mutated node
+            # itself may sit on a later line of a multi-line formula)
+            if name == mutant.module and mutant.scope == "<module>" and \
+                    stmt.lineno == new_stmt.lineno:
                 stmt = new_stmt
             exec(compile(ast.Module(body=[stmt], type_ignores=[]), target.__file__, "exec"),
                  target.__dict__)
 
 
-def _same_site(stmt: ast.AST, new_stmt: ast.AST) -> bool:
-    return ast.unparse(stmt.targets[0]) == ast.unparse(new_stmt.targets[0])
-
-
 # --------------------------------------------------------------------------- coverage
 class CoveragePlugin:
     """pytest plugin: which mutation scopes each test's call phase executes, and how long the
-    test takes. Derivation scopes are credited at package level (their formulas are built at
-    import, so a call trace cannot see them)."""
+    test takes (code run at import is not traced: see `covering_tests` for its fallback)."""
 
     def __init__(self, code_scopes: dict[Any, str]):
         self.code_scopes = code_scopes
@@ -388,23 +384,19 @@ class _quiet:
 def covering_tests(mutant: Mutant, base: Baseline, last: tuple[str, ...] = ()) -> list[str]:
     """Kill-suite tests that execute the mutated code, cheapest first.
 
-    Exact (traced) coverage when the mutated function runs during some test; otherwise —
-    a derivations function used only at import, or a module-level formula — every test that
-    runs code of the same package (derivations) or module (verify)."""
+    Exact (traced) coverage when the mutated function runs during some test. Otherwise, in
+    derivations (a function used only at import, or a module-level formula — the only kind of
+    module-level site), every test that runs any derivations code; in verify, none (uncovered).
+    """
     want = f"{mutant.module}.{mutant.scope}"
     traced = mutant.scope != "<module>" and any(want in v for v in base.covered.values())
-    if traced:
-        def hit(scopes: list[str]) -> bool:
+    fallback = mutant.module.startswith("derivations.")
+
+    def hit(scopes: list[str]) -> bool:
+        if traced:
             return want in scopes
-    elif mutant.module.startswith("derivations."):
-        def hit(scopes: list[str]) -> bool:
-            return any(s.startswith("derivations.") for s in scopes)
-    elif mutant.scope == "<module>":
-        def hit(scopes: list[str]) -> bool:
-            return any(s.startswith(mutant.module + ".") for s in scopes)
-    else:
-        def hit(scopes: list[str]) -> bool:
-            return False
+        return fallback and any(s.startswith("derivations.") for s in scopes)
+
     tests = [t for t, scopes in base.covered.items() if hit(scopes) and t not in base.failed]
     # change detectors (golden-output tests) run last, so that `killed_by` names one of them
     # only when every semantic test passed
@@ -424,7 +416,7 @@ class _FirstFailure:
             self.failed = report.nodeid
 
 
-def _child(mutant: Mutant, new_stmt: ast.AST, modules: list[str], tests: list[str], wfd: int) -> None:
+def _child(mutant: Mutant, new_stmt: ast.AST, tests: list[str], wfd: int) -> None:
     """Body of the forked child: apply, run the covering tests, report through the pipe."""
     status, killed_by, ran, detail = "error", None, 0, ""
     try:
@@ -433,7 +425,7 @@ def _child(mutant: Mutant, new_stmt: ast.AST, modules: list[str], tests: list[st
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.dup2(null, 2)
-        apply_mutant(mutant, new_stmt, modules)
+        apply_mutant(mutant, new_stmt)
         rec = _FirstFailure()
         rc = pytest.main(pytest_args(tests, ["-x"]), plugins=[rec])
         ran = rec.ran
@@ -451,7 +443,7 @@ def _child(mutant: Mutant, new_stmt: ast.AST, modules: list[str], tests: list[st
     os._exit(0)
 
 
-def run_mutants(items: list[tuple[Mutant, ast.AST, ast.AST]], base: Baseline, modules: list[str],
+def run_mutants(items: list[tuple[Mutant, ast.AST, ast.AST]], base: Baseline,
                 jobs: int = 2, timeout_factor: float = 10.0, min_timeout: float = 10.0,
                 progress=None, last: tuple[str, ...] = ()) -> list[Outcome]:
     """Run every mutant in a forked child, `jobs` at a time; outcomes in input order."""
@@ -473,7 +465,7 @@ def run_mutants(items: list[tuple[Mutant, ast.AST, ast.AST]], base: Baseline, mo
             pid = os.fork()
             if pid == 0:
                 os.close(rfd)
-                _child(mutant, new_stmt, modules, tests, wfd)
+                _child(mutant, new_stmt, tests, wfd)
             os.close(wfd)
             running[pid] = (mutant, rfd, time.perf_counter(), limit, len(tests))
             chunks[rfd] = b""

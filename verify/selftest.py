@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +106,7 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
     items = M.enumerate_mutants(modules, exclude)
     chosen = _sample(items, int(cfg.get("quick_sample", 40))) if quick else items
     reused = reusable_outcomes(resume, chosen, modules) if resume else {}
-    processed = set(reused)
+    processed: set[str] = set()  # keys an earlier run already ran (reused kills among them)
     if resume:
         processed |= {k["key"] for k in resume["mutation"]["kills"]}
         processed |= set(resume["mutation"].get("processed_survivors", []))
@@ -130,11 +131,11 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
     def progress(m, o):
         done[0] += 1
         if o.status not in ("killed", "timeout") or done[0] % 50 == 0:
-            log(f"  [{done[0]}/{len(chosen)}] {o.status:9s} {m.module}.{m.scope}:{m.line} "
+            log(f"  [{done[0]}/{len(to_run)}] {o.status:9s} {m.module}.{m.scope}:{m.line} "
                 f"{m.operator}: {m.original} → {m.mutated}")
 
     detectors = tuple(cfg.get("change_detectors", ()))
-    ran = M.run_mutants(to_run, base, modules, jobs=jobs,
+    ran = M.run_mutants(to_run, base, jobs=jobs,
                         timeout_factor=float(cfg.get("timeout_factor", 10)), progress=progress,
                         last=detectors)
     by_key = {o.key: o for o in ran}
@@ -144,18 +145,16 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
     outcomes = [by_key[it[0].key] for it in reported]
     fresh_keys = {it[0].key for it in fresh}
     sampled_part = None
+    eq = M.load_equivalents()
     if n_fresh > len(fresh):  # part of the population was only sampled: estimate with a CI
-        eq = M.load_equivalents()
         ko = [o for o in outcomes if o.key in fresh_keys and o.key not in eq]
         k = sum(o.status in ("killed", "timeout") for o in ko)
         lo, hi = _wilson(k, len(ko))
         sampled_part = {"population": n_fresh, "sampled": len(fresh), "killed": k,
                         "non_equivalent_sampled": len(ko), "kill_rate": round(k / len(ko), 4)
                         if ko else None, "kill_rate_ci95": [round(lo, 4), round(hi, 4)]}
-    rep = M.summarise(reported, outcomes, M.load_equivalents(), detectors)
-    statuses: dict[str, int] = {}
-    for o in outcomes:
-        statuses[o.status] = statuses.get(o.status, 0) + 1
+    rep = M.summarise(reported, outcomes, eq, detectors)
+    statuses = Counter(o.status for o in outcomes)
     return {
         "mode": "quick" if quick else "thorough",
         "enumerated": len(items),
