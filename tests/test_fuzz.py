@@ -349,3 +349,33 @@ def test_time_bound_fires():
         with _time_bound(1):
             time.sleep(3)
     assert math.isfinite(1.0)
+
+
+def test_contract_checks_reject_violations(monkeypatch, capsys):
+    """Negative controls of the contract itself: a two-line error, an exit-2 message without
+    the prefix, an escaping exception and a 'nan' string in an output are all caught."""
+    import sys
+
+    import tests.test_fuzz as tf
+
+    def two_lines(argv):
+        sys.stderr.write("salign: error: first\nsecond line\n")
+        return 2
+
+    def unprefixed(argv):
+        sys.stderr.write("Traceback (most recent call last): boom\n")
+        return 2
+
+    def raises(argv):
+        raise ValueError("boom")
+
+    for fake, exc in ((two_lines, AssertionError), (unprefixed, AssertionError),
+                      (raises, ValueError)):
+        monkeypatch.setattr(tf, "main", fake)
+        with pytest.raises(exc):
+            tf.run_cli(["eval"], capsys)
+    with pytest.raises(AssertionError):
+        _no_silent_nonfinite({"a": ["1", "nan"]})
+    with pytest.raises(AssertionError):
+        _no_silent_nonfinite({"a": [float("inf")]})
+    _no_silent_nonfinite({"a": [None, "1.5", 2.0]})
