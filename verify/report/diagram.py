@@ -1,0 +1,138 @@
+"""Step-size phase diagram: the (θ, η) plane for a problem and a family of states.
+
+The family is the given state with its bulk coordinates rescaled (θ varies, the dominant part
+is fixed). Background: sign of Θ(η) − θ (ratio of expectations, exact formula in float64 for
+drawing only). Curves: η*_t(θ), η^loss_D(θ), η^loss_B(θ); vertical lines g_gap, θ*_t and
+θ^crit_t (θ* and θ^crit depend on the state through s_t and are drawn at each family member).
+Overlay: simulated one-step outcomes (Monte Carlo mean of θ_{t+1} − θ_t at grid points).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from verify.core.atomic import write_atomic
+
+
+def _family(lam, k, c, thetas):
+    w = lam**2 * c**2
+    sD, sB = w[:k].sum(), w[k:].sum()
+    out = []
+    for th in thetas:
+        f = np.sqrt(sD * (1 - th) / (th * sB))
+        cc = c.copy()
+        cc[k:] *= f
+        out.append(cc)
+    return out
+
+
+def _curves(lam, k, kap, c):
+    w = lam**2 * c**2
+    sD, sB = w[:k].sum(), w[k:].sum()
+    tD, tB = (lam * w)[:k].sum(), (lam * w)[k:].sum()
+    uD, uB = (lam**2 * w)[:k].sum(), (lam**2 * w)[k:].sum()
+    eD, eB = (lam**2 * kap)[:k].sum(), (lam**2 * kap)[k:].sum()
+    nD, nB = (lam * kap)[:k].sum(), (lam * kap)[k:].sum()
+    p = sB * (uD + eD) - sD * (uB + eB)
+    q = 2 * (sD * tB - sB * tD)
+    s = sD + sB
+    alpha = s * (tD / sD - tB / sB)
+    n = nB + nD
+    delta = 2 * nB / ((alpha + n) + np.sqrt((alpha + n) ** 2 - 4 * alpha * nB))
+    a, h, M = kap.min() * (lam[k:] ** 2).sum(), kap.max() * (lam[:k] ** 2).sum(), s * (
+        lam[0] ** 2 - lam[-1] ** 2)
+    bb = M + h - a
+    r0 = (bb + np.sqrt(bb * bb + 4 * a * h)) / (2 * a) if a > 0 else np.inf
+    return {"eta_star": -q / p if p > 0 else np.nan, "eta_loss_D": 2 * sD / (tD + nD),
+            "eta_loss_B": 2 * sB / (tB + nB), "theta_crit": 1 - delta,
+            "theta_star": r0 / (1 + r0)}
+
+
+def Theta(lam, k, kap, c, eta):
+    e = (1 - eta * lam) ** 2 * lam**2 * c**2 + eta**2 * lam**2 * kap
+    return e[:k].sum() / e.sum()
+
+
+def setting_text(lam, k: int, kap) -> str:
+    """One line naming the problem: d, k, the gap m = λ_k/λ_{k+1} and the noise (mathtext)."""
+    d = len(lam)
+    noise = (rf"$\sigma^2={kap[0]:.3g}$" if np.all(kap == kap[0])
+             else rf"$\kappa^2\in[{kap.min():.3g}, {kap.max():.3g}]$")
+    return rf"d = {d}, k = {k}, $m=\lambda_k/\lambda_{{k+1}}={lam[k - 1] / lam[k]:.4g}$, {noise}"
+
+
+def build_phase_diagram(lam, k, kap, c, seed: int = 0, n_theta: int = 60, n_eta: int = 60,
+                        mc: int = 200):
+    """(Figure, summary) of the phase diagram, not yet written. The step size η is the vertical
+    axis and is named in the title; the legend sits right of the axes (never over the data)."""
+    from matplotlib.figure import Figure
+
+    lam, kap, c = (np.asarray(v, float) for v in (lam, kap, c))
+    thetas = np.linspace(0.02, 0.98, n_theta)
+    fam = _family(lam, k, c, thetas)
+    curves = [_curves(lam, k, kap, cc) for cc in fam]
+    top = min(max(cv["eta_loss_B"] for cv in curves) * 1.2, 20 / lam[0])
+    etas = np.logspace(np.log10(2e-3 / lam[0]), np.log10(top), n_eta)
+    drift = np.array([[Theta(lam, k, kap, cc, e) - th for th, cc in zip(thetas, fam)]
+                      for e in etas])
+    kap_min, kap_max = kap.min(), kap.max()
+    g_gap = (1 / (1 + kap_max / kap_min * (lam[k] / lam[k - 1]) ** 2 * (len(lam) - k) / k)
+             if kap_min > 0 else np.nan)
+    fig = Figure(figsize=(9, 5.5), layout="constrained")
+    ax = fig.subplots()
+    ax.pcolormesh(thetas, etas, np.sign(drift), cmap="RdBu_r", vmin=-1.5, vmax=1.5,
+                  shading="auto")
+    ax.axhline(2 / lam[0], color="gray", lw=0.8, label=r"$\eta=2/\lambda_1$")
+    for name, style, label in (("eta_star", "k-", r"$\eta^*_t(\theta)$ (Lemma 22)"),
+                               ("eta_loss_D", "g--", r"$\eta^{\rm loss}_D(\theta)$"),
+                               ("eta_loss_B", "m--", r"$\eta^{\rm loss}_B(\theta)$")):
+        ax.plot(thetas, [cv[name] for cv in curves], style, lw=1.6, label=label)
+    # state-dependent thresholds: the family member whose own θ equals its threshold
+    for name, color, label in (("theta_crit", "c", r"$\theta=\theta^{\rm crit}_t$"),
+                               ("theta_star", "y", r"$\theta=\theta^*_t$")):
+        gap = thetas - np.array([cv[name] for cv in curves])
+        idx = np.nonzero(np.diff(np.sign(gap)))[0]
+        for n_, i in enumerate(idx):
+            ax.axvline(thetas[i], color=color, ls=":", lw=1.6, label=label if n_ == 0 else None)
+    if np.isfinite(g_gap):
+        ax.axvline(g_gap, color="orange", label=r"$g_{\rm gap}$")
+    rng = np.random.default_rng(seed)
+    pts = []
+    up = down = False
+    for i in range(0, n_eta, max(1, n_eta // 8)):
+        for j in range(0, n_theta, max(1, n_theta // 8)):
+            cc, e = fam[j], etas[i]
+            z = rng.standard_normal((mc, len(lam))) * np.sqrt(kap)
+            cn = (1 - e * lam) * cc - e * z
+            en = lam**2 * cn**2
+            d = (en[:, :k].sum(1) / en.sum(1)).mean() - thetas[j]
+            pts.append((thetas[j], e, d))
+            rises = d > 0
+            lab = None
+            if rises and not up:
+                lab, up = r"simulated mean $\theta_{t+1}-\theta_t>0$", True
+            elif not rises and not down:
+                lab, down = r"simulated mean $\theta_{t+1}-\theta_t\leq 0$", True
+            ax.plot(thetas[j], e, "^" if rises else "v", color="k", ms=5, zorder=5, label=lab)
+    ax.set_yscale("log")
+    ax.set_ylim(etas[0], etas[-1])
+    ax.set_xlabel(r"alignment $\theta_t$ (bulk of the given state rescaled)")
+    ax.set_ylabel(r"step size $\eta$")
+    ax.set_title(r"Sign of $\Theta(\eta)-\theta$ over step size $\eta$ (red: rises, blue: falls)"
+                 f"\n{setting_text(lam, k, kap)}")
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    agree = sum(1 for th, e, d in pts
+                if np.sign(d) == np.sign(Theta(lam, k, kap, fam[list(thetas).index(th)], e) - th))
+    return fig, {"points": len(pts), "mc_sign_agrees_with_Theta": agree}
+
+
+def phase_diagram(lam, k, kap, c, out_path, seed: int = 0, n_theta: int = 60, n_eta: int = 60,
+                  mc: int = 200) -> dict:
+    """Write `build_phase_diagram` as a PNG (no timestamp metadata) and return its summary."""
+    fig, summary = build_phase_diagram(lam, k, kap, c, seed, n_theta, n_eta, mc)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, metadata={"Software": None})
+    write_atomic(out_path, buf.getvalue())
+    return summary
