@@ -1,0 +1,273 @@
+"""Fused engine (verify.simulation.fused): its Gaussians are numpy's, bit for bit; its updates are
+the SGD/DSGD/BSGD law step by step (against a plain numpy re-implementation); its steady state has
+the dense published path's law (two-sample KS test) and the exact finite-d E[θ_t]; the exact
+R-step jump has the law of R single steps; the AOT and JIT builds agree bit for bit; negative
+controls (a wrong noise law, a wrong prediction) are rejected by the same tests."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import mpmath
+import numpy as np
+import pytest
+
+from verify.cli import main
+from verify.core.expected_ratio import gaussian_init_alignment
+from verify.core.families import paper_spectrum
+from verify.core.tolerances import MC_SIGMAS
+from verify.simulation.engines import simulate_dense_published
+from verify.simulation.fused import sfc64_states, simulate_fused
+
+KS_ALPHA = 1e-3  # false-alarm rate of every two-sample KS test below
+
+
+def ks_2samp_pvalue(a: np.ndarray, b: np.ndarray) -> float:
+    """Two-sample Kolmogorov–Smirnov test, asymptotic p-value (Kolmogorov distribution with
+    the effective size n = n_a n_b/(n_a + n_b) and Stephens' small-sample correction)."""
+    a, b = np.sort(a), np.sort(b)
+    allv = np.concatenate([a, b])
+    dist = np.abs(np.searchsorted(a, allv, side="right") / len(a)
+                  - np.searchsorted(b, allv, side="right") / len(b)).max()
+    n = len(a) * len(b) / (len(a) + len(b))
+    lam = (math.sqrt(n) + 0.12 + 0.11 / math.sqrt(n)) * dist
+    return float(min(1.0, max(0.0, 2 * sum((-1) ** (j - 1) * math.exp(-2 * j * j * lam * lam)
+                                           for j in range(1, 101)))))
+
+
+def test_ks_helper_detects_a_shift_and_accepts_same_law():
+    rng = np.random.default_rng(0)
+    assert ks_2samp_pvalue(rng.standard_normal(400), rng.standard_normal(3000)) > KS_ALPHA
+    assert ks_2samp_pvalue(rng.standard_normal(400), rng.standard_normal(3000) + 0.4) < KS_ALPHA
+
+
+def test_gaussians_are_numpys_bit_for_bit():
+    """mul = 0, add = 1: one step sets c = z, numpy's Generator(SFC64(...)).standard_normal()
+    in coordinate order (10⁶ draws: ~7000 take the ziggurat's slow path, ~250 the tail)."""
+    from verify.simulation.fused import _kernels
+
+    d = 1_000_000
+    st = sfc64_states(11, 1)[0]
+    c = np.zeros(d)
+    o = np.empty((3, 2))
+    _kernels().run_row(c, np.ones(d), np.ones(d), 1, np.zeros(d), np.ones(d), np.empty(0), 0, d, 0, 1,
+                       1, st, o[0], o[1], o[2])
+    ref = np.random.Generator(np.random.SFC64(np.random.SeedSequence(11).spawn(1)[0]))
+    assert np.array_equal(c, ref.standard_normal(d))
+    assert (np.abs(c) > 3.6541528853610088).sum() > 100  # the tail path was exercised
+    # the state advanced exactly as numpy's: the next draws agree too
+    c2 = np.zeros(10)
+    _kernels().run_row(c2, np.ones(10), np.ones(10), 1, np.zeros(10), np.ones(10), np.empty(0), 0, 10,
+                       0, 1, 1, st, o[0], o[1], o[2])
+    assert np.array_equal(c2, ref.standard_normal(10))
+
+
+def _reference(lam, k, kap, x0, etas, seed, blocks, every):
+    """Plain numpy, step by step: c_S ← (1 − η_t λ_S) c_S − η_t κ_S z with z from each row's
+    own SFC64 stream; records (s^D, s^B, L) at multiples of `every`."""
+    rows, d = x0.shape
+    gens = [np.random.Generator(np.random.SFC64(s)) for s in np.random.SeedSequence(seed).spawn(rows)]
+    c = x0.copy()
+    sd = np.sqrt(kap)
+    recs = []
+
+    def rec():
+        e = lam * c * c
+        recs.append(np.stack([(lam[:k] * e[:, :k]).sum(1), (lam[k:] * e[:, k:]).sum(1), 0.5 * e.sum(1)]))
+
+    rec()
+    for t, eta in enumerate(etas):
+        lo, hi = blocks[t]
+        for r in range(rows):
+            z = gens[r].standard_normal(hi - lo)
+            c[r, lo:hi] = (1.0 - eta * lam[lo:hi]) * c[r, lo:hi] - eta * sd[lo:hi] * z
+        if (t + 1) % every == 0:
+            rec()
+    return np.array(recs)  # records × 3 × rows
+
+
+@pytest.mark.parametrize("method,switch,schedule,every", [
+    ("sgd", None, False, 1), ("dsgd", None, False, 3), ("bsgd", None, True, 2),
+    ("sgd", 7, True, 4), ("bsgd", 5, False, 1)])
+def test_fused_equals_stepwise_numpy(method, switch, schedule, every):
+    lam = np.array([5.0, 4.0, 3.0, 1.0, 0.7, 0.2])
+    k, kap = 2, np.array([1.0, 0.5, 2.0, 1.0, 0.3, 0.8])
+    x0 = np.random.default_rng(3).standard_normal((3, 6))
+    steps = 23
+    eta = (lambda t: 0.1 / (1 + 0.05 * t)) if schedule else 0.1
+    etas = [eta(t) if schedule else eta for t in range(steps)]
+    blk = {"sgd": (0, 6), "dsgd": (0, k), "bsgd": (k, 6)}
+    blocks = [blk["dsgd" if switch is not None and t >= switch else method] for t in range(steps)]
+    ref = _reference(lam, k, kap, x0, etas, 5, blocks, every)
+    tr = simulate_fused(lam, k, kap, x0, eta, steps, 5, method, every, switch,
+                        "dsgd" if switch is not None else None)
+    got = np.stack([tr.s_D, tr.s_B, tr.loss], axis=1)
+    assert got.shape == ref.shape
+    np.testing.assert_allclose(got, ref, rtol=1e-13, atol=0)
+    # negative control: one step of a different step size is detected at this tolerance
+    etas_bad = list(etas)
+    etas_bad[steps // 2] *= 1.001
+    bad = _reference(lam, k, kap, x0, etas_bad, 5, blocks, every)
+    assert not np.allclose(got[-1], bad[-1], rtol=1e-13, atol=0)
+
+
+def test_output_independent_of_threads():
+    lam = np.array([float(x) for x in paper_spectrum(5, 30, 3)])
+    x0 = np.random.default_rng(0).standard_normal((5, 30))
+    a = simulate_fused(lam, 3, np.full(30, 0.25), x0, 0.003, 400, 9, threads=1)
+    b = simulate_fused(lam, 3, np.full(30, 0.25), x0, 0.003, 400, 9, threads=3)
+    assert np.array_equal(a.alignment, b.alignment) and np.array_equal(a.loss, b.loss)
+
+
+def test_aot_and_jit_agree_bit_for_bit(monkeypatch):
+    from verify.simulation import _kernels as jit
+    from verify.simulation import aot
+
+    mod = aot.load(build=True)
+    if mod is None:
+        pytest.skip("no C compiler here: the AOT module cannot be built (the JIT kernel is used)")
+    args = lambda: (np.linspace(0.1, 3, 50), np.linspace(3, 0.1, 50), np.full(50, 0.7), 10,  # noqa: E731
+                    np.full(50, 0.9), np.full(50, 0.3), np.empty(0), 0, 50, 0, 200, 7,
+                    sfc64_states(4, 1)[0], np.zeros(30), np.zeros(30), np.zeros(30))
+    a, b = args(), args()
+    mod.run_row(*a)
+    jit.run_row(*b)
+    for x, y in zip(a, b):
+        if isinstance(x, np.ndarray):
+            assert np.array_equal(x, y)
+
+
+# ---- the law: steady state against the dense published path and the exact finite-d E[θ_t] ----
+
+D, K, M, ETA, SIGMA, T = 30, 3, 5, 0.01, 0.5, 600
+
+
+def _setting():
+    return np.array([float(x) for x in paper_spectrum(M, D, K)])
+
+
+def _fused_final(n, seed, kap=None, record_every=1, jump=False):
+    lam = _setting()
+    x0 = np.random.default_rng(seed).standard_normal((n, D))
+    kap = np.full(D, SIGMA**2) if kap is None else kap
+    return simulate_fused(lam, K, kap, x0, ETA, T, seed + 1, record_every=record_every,
+                          jump=jump).alignment[-1]
+
+
+@pytest.fixture(scope="module")
+def dense_final():
+    """θ_T of the published dense code path (random rotation, x_0 ~ N(0, I)), 150 seeds; T = 600
+    steps is 2.8 relaxation times of the slowest energy (1/(2ηλ_min) = 214) from x_0."""
+    lam = _setting()
+    return np.array([simulate_dense_published(lam, K, SIGMA, ETA, T, s)[-1] for s in range(150)])
+
+
+def test_fused_law_matches_dense_path_ks(dense_final):
+    fused = _fused_final(3000, 1)
+    assert ks_2samp_pvalue(dense_final, fused) > KS_ALPHA
+    # negative control: 1.5× the noise variance on the bulk only (a wrong covariance) is rejected
+    kap = np.full(D, SIGMA**2)
+    kap[K:] *= 1.5
+    assert ks_2samp_pvalue(dense_final, _fused_final(3000, 1, kap)) < KS_ALPHA
+
+
+def test_fused_mean_matches_exact_finite_d_expectation():
+    fused = _fused_final(6000, 2)
+    with mpmath.workdps(20):
+        exact = float(gaussian_init_alignment(_setting(), K, np.full(D, SIGMA**2), ETA, T))
+    se = fused.std() / np.sqrt(len(fused))
+    assert abs(fused.mean() - exact) < MC_SIGMAS * se
+    # negative control: the prediction at step 0.8 T (not yet stationary) is rejected
+    with mpmath.workdps(20):
+        wrong = float(gaussian_init_alignment(_setting(), K, np.full(D, SIGMA**2), ETA, T // 10))
+    assert abs(fused.mean() - wrong) > MC_SIGMAS * se
+
+
+def test_jump_has_the_law_of_single_steps():
+    """The exact R-step transition (R = 60) against 60 single steps: same θ_T law (KS) — and a
+    jump with the wrong variance factor (r instead of (1 − a^{2r})/(1 − a²)) is rejected."""
+    single = _fused_final(3000, 3)
+    jumped = _fused_final(3000, 4, record_every=60, jump=True)
+    assert ks_2samp_pvalue(single, jumped) > KS_ALPHA
+    lam = _setting()
+    x0 = np.random.default_rng(4).standard_normal((3000, D))
+    wrong = x0.copy()
+    a = 1 - ETA * lam
+    rng = np.random.default_rng(5)
+    for _ in range(T // 60):
+        wrong = a**60 * wrong + ETA * SIGMA * np.sqrt(60) * rng.standard_normal(wrong.shape)
+    e = lam**2 * wrong**2
+    bad = e[:, :K].sum(1) / e.sum(1)
+    assert ks_2samp_pvalue(single, bad) < KS_ALPHA
+
+
+# ---- the command ----
+
+def test_simulate_outputs_record_inputs_and_are_deterministic(tmp_path):
+    import numpy.lib.format  # noqa: F401
+
+    base = ["simulate", "--paper-spectrum", "--m", "5", "--d", "20", "--k", "2", "--steps", "60",
+            "--seeds", "3", "--seed", "4", "--eta", "0.01", "--sigma", "0.3", "--record-every", "2"]
+    outs = []
+    for name in ("a", "b"):
+        assert main(base + ["--out", str(tmp_path / name)]) == 0
+        outs.append(((tmp_path / name / "simulate.npz").read_bytes(),
+                     (tmp_path / name / "simulate.json").read_bytes()))
+    assert outs[0] == outs[1]
+    meta = json.loads(outs[0][1])
+    p = meta["parameters"]
+    assert (p["eta"], p["d"], p["k"], p["steps"], p["seeds"], p["seed"], p["record_every"]) == \
+        (0.01, 20, 2, 60, 3, 4, 2)
+    assert p["paper_spectrum"] == {"m": 5.0, "sigma": 0.3} and "provenance" in meta
+    z = np.load(tmp_path / "a" / "simulate.npz", allow_pickle=False)
+    assert z["alignment"].shape == (31, 3) and list(z["t"][:3]) == [0, 2, 4]
+    assert json.loads(str(z["meta"]))["parameters"] == p
+    assert main(base + ["--out", str(tmp_path / "c.npz")]) == 0
+    assert (tmp_path / "c.npz").read_bytes() == outs[0][0]
+    assert main(base + ["--out", str(tmp_path / "c.json")]) == 0
+    assert json.loads((tmp_path / "c.json").read_text())["parameters"] == p
+
+
+def test_simulate_refuses_ignored_or_inconsistent_input(tmp_path, capsys):
+    case = tmp_path / "c.json"
+    case.write_text(json.dumps({"eigenvalues": ["3", "2", "1"], "k": 1, "noise": {"sigma": "1"},
+                                "state": ["1", "1", "1"]}))
+    out = str(tmp_path / "o.json")
+    assert main(["simulate", "--case", str(case), "--steps", "5", "--out", out]) == 0
+    for extra in (["--m", "7"], ["--d", "9"], ["--sigma", "1"], ["--k", "1"]):
+        capsys.readouterr()
+        assert main(["simulate", "--case", str(case), "--steps", "5", "--out", out, *extra]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "ignored" in err
+    assert main(["simulate", "--case", str(case), "--steps", "5", "--out", out,
+                 "--plot", str(tmp_path / "x.jpg")]) == 2
+    assert not (tmp_path / "x.jpg").exists()
+    assert main(["simulate", "--case", str(case), "--steps", "5", "--out", out,
+                 "--plot", str(tmp_path / "x.png")]) == 0
+    assert (tmp_path / "x.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_simulate_help_shows_defaults_and_units(capsys):
+    with pytest.raises(SystemExit):
+        main(["simulate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for piece in ("default: 1000", "default: 0.003", "(default 50)", "(default 500)", "steps",
+                  "--record-every", "--jump", "--engine"):
+        assert piece in text, piece
+
+
+def test_progress_plain_lines_when_not_a_tty(tmp_path):
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    r = subprocess.run([sys.executable, "-m", "verify", "simulate", "--paper-spectrum", "--d", "500",
+                        "--steps", "20000", "--seeds", "5", "--record-every", "100",
+                        "--out", str(tmp_path / "o")], capture_output=True, text=True, env=env,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "\r" not in r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if "simulate:" in ln]
+    assert lines and lines[-1].strip().startswith("simulate: 20000/20000 steps (100%)")
