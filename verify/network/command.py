@@ -1,0 +1,66 @@
+"""`salign network [--quick] --out DIR [--json] [--seed N]`: the network study (needs the `network` extra)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+MISSING = ("salign: error: the network study needs jax and scikit-learn; install the `network` extra: "
+           "pip install -e '.[network]'")
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    n = subparsers.add_parser("network", help="score the paper's step-size conditions on a real network")
+    n.add_argument("--quick", action="store_true", help="small settings (CI / audit, about a minute)")
+    n.add_argument("--out", required=True, help="output directory (written atomically)")
+    n.add_argument("--json", action="store_true", help="print the predictions as JSON on stdout")
+    n.add_argument("--seed", type=_seed, default=0)
+    return n
+
+
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if not 0 <= v < 2**31:
+        raise argparse.ArgumentTypeError(f"must lie in 0..2147483647, got {text!r}")
+    return v
+
+
+def available() -> bool:
+    return all(importlib.util.find_spec(m) is not None for m in ("jax", "sklearn"))
+
+
+def run(args) -> int:
+    """Exit 0 when the study ran (whatever the agreement: disagreement is a finding, not an error);
+    2 when jax / scikit-learn are missing (one line on stderr)."""
+    if not available():
+        sys.stderr.write(MISSING + "\n")
+        return 2
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        sys.stderr.write(f"salign: error: --out {out} exists and is not a directory\n")
+        return 2
+    from verify.network.report import agreement_scores, write_outputs
+    from verify.network.run import run_network
+
+    result = run_network(bool(args.quick), int(args.seed))
+    write_outputs(result, out)
+    t = result["timings"]
+    sys.stderr.write("salign network: " + ", ".join(f"{k} {v:.1f}s" for k, v in t.items()) + "\n")
+    if args.json:
+        print(json.dumps({"predictions": result["predictions"],
+                          "control": {"predictions": result["control"]["predictions"]}},
+                         sort_keys=True, allow_nan=False))
+    else:
+        for fam, a, n in agreement_scores(result["predictions"]):
+            print(f"network  {a}/{n}  {fam}")
+        for p in result["control"]["predictions"]:
+            tag = "  (negative control)" if p.get("expected_agree") is False else ""
+            print(f"control  {'agree' if p['agree'] else 'DISAGREE'}  {p['name']}{tag}")
+        print(f"wrote {out}/network.json, network.md, alignment.png, crossings.png, switch.png")
+    return 0

@@ -1,0 +1,162 @@
+"""`run_network(quick, seed)`: the whole study — network predictions, regimes, switch protocol, control.
+
+Settings (QUICK / FULL below) are fixed in code and recorded in the result; every random choice is
+drawn from numpy Generators seeded from `seed` (recorded under "seeds"). No wall-clock time enters
+the result, so the same seed gives the same JSON (timings go to `timings`, kept out of network.json
+by the command).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+QUICK: dict[str, Any] = {
+    "hidden": 32, "loss": "ce", "eta_train": 1.0, "b": 32, "k": 10, "k_sweep": [],
+    "train_steps": 300, "analysis_steps": [300], "trajectory_every": 75, "R": 48, "grid": 21,
+    "switch_steps": 60, "switch_refresh": 10, "switch_seeds": 1,
+    "control": {"d": 60, "k": 6, "n": 1000, "b": 8, "R": 400, "grid": 25, "eta_train": 0.3},
+}
+FULL: dict[str, Any] = {
+    "hidden": 32, "loss": "ce", "eta_train": 1.0, "b": 32, "k": 10, "k_sweep": [2, 5, 20, 40],
+    "train_steps": 1000, "analysis_steps": [50, 150, 300, 600, 1000], "trajectory_every": 25, "R": 128,
+    "grid": 25, "switch_steps": 300, "switch_refresh": 10, "switch_seeds": 3,
+    "control": {"d": 100, "k": 10, "n": 2000, "b": 8, "R": 800, "grid": 25, "eta_train": 0.3},
+}
+
+
+def _strip(st: dict[str, Any]) -> dict[str, Any]:
+    """A state's record for JSON (string keys, no timings)."""
+    out = {k: v for k, v in st.items() if not k.startswith("seconds")}
+    out["by_k"] = {str(k): v for k, v in st["by_k"].items()}
+    return out
+
+
+def run_control(cfg: dict[str, Any], seed: int) -> dict[str, Any]:
+    """The quadratic control through the same code path; includes the λ⁴ negative controls."""
+    from verify.network.experiment import analyze_state, score_state
+    from verify.network.problems import quadratic_control
+
+    c = cfg["control"]
+    pr = quadratic_control(d=c["d"], k=c["k"], n=c["n"], seed=seed)
+    st = analyze_state(pr, pr.w0, b=c["b"], k=c["k"], ks=[c["k"]], R=c["R"], grid=c["grid"],
+                       eta_train=c["eta_train"], seed=seed + 1, label="control")
+    preds = score_state(st, c["k"], "", wrong_control=True)
+    return {"settings": c, "problem": pr.meta, "predictions": preds, "state": _strip(st)}
+
+
+def run_network(quick: bool, seed: int) -> dict[str, Any]:
+    """Train the digits MLP with SGD, analyse checkpoints, run the switch protocol and the control."""
+    from verify.network.experiment import analyze_state, score_state, switch_protocol, top_k, train_sgd
+    from verify.network.problems import digits_mlp
+
+    cfg = QUICK if quick else FULL
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    pr = digits_mlp(cfg["hidden"], cfg["loss"], seed=seed)
+    eta, b, k = cfg["eta_train"], cfg["b"], cfg["k"]
+    # Training, with checkpoints every `trajectory_every` steps.
+    every = cfg["trajectory_every"]
+    w = np.asarray(pr.w0)
+    ckpts: dict[int, np.ndarray] = {0: w}
+    losses: list[float] = []
+    loss_steps: list[int] = []
+    t = 0
+    train_rng = np.random.default_rng([seed, 1])
+    while t < cfg["train_steps"]:
+        w, ls, at = train_sgd(pr, w, eta, b, every, train_rng, record_every=5)
+        losses += ls[:-1]
+        loss_steps += [t + a for a in at[:-1]]
+        t += every
+        ckpts[t] = w
+    losses.append(float(pr.loss(w)))
+    loss_steps.append(t)
+    timings["train"] = time.perf_counter() - t0
+    # Alignment trajectory θ_t (top-k eigenspace by LOBPCG, warm-started along the run).
+    t1 = time.perf_counter()
+    traj = []
+    X = None
+    for step in sorted(ckpts):
+        g = np.asarray(pr.grad(ckpts[step]))
+        ev, X = top_k(pr, ckpts[step], k, X, seed + step)
+        gD = X[:, :k].T @ g
+        traj.append({"step": step, "theta": float(gD @ gD / (g @ g)), "lambda_1": float(ev[0]),
+                     "lambda_k": float(ev[k - 1]), "loss": float(pr.loss(ckpts[step]))})
+    timings["trajectory"] = time.perf_counter() - t1
+    # Full analysis at the analysis checkpoints.
+    t1 = time.perf_counter()
+    states, predictions, regimes = [], [], []
+    for step in cfg["analysis_steps"]:
+        st = analyze_state(pr, ckpts[step], b=b, k=k, ks=cfg["k_sweep"], R=cfg["R"], grid=cfg["grid"],
+                           eta_train=eta, seed=seed + 7919 * (step + 1), label=f"step {step}")
+        predictions += score_state(st, k, f"step {step}: ")
+        for kk in [k, *cfg["k_sweep"]]:
+            if kk != k:
+                for p in score_state(st, kk, f"step {step} [k={kk}]: "):
+                    p["k_sweep"] = True
+                    predictions.append(p)
+        q = st["by_k"][k]["quantities_psd"]
+        qk = st["by_k"][k]["quantities_kappa_extremes"]
+        regimes.append({"step": step, "theta": q["theta"], "g_gap": q["g_gap"], "theta_star": q["theta_star"],
+                        "theta_crit": q["theta_crit"], "g_gap_kappa": qk["g_gap"],
+                        "theta_star_kappa": qk["theta_star"],
+                        "inside": (q["g_gap"] is not None and q["theta_star"] is not None
+                                   and q["g_gap"] < q["theta"] < q["theta_star"]),
+                        "vacuous": q["g_gap"] == 0.0 and q["theta_star"] == 1.0,
+                        "eta_star": q["eta_star"], "eta_loss_D": q["eta_loss_D"],
+                        "eta_loss_B": q["eta_loss_B"]})
+        timings[f"state {step}"] = st["seconds"]
+        timings.update({f"state {step} {k2}": v for k2, v in st["seconds_parts"].items()})
+        states.append(_strip(st))
+    timings["analysis"] = time.perf_counter() - t1
+    # Song et al.'s switch protocol from the last analysis checkpoint.
+    t1 = time.perf_counter()
+    sw_step = cfg["analysis_steps"][-1]
+    runs = [switch_protocol(pr, ckpts[sw_step], eta=eta, b=b, k=k, steps=cfg["switch_steps"],
+                            refresh=cfg["switch_refresh"], seed=seed * 31 + r)
+            for r in range(cfg["switch_seeds"])]
+    q_sw = states[-1]["by_k"][str(k)]["quantities_psd"]
+    switch: dict[str, Any] = {"from_step": sw_step, "runs": runs}
+    for algo, S in (("Dom-SGD", "D"), ("Bulk-SGD", "B")):
+        changes = np.array([r[algo]["losses"][-1] - r[algo]["losses"][0] for r in runs])
+        pred_inc = q_sw[f"eta_loss_{S}"] is not None and eta > q_sw[f"eta_loss_{S}"]
+        obs_inc = bool(np.all(changes >= 0))
+        verb = "does not decrease" if pred_inc else "decreases"
+        predictions.append({"name": f"switch at step {sw_step}: {algo} loss over {cfg['switch_steps']} "
+                                    f"steps {verb} (η_train vs η^loss_{S})",
+                            "predicted": "no decrease" if pred_inc else "decrease",
+                            "observed": float(changes.mean()),
+                            "ci": [float(changes.min()), float(changes.max())],
+                            "agree": bool(obs_inc == pred_inc), "runs": len(runs),
+                            "ci_kind": "min..max over independent continuation runs"})
+    sgd_change = [r["SGD"]["losses"][-1] - r["SGD"]["losses"][0] for r in runs]
+    switch["sgd_change"] = sgd_change
+    timings["switch"] = time.perf_counter() - t1
+    t1 = time.perf_counter()
+    control = run_control(cfg, seed)
+    timings["control"] = time.perf_counter() - t1
+    timings["total"] = time.perf_counter() - t0
+    import jax
+    import sklearn
+
+    from verify.core.provenance import provenance
+
+    prov = dict(provenance())
+    prov["network_versions"] = {"jax": jax.__version__, "scikit-learn": sklearn.__version__}
+    return {
+        "provenance": prov,
+        "settings": {**cfg, "quick": quick, "problem": pr.name, "P": pr.P, "n": pr.n,
+                     "minibatch_sampling": "uniform with replacement (Cov = Cov_pop/b exactly)"},
+        "seeds": {"seed": seed, "init": seed, "training": "numpy default_rng([seed, 1])",
+                  "analysis": "seed + 7919*(step+1)", "switch": "seed*31 + run", "control": seed},
+        "training": {"losses": losses, "steps": loss_steps},
+        "trajectory": traj,
+        "regimes": regimes,
+        "states": states,
+        "switch": switch,
+        "predictions": predictions,
+        "control": control,
+        "timings": timings,
+    }
