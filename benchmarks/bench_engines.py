@@ -9,9 +9,9 @@ import time
 
 import numpy as np
 
-from verify.engines import grouped_sgd, simulate_dense_published
-from verify.families import paper_spectrum
-from verify.reproduce import PAPER_M, PAPER_SEEDS, run_sweep
+from verify.core.families import paper_spectrum
+from verify.simulation.engines import grouped_sgd, simulate_dense_published
+from verify.simulation.reproduce import PAPER_M, PAPER_SEEDS, run_sweep
 
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
 dense_runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3

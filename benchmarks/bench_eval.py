@@ -8,9 +8,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from verify.cases import make_case
-from verify.families import paper_spectrum
-from verify.theory import decimal_quantities
+from verify.core.cases import make_case
+from verify.core.families import paper_spectrum
+from verify.core.theory import decimal_quantities
 
 rng = np.random.default_rng(0)
 case = make_case(paper_spectrum(50), 50, [Fraction(f"{x:.6f}") for x in rng.standard_normal(500)],

@@ -12,8 +12,8 @@ from pathlib import Path
 os.environ["HYPOTHESIS_PROFILE"] = "mutation"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from verify import mutation as M  # noqa: E402
-from verify.selftest import _sample  # noqa: E402
+from verify.selftest import mutation as M  # noqa: E402
+from verify.selftest.runner import _sample  # noqa: E402
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 cfg = M.load_config()

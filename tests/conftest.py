@@ -1,5 +1,5 @@
 """Hypothesis profiles: dev (default), ci (used by .ci/run), thorough (long searches),
-mutation (the kill suite of verify/mutation.py)."""
+mutation (the kill suite of verify/selftest/mutation.py)."""
 
 import os
 

@@ -4,7 +4,8 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
-from verify.cases import make_case
+from verify.core.cases import make_case
+from verify.core.families import paper_spectrum
 
 pos = st.fractions(min_value=Fraction(1, 100), max_value=100, max_denominator=100)
 coord = st.fractions(min_value=-10, max_value=10, max_denominator=50)
@@ -24,3 +25,8 @@ def cases(draw, max_d: int = 6, with_eta: bool = True, diagonal_noise: bool = Tr
         kw = {"kappa2": draw(st.lists(pos, min_size=d, max_size=d))}
     eta = draw(pos) / 100 if with_eta else None
     return make_case(lam, k, state, eta=eta, **kw)
+
+
+# the paper's spectrum construction at a small d (an explicit Hypothesis example)
+PAPER_SMALL = make_case(paper_spectrum(50, d=20, k=2), 2, [1] * 20, sigma=Fraction(1, 2),
+                        eta=Fraction(3, 1000))

@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from verify import audit as audit_mod
 from verify.cli import main
+from verify.report import audit as audit_mod
 
 
 @pytest.fixture(scope="module")

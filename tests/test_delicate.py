@@ -13,12 +13,12 @@ from fractions import Fraction
 import flint
 import mpmath
 
-from verify.cases import make_case
-from verify.check import run_claim
-from verify.claims import MARGINS
+from tests.claims.checks import with_margin
+from verify.claims.search import run_claim
 from verify.cli import main
-from verify.results import INCONCLUSIVE
-from verify.theory import decimal_quantities
+from verify.core.cases import make_case
+from verify.core.results import INCONCLUSIVE
+from verify.core.theory import decimal_quantities
 
 TINY = Fraction(1, 10**40)
 
@@ -104,7 +104,7 @@ def test_margin_zero_in_ball_arithmetic_is_inconclusive(monkeypatch):
         two = flint.arb(2)
         return two.sqrt() * two.sqrt() - two
 
-    monkeypatch.setitem(MARGINS, "thm2", zero_margin)
+    with_margin(monkeypatch, "thm2", zero_margin)
     r = run_claim("thm2", "quick", 0)
     assert r.status == INCONCLUSIVE, r.evidence
     assert "undecided" in r.evidence
@@ -113,8 +113,8 @@ def test_margin_zero_in_ball_arithmetic_is_inconclusive(monkeypatch):
 def test_uncertifiable_number_is_inconclusive_exit_3(tmp_path, capsys, monkeypatch):
     """When a number cannot be certified (here: a covariance refinement that cannot proceed),
     eval prints no number at all: one line 'salign: inconclusive: …', exit code 3."""
-    from verify import noise_spectrum
-    from verify.errors import PrecisionError
+    from verify.core import noise_spectrum
+    from verify.core.errors import PrecisionError
 
     def fail(cov, dps):
         raise PrecisionError("covariance eigenvalue refinement failed; s_min/s_max inconclusive")
@@ -167,7 +167,7 @@ def test_zero_pivot_with_coupling_is_not_psd():
     determinant is −1); the exact elimination must reject it at the zero pivot."""
     import pytest
 
-    from verify.errors import CaseError
+    from verify.core.errors import CaseError
 
     with pytest.raises(CaseError, match="positive semi-definite"):
         make_case([2, 1], 1, [1, 1], covariance=[[0, 1], [1, 1]])

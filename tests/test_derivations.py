@@ -27,12 +27,12 @@ def test_negative_controls_of_step_checker():
 def test_notes_derivations_in_sync():
     """Golden record: any change to what a derivation states (a closed form, either side of a
     step, a step's SymPy outcome) shows up here and must be reviewed, then regenerated with
-    `python -m verify.notes`. (A detector of *changes*: the selftest report counts the mutants
+    `python -m verify.report.notes`. (A detector of *changes*: the selftest report counts the mutants
     only this test kills separately from those the semantic checks kill.)"""
     from pathlib import Path
 
-    from verify.notes import derivations_json
+    from verify.report.notes import derivations_json
 
     path = Path(__file__).resolve().parent.parent / "notes" / "derivations.json"
     assert path.read_text(encoding="utf-8") == derivations_json(), \
-        "notes/derivations.json drifted: review, then run `python -m verify.notes`"
+        "notes/derivations.json drifted: review, then run `python -m verify.report.notes`"

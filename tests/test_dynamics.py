@@ -6,12 +6,12 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from verify.cases import make_case
 from verify.cli import main
-from verify.engines import simulate
-from verify.theory import blocks, eta_quantities
-from verify.tolerances import MC_SIGMAS
-from verify.two_phase import analyze, classify, sweep
+from verify.core.cases import make_case
+from verify.core.theory import blocks, eta_quantities
+from verify.core.tolerances import MC_SIGMAS
+from verify.simulation.engines import simulate
+from verify.simulation.two_phase import analyze, classify, sweep
 
 
 def test_classify_shapes():
@@ -23,7 +23,7 @@ def test_classify_shapes():
 
 
 def test_paper_regime_two_phase_and_theta_inf():
-    from verify.families import paper_spectrum
+    from verify.core.families import paper_spectrum
 
     lam = np.array([float(x) for x in paper_spectrum(50)])
     r = analyze(lam, 50, np.full(500, 0.25), np.ones(500), 0.003)

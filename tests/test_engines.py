@@ -6,9 +6,9 @@ import json
 import numpy as np
 
 from verify.cli import main
-from verify.engines import expected_trajectory, grouped_sgd, simulate, simulate_dense_published
-from verify.families import paper_spectrum
-from verify.tolerances import MC_SIGMAS
+from verify.core.families import paper_spectrum
+from verify.core.tolerances import MC_SIGMAS
+from verify.simulation.engines import expected_trajectory, grouped_sgd, simulate, simulate_dense_published
 
 
 def test_multistep_energies_match_lemma26():

@@ -136,7 +136,7 @@ def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
 def _check_eval_answer(obj: dict, out: str) -> None:
     """An accepted case's eval answer equals the independent 60-digit recomputation."""
     from tests.test_mutation_oracles import SCALAR_FIELDS, reference
-    from verify.cases import parse_case
+    from verify.core.cases import parse_case
 
     case = parse_case(json.loads(json.dumps(obj)))
     q = json.loads(out)["quantities"]

@@ -1,6 +1,6 @@
 """Independent re-computations that pin every formula the toolkit prints or decides with.
 
-Part of the mutation kill suite (verify/mutation.py): each quantity of `salign eval`, each
+Part of the mutation kill suite (verify/selftest/mutation.py): each quantity of `salign eval`, each
 claim margin of `salign check` and each closed form of `salign derive` is recomputed here by a
 different route — per-coordinate sums from the definitions, roots of the defining equations
 found by the textbook formula at ample precision, Monte-Carlo-free expectations of the one-step update — and
@@ -20,9 +20,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.strategies import cases
-from verify.cases import make_case
 from verify.claims import MARGINS
-from verify.theory import quantities
+from verify.core.cases import make_case
+from verify.core.theory import quantities
 
 PAPER_CASE = make_case([3, 2, 1, Fraction(1, 2)], 2, [1, Fraction(-1, 2), 2, 1], sigma="0.5",
                        eta="0.2")
@@ -504,7 +504,7 @@ def test_other_closed_forms_match_their_definitions(case):
 def test_thm8_hypothesis_boundary_is_inside():
     """θ = e_B/(e_B + e_D) exactly (λ = (2, 1), c = (1, 1), κ² = (1, 16)/100): Theorem 8's
     hypothesis θ ≥ e_B/(e_B + e_D) holds, so its margins are defined there."""
-    from verify.claims import _thm8_hyp
+    from verify.claims.sec4 import _thm8_hyp
 
     case = make_case([2, 1], 1, [1, 1], kappa2=[Fraction(1, 100), Fraction(16, 100)],
                      eta=Fraction(1, 10))
@@ -561,15 +561,15 @@ def test_gaussian_expectation_moments():
     (Fraction(-1, 3), -1), (Fraction(0), 0), (Fraction(2, 7), 1), (3, 1),
 ])
 def test_certified_sign_exact(value, sign):
-    from verify.margins import certified_sign
+    from verify.core.signs import certified_sign
 
     s, v, dps = certified_sign(lambda: value)
     assert (s, dps) == (sign, 0) and v == Fraction(value)
 
 
 def test_certified_sign_balls():
-    from verify.margins import arb, certified_sign
-    from verify.tolerances import PRECISION_LADDER_DPS
+    from verify.core.signs import arb, certified_sign
+    from verify.core.tolerances import PRECISION_LADDER_DPS
 
     s, _, dps = certified_sign(lambda: arb(2).sqrt() - arb(Fraction(14142, 10000)))
     assert s == 1 and dps == 30
@@ -588,7 +588,7 @@ def test_certified_sign_balls():
 
 @given(st.fractions(min_value=-10, max_value=10, max_denominator=10**6))
 def test_arb_encloses_the_fraction(x):
-    from verify.margins import arb
+    from verify.core.signs import arb
 
     with flint.ctx.workdps(30):
         ball = arb(x)

@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from verify.mutation import enumerate_mutants, load_config
+from verify.selftest.mutation import enumerate_mutants, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,7 @@ SCRIPT = r"""
 import json, os, sys
 os.environ["HYPOTHESIS_PROFILE"] = "mutation"
 sys.path.insert(0, ".")
-from verify import mutation as M
+from verify.selftest import mutation as M
 mods = ["derivations.symbols", "derivations.core"]
 items = M.enumerate_mutants(mods)
 want = {

@@ -102,7 +102,7 @@ def test_sigint_during_audit_keeps_earlier_report(tmp_path):
 
 
 def test_selftest_bad_usage_exit_2(capsys):
-    from verify.selftest import main
+    from verify.selftest.runner import main
 
     assert main(["--jobs", "0"]) == 2
     assert main(["--bogus"]) == 2

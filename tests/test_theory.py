@@ -8,10 +8,10 @@ from hypothesis import example, given, note, target
 from hypothesis import strategies as st
 
 from tests.strategies import cases
-from verify.cases import make_case
-from verify.expected_ratio import expected_theta_next
-from verify.families import paper_spectrum, replicate
-from verify.theory import Theta_map, blocks, decimal_quantities, lemma22_pq, mp, quantities
+from verify.core.cases import make_case
+from verify.core.expected_ratio import expected_theta_next
+from verify.core.families import paper_spectrum, replicate
+from verify.core.theory import Theta_map, blocks, decimal_quantities, lemma22_pq, mp, quantities
 
 PAPER_CASE = make_case([3, 2, 1, Fraction(1, 2)], 2, [1, Fraction(-1, 2), 2, 1], sigma="0.5",
                        eta="0.2")

@@ -9,8 +9,19 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
-from verify.errors import PrecisionError, UsageError
-from verify.tolerances import PROFILES
+from verify.core.errors import PrecisionError, UsageError
+from verify.core.tolerances import PROFILES
+
+
+class _DefaultsFormatter(argparse.HelpFormatter):
+    """Help that shows each option's default (when it has a meaningful one)."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "%(default)" not in text and action.default not in (None, False, argparse.SUPPRESS) \
+                and action.option_strings:
+            text += " (default: %(default)s)"
+        return text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -96,14 +107,22 @@ def _schedule(name: str, eta0: float, eta1: float, steps: int):
 SCHEDULES = ("constant", "linear", "cosine", "inverse-sqrt")
 
 
+PAPER_DEFAULTS = {"m": 50.0, "d": 500, "k": 50, "sigma": 0.5}
+
+
 def _add_problem_args(p: argparse.ArgumentParser) -> None:
-    """A problem is a case file or the paper's spectrum construction (EXPERIMENTS.md)."""
-    p.add_argument("--case")
-    p.add_argument("--paper-spectrum", action="store_true")
-    p.add_argument("--m", type=_float("positive"), default=50.0)
-    p.add_argument("--d", type=_bounded_int(2, MAX_D), default=500)
-    p.add_argument("--k", type=_positive_int, default=50)
-    p.add_argument("--sigma", type=_float("nonneg"), default=0.5)
+    """A problem is a case file or the paper's spectrum construction (docs/experiments.md). The
+    spectrum options default to None so that giving one with --case can be refused."""
+    p.add_argument("--case", metavar="FILE", help="case file (JSON): spectrum, k, noise, state")
+    p.add_argument("--paper-spectrum", action="store_true",
+                   help="the paper's §7 spectrum construction instead of a case file")
+    p.add_argument("--m", type=_float("positive"), metavar="GAP",
+                   help="spectral gap m = λ_k/λ_{k+1} (dimensionless; default 50)")
+    p.add_argument("--d", type=_bounded_int(2, MAX_D), metavar="DIM", help="dimension (default 500)")
+    p.add_argument("--k", type=_positive_int, metavar="K",
+                   help="size of the dominant block (default 50)")
+    p.add_argument("--sigma", type=_float("nonneg"), metavar="SIGMA",
+                   help="isotropic noise standard deviation σ (default 0.5)")
 
 
 def _build() -> argparse.ArgumentParser:
@@ -125,28 +144,47 @@ def _build() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true")
     c.add_argument("--list", action="store_true")
     c.add_argument("--out", help="also write the JSON results to this file (atomically)")
-    s = sub.add_parser("simulate", help="run SGD / DSGD / BSGD")
+    _add_execution_args(c)
+    s = sub.add_parser("simulate", help="run SGD / DSGD / BSGD", formatter_class=_DefaultsFormatter,
+                       description="Simulate SGD (or Dom-/Bulk-SGD) in the eigenbasis. Output by the "
+                       "extension of --out: FILE.json (per-step decimal JSON), FILE.npz (binary "
+                       "arrays + metadata), anything else a directory with simulate.npz and "
+                       "simulate.json (inputs, provenance, steady-state summary).")
     _add_problem_args(s)
-    s.add_argument("--method", choices=("sgd", "dsgd", "bsgd"), default="sgd")
-    s.add_argument("--steps", type=_bounded_int(1, MAX_STEPS), default=1000)
-    s.add_argument("--seeds", type=_bounded_int(1, MAX_SEEDS), default=1)
-    s.add_argument("--seed", type=SEED, default=0)
-    s.add_argument("--eta", type=_float("positive"), default=0.003)
-    s.add_argument("--schedule", choices=tuple(SCHEDULES), default="constant")
+    s.add_argument("--method", choices=("sgd", "dsgd", "bsgd"), default="sgd",
+                   help="SGD, Dom-SGD (moves the top-k block) or Bulk-SGD (moves the rest)")
+    s.add_argument("--steps", type=_bounded_int(1, MAX_STEPS), default=1000, help="number of updates")
+    s.add_argument("--seeds", type=_bounded_int(1, MAX_SEEDS), default=1,
+                   help="independent runs (rows), each with its own x_0 and noise stream")
+    s.add_argument("--seed", type=SEED, default=0, help="master seed of x_0 and the noise streams")
+    s.add_argument("--eta", type=_float("positive"), default=0.003, help="step size η (initial η_0)")
+    s.add_argument("--schedule", choices=tuple(SCHEDULES), default="constant", help="step-size schedule")
     s.add_argument("--eta-final", type=_float("positive"),
-                   help="final step size of a schedule (default η/10)")
-    s.add_argument("--switch-at", type=_switch_at, help="a step, or 'settled'")
-    s.add_argument("--switch-method", choices=("dsgd", "bsgd"))
-    s.add_argument("--settle-window", type=_positive_int, default=1000)
+                   help="final step size of a schedule (None: η/10)")
+    s.add_argument("--switch-at", type=_switch_at, help="a step, or 'settled', to switch methods at")
+    s.add_argument("--switch-method", choices=("dsgd", "bsgd"), help="method after --switch-at")
+    s.add_argument("--settle-window", type=_positive_int, default=1000,
+                   help="'settled': window length, steps")
     s.add_argument("--settle-tol", type=_float("positive"), default=1e-2,
                    help="'settled': window means of the seed-mean alignment move less than this")
-    s.add_argument("--track-loss-thresholds", action="store_true")
-    s.add_argument("--expected", action="store_true")
+    s.add_argument("--track-loss-thresholds", action="store_true",
+                   help="also record Theorem 10's η^loss_D, η^loss_B of every recorded state")
+    s.add_argument("--expected", action="store_true",
+                   help="the exact expected trajectory (Lemma 26) instead of samples")
     s.add_argument("--grouped", action="store_true",
                    help="exact-in-law sampler over groups of equal (λ, κ²): O(groups) per step")
-    s.add_argument("--record-every", type=_positive_int, default=1)
-    s.add_argument("--out", required=True)
-    s.add_argument("--plot", help="also write a PNG figure of alignment and loss")
+    s.add_argument("--record-every", type=_positive_int, default=1, metavar="R",
+                   help="record every R-th step (steps)")
+    s.add_argument("--jump", action="store_true",
+                   help="with --record-every R, constant η, no switch: reach each record by the exact "
+                   "R-step transition (the same law at the recorded steps, R× fewer draws)")
+    s.add_argument("--engine", choices=("auto", "fused", "numpy"), default="auto",
+                   help="fused: compiled one-pass kernel (diagonal noise, step or no switch); numpy: "
+                   "vectorised engine (any covariance, 'settled', loss thresholds); auto: fused when "
+                   "it applies")
+    s.add_argument("--out", required=True, metavar="PATH",
+                   help="FILE.json, FILE.npz, or a directory (see above)")
+    s.add_argument("--plot", metavar="FILE.png", help="also write a PNG figure of alignment and loss")
     ph = sub.add_parser("phases", help="two-phase analysis of the exact expected trajectory")
     _add_problem_args(ph)
     ph.add_argument("--eta", type=_float("positive"),
@@ -161,33 +199,64 @@ def _build() -> argparse.ArgumentParser:
     r.add_argument("--quick", action="store_true")
     r.add_argument("--out", default="reproduce-out")
     r.add_argument("--json", action="store_true")
+    _add_execution_args(r)
+    from verify.execution.sweep import add_parser as _add_sweep
+
+    _add_sweep(sub)
     a = sub.add_parser("audit", help="derive, check, reproduce; write the report")
     a.add_argument("--out", default="audit-out")
     a.add_argument("--profile", choices=tuple(PROFILES), default="ci")
     a.add_argument("--seed", type=SEED, default=0)
     a.add_argument("--strict", action="store_true")
     a.add_argument("--full-reproduction", action="store_true")
+    from verify.network.command import add_parser as _add_network  # no jax import (optional extra)
+    _add_network(sub)
     return p
+
+
+def _add_execution_args(p: argparse.ArgumentParser) -> None:
+    """--workers / --scheduler of the execution layer (verify.execution.tasks.run_tasks)."""
+    p.add_argument("--workers", type=_bounded_int(1, 1024), default=1,
+                   help="local worker processes (Dask LocalCluster); 1 = serial (default: 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the tasks on an existing Dask cluster (tcp://host:port)")
+
+
+def _cmd_sweep(args) -> int:
+    from verify.execution.sweep import run
+
+    return run(args)
 
 
 def _cmd_derive(args) -> int:
     from derivations.registry import derivation_ids, get_derivations
-    from verify.render import render_derivations
+    from verify.claims import CLAIMS_BY_ID
+    from verify.report.render import render_derivations
 
     known = derivation_ids()
+    ids: list[str] = []
     for i in args.ids:
-        if i not in known:
-            raise UsageError(f"unknown derivation id '{i}'; known: {', '.join(known)}")
-    sys.stdout.write(render_derivations(get_derivations(args.ids), args.format))
+        if i in known:
+            der = i
+        elif i in CLAIMS_BY_ID and CLAIMS_BY_ID[i].derivation:
+            der = CLAIMS_BY_ID[i].derivation  # a claim id: the derivation that states it
+        elif i in CLAIMS_BY_ID:
+            raise UsageError(f"claim '{i}' has no SymPy derivation (it is checked by "
+                             f"{CLAIMS_BY_ID[i].checker}); see `salign check {i}`")
+        else:
+            raise UsageError(f"unknown derivation or claim id '{i}'; derivations: {', '.join(known)}")
+        if der not in ids:
+            ids.append(der)
+    sys.stdout.write(render_derivations(get_derivations(ids or None), args.format))
     return 0
 
 
 def _cmd_eval(args) -> int:
     import mpmath
 
-    from verify.cases import load_case, parse_number
-    from verify.errors import CaseError
-    from verify.theory import decimal_quantities
+    from verify.core.cases import load_case, parse_number
+    from verify.core.errors import CaseError
+    from verify.core.theory import decimal_quantities
 
     case = load_case(args.case)
     eta = case.eta
@@ -202,7 +271,7 @@ def _cmd_eval(args) -> int:
         raise UsageError("--dps must be at most 2000")
     q = decimal_quantities(case, args.dps, eta)
     if args.json:
-        from verify.provenance import provenance
+        from verify.core.provenance import provenance
 
         out = {"schema_version": 1, "dps": args.dps, "quantities": q, "provenance": provenance()}
         sys.stdout.write(json.dumps(out, sort_keys=True, indent=1) + "\n")
@@ -214,10 +283,10 @@ def _cmd_eval(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from verify.check import run_claim
     from verify.claims import CLAIMS, CLAIMS_BY_ID
-    from verify.render import check_json_obj, render_check_text
-    from verify.results import REFUTED
+    from verify.claims.search import run_claim
+    from verify.core.results import REFUTED
+    from verify.report.render import check_json_obj, render_check_text
 
     if args.list:
         for c in CLAIMS:
@@ -229,15 +298,19 @@ def _cmd_check(args) -> int:
     for i in ids:
         if i not in CLAIMS_BY_ID:
             raise UsageError(f"unknown claim id '{i}' (see `salign check --list`)")
-    results = []
-    for i in ids:
-        results.append(run_claim(i, args.profile, args.seed))
-        if not args.json:
-            sys.stderr.write(f"  checked {i}: {results[-1].status}\n")
+    from verify.execution.tasks import run_tasks
+
+    # one task per claim (its seed is the claim's own, derived inside run_claim from --seed and
+    # the claim id), so the results are the same serially and on any number of workers
+    results = run_tasks(run_claim, [(i, args.profile, args.seed) for i in ids], workers=args.workers,
+                        scheduler=args.scheduler, label="check", progress=True)
+    if not args.json:
+        for i, r in zip(ids, results):
+            sys.stderr.write(f"  checked {i}: {r.status}\n")
     text = json.dumps(check_json_obj(results, args.profile, args.seed), sort_keys=True, indent=1,
                       ensure_ascii=False) + "\n"
     if args.out:
-        from verify.atomic import write_atomic
+        from verify.core.atomic import write_atomic
 
         write_atomic(args.out, text)
     if args.json:
@@ -251,11 +324,18 @@ def _problem(args, n_rows: int = 1, seed: int = 0):
     """(λ, k, κ², x0 rows, Cholesky factor or None) from --case or --paper-spectrum."""
     import numpy as np
 
-    from verify.cases import load_case
-    from verify.families import paper_spectrum
+    from verify.core.cases import load_case
+    from verify.core.families import paper_spectrum
 
     if bool(args.case) == bool(args.paper_spectrum):
         raise UsageError("give exactly one of --case or --paper-spectrum")
+    given = [f"--{n}" for n in PAPER_DEFAULTS if getattr(args, n, None) is not None]
+    if args.case and given:
+        raise UsageError(f"{', '.join(given)} would be ignored with --case (the case file defines "
+                         "the spectrum, k and the noise)")
+    for n, v in PAPER_DEFAULTS.items():
+        if getattr(args, n, None) is None:
+            setattr(args, n, v)
     if args.case:
         case = load_case(args.case)
         lam = np.array([float(x) for x in case.eigenvalues])
@@ -288,30 +368,64 @@ def _cmd_simulate(args) -> int:
         return _simulate(args)
 
 
+def _simulate_params(args, lam, k, kap) -> dict:
+    """Every input of a simulate run (what the output must record to be re-run)."""
+    import hashlib
+
+    p = {"method": args.method, "steps": args.steps, "seeds": args.seeds, "seed": args.seed,
+         "eta": args.eta, "schedule": args.schedule, "record_every": args.record_every,
+         "d": int(len(lam)), "k": int(k), "switch_at": args.switch_at,
+         "switch_method": args.switch_method, "jump": args.jump,
+         "track_loss_thresholds": args.track_loss_thresholds}
+    if args.schedule != "constant":
+        p["eta_final"] = args.eta_final if args.eta_final is not None else args.eta / 10
+    if args.switch_at == "settled":
+        p.update(settle_window=args.settle_window, settle_tol=args.settle_tol)
+    if args.case:
+        p["case"] = {"path": args.case,
+                     "sha256": hashlib.sha256(Path(args.case).read_bytes()).hexdigest()}
+    else:
+        p["paper_spectrum"] = {"m": args.m, "sigma": args.sigma}
+    return p
+
+
 def _simulate(args) -> int:
     import numpy as np
 
-    from verify.atomic import write_atomic
-    from verify.engines import expected_trajectory, grouped_sgd, simulate
+    from verify.core.atomic import write_atomic
+    from verify.simulation.engines import expected_trajectory, grouped_sgd, simulate
 
-    if args.eta <= 0 or args.sigma < 0:
+    if args.eta <= 0 or (args.sigma is not None and args.sigma < 0):
         raise UsageError("--eta must be positive and --sigma non-negative")
-    _output_file(args.out)
+    out_path = Path(args.out)
+    fmt = {".json": "json", ".npz": "npz"}.get(out_path.suffix.lower(), "dir")
+    if fmt == "dir":
+        _output_dir(args.out)
+    else:
+        _output_file(args.out)
     if args.plot:
         _output_file(args.plot)
+        if Path(args.plot).suffix.lower() != ".png":
+            raise UsageError(f"--plot {args.plot}: figures are PNG; give a file name ending in .png")
     if args.switch_method and args.switch_at is None:
         raise UsageError("--switch-method needs --switch-at")
-    if args.seeds * (args.d if args.paper_spectrum else 1) > MAX_CELLS:
+    if args.jump and (args.schedule != "constant" or args.switch_at is not None or args.expected
+                      or args.grouped):
+        raise UsageError("--jump needs a constant step size and no --switch-at/--expected/--grouped")
+    if args.seeds * ((args.d or 500) if args.paper_spectrum else 1) > MAX_CELLS:
         raise UsageError(f"--seeds × --d must be at most {MAX_CELLS} (memory bound)")
     lam, k, kap, x0, chol = _problem(args, args.seeds, args.seed)
     if args.seeds * len(lam) > MAX_CELLS:
         raise UsageError(f"--seeds × d must be at most {MAX_CELLS} (memory bound)")
+    params = _simulate_params(args, lam, k, kap)
     eta_final = args.eta_final if args.eta_final is not None else args.eta / 10
     eta = _schedule(args.schedule, args.eta, eta_final, args.steps)
     if args.grouped:
         if chol is not None or args.method != "sgd" or args.schedule != "constant" or \
                 args.switch_at is not None:
             raise UsageError("--grouped supports plain constant-step SGD with diagonal noise")
+        if fmt != "json":
+            raise UsageError("--grouped writes JSON: give --out FILE.json")
         keys = [(float(lam[i]), float(kap[i]), i < k) for i in range(len(lam))]
         levels = sorted(set(keys), key=lambda t: (-t[2], -t[0], t[1]))
         if len(levels) > 64:
@@ -324,35 +438,70 @@ def _simulate(args) -> int:
                          np.array([t[1] for t in levels]), energy0, args.eta, args.steps,
                          args.seed)
         data = {"schema_version": 1, "kind": "samples", "method": "sgd", "sampler": "grouped",
-                "seed": args.seed, "record_every": 1, **_series(tr, TRAJ_NAMES)}
-        from verify.provenance import provenance
+                "seed": args.seed, "record_every": 1, "parameters": params,
+                **_series(tr, TRAJ_NAMES)}
+        from verify.core.provenance import provenance
 
         data["provenance"] = provenance()
         write_atomic(args.out, json.dumps(data, sort_keys=True) + "\n")
         return 0
     if args.expected:
+        if fmt != "json":
+            raise UsageError("--expected writes JSON: give --out FILE.json")
         ts = np.arange(0, args.steps + 1, args.record_every)
         ex = expected_trajectory(lam, k, kap, (x0**2).mean(axis=0), args.eta, ts)
-        data = {"schema_version": 1, "kind": "expected", "t": ts.tolist(),
+        data = {"schema_version": 1, "kind": "expected", "t": ts.tolist(), "parameters": params,
                 **{n: [_fmt(v) for v in ex[n]] for n in ("alignment", "E_s_D", "E_s_B",
                                                          "E_loss")}}
     else:
-        bar = _Progress(args.steps) if args.steps >= 20000 else None
-        tr = simulate(lam, k, kap, x0, eta, args.steps, args.seed, args.method, chol,
-                      args.record_every, args.switch_at, args.switch_method,
-                      progress=bar.update if bar else None,
-                      track_loss_thresholds=args.track_loss_thresholds,
-                      settle_window=args.settle_window, settle_tol=args.settle_tol)
+        fused_ok = chol is None and args.switch_at != "settled" and not args.track_loss_thresholds
+        if args.engine == "fused" and not fused_ok:
+            raise UsageError("--engine fused needs diagonal noise, no 'settled' switch and no "
+                             "--track-loss-thresholds")
+        if args.jump and not fused_ok:
+            raise UsageError("--jump runs on the fused engine: diagonal noise, no loss thresholds")
+        use_fused = args.engine == "fused" or (args.engine == "auto" and fused_ok)
+        from verify.execution.progress import Progress
+
+        bar = Progress(args.steps, "simulate", "steps") if args.steps * len(lam) * args.seeds >= 5e7 \
+            else None
+        if use_fused:
+            from verify.simulation.fused import simulate_fused
+
+            tr = simulate_fused(lam, k, kap, x0, eta, args.steps, args.seed, args.method,
+                                args.record_every, args.switch_at, args.switch_method,
+                                progress=bar.update if bar else None, jump=args.jump,
+                                log=lambda msg: sys.stderr.write(msg + "\n"))
+        else:
+            tr = simulate(lam, k, kap, x0, eta, args.steps, args.seed, args.method, chol,
+                          args.record_every, args.switch_at, args.switch_method,
+                          progress=bar.update if bar else None,
+                          track_loss_thresholds=args.track_loss_thresholds,
+                          settle_window=args.settle_window, settle_tol=args.settle_tol)
         if bar:
             bar.close()
+        params["engine"] = "fused" if use_fused else "numpy"
         data = {"schema_version": 1, "kind": "samples", "method": args.method,
                 "seed": args.seed, "record_every": args.record_every,
-                "schedule": args.schedule, "switched_at": tr.switched_at}
+                "schedule": args.schedule, "switched_at": tr.switched_at, "parameters": params}
+        if args.plot:
+            _plot_run(tr, args.record_every, args.plot, params)
+        if fmt != "json":
+            from verify.core.provenance import provenance
+            from verify.simulation.output import write_npz_and_meta
+
+            bad = _diverged(tr)
+            if bad.any():
+                data["diverged_at_record"] = [int(np.argmax(col)) if col.any() else None
+                                              for col in bad.T]
+                sys.stderr.write("salign: note: the run diverged (float64 overflow; η beyond the "
+                                 "stability limit); values from then on are NaN\n")
+            data["provenance"] = provenance()
+            write_npz_and_meta(tr, args.record_every, data, args.out, bad)
+            return 0
         names = TRAJ_NAMES + (("eta_loss_D", "eta_loss_B") if args.track_loss_thresholds else ())
         data.update(_series(tr, names))
-        if args.plot:
-            _plot_run(tr, args.record_every, args.plot)
-    from verify.provenance import provenance
+    from verify.core.provenance import provenance
 
     data["provenance"] = provenance()
     write_atomic(args.out, json.dumps(data, sort_keys=True) + "\n")
@@ -395,7 +544,7 @@ def _series(tr, names) -> dict:
     return out
 
 
-def _plot_run(tr, every: int, path: str) -> None:
+def _plot_run(tr, every: int, path: str, params: dict | None = None) -> None:
     import io
 
     import matplotlib
@@ -404,7 +553,7 @@ def _plot_run(tr, every: int, path: str) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from verify.atomic import write_atomic
+    from verify.core.atomic import write_atomic
 
     t = np.arange(tr.alignment.shape[0]) * every
     fig, ax = plt.subplots(2, 1, figsize=(7, 5), sharex=True)
@@ -416,6 +565,12 @@ def _plot_run(tr, every: int, path: str) -> None:
     if tr.switched_at is not None:
         for a in ax:
             a.axvline(tr.switched_at, color="k", ls=":")
+    if params is not None:
+        where = (f"m = {params['paper_spectrum']['m']:g}, σ = {params['paper_spectrum']['sigma']:g}"
+                 if "paper_spectrum" in params else f"case {Path(params['case']['path']).name}")
+        ax[0].set_title(f"{params['method'].upper()}, η = {params['eta']:g} ({params['schedule']}), "
+                        f"d = {params['d']}, k = {params['k']}, {where}, {params['seeds']} seed(s)",
+                        fontsize=9)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90, metadata={"Software": None})
     plt.close(fig)
@@ -423,7 +578,7 @@ def _plot_run(tr, every: int, path: str) -> None:
 
 
 def _cmd_phases(args) -> int:
-    from verify.two_phase import analyze, sweep
+    from verify.simulation.two_phase import analyze, sweep
 
     lam, k, kap, x0, _ = _problem(args)
     c0sq = x0[0] ** 2 if args.case else (x0[0] * 0 + 1)  # paper: E c_{i,0}² = 1
@@ -449,7 +604,7 @@ def _cmd_phases(args) -> int:
 
 
 def _cmd_diagram(args) -> int:
-    from verify.diagram import phase_diagram
+    from verify.report.diagram import phase_diagram
 
     _output_file(args.out)
     lam, k, kap, x0, chol = _problem(args, 1, args.seed)
@@ -492,17 +647,16 @@ def _output_file(path: str) -> Path:
 
 
 def _cmd_reproduce(args) -> int:
-    from verify.atomic import write_atomic
-    from verify.reproduce import PAPER_M, figures, run_sweep
+    from verify.core.atomic import write_atomic
+    from verify.execution.reproduce_tasks import reproduce
+    from verify.simulation.reproduce import PAPER_M, figures
 
     _output_dir(args.out)
     ms = (5, 50, 500) if args.quick else PAPER_M
-    bar = _Progress(30000)
-    res = run_sweep(ms=ms, progress=bar.update)
-    bar.close()
+    res = reproduce(ms, workers=args.workers, scheduler=args.scheduler)  # one task per gap m
     out = Path(args.out)
     figures(res, out)
-    from verify.provenance import provenance
+    from verify.core.provenance import provenance
 
     payload = json.dumps({"schema_version": 1, "rows": res.rows, "phase1": res.phase1,
                           "provenance": provenance()}, sort_keys=True, indent=1) + "\n"
@@ -518,11 +672,17 @@ def _cmd_reproduce(args) -> int:
 
 
 def _cmd_audit(args) -> int:
-    from verify.audit import run_audit
+    from verify.report.audit import run_audit
 
     _output_dir(args.out)
     return run_audit(Path(args.out), args.profile, args.seed, args.strict,
                      full=args.full_reproduction)
+
+
+def _cmd_network(args) -> int:
+    from verify.network.command import run
+
+    return run(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -530,7 +690,8 @@ def main(argv: list[str] | None = None) -> int:
         args = _build().parse_args(argv)
         return {"derive": _cmd_derive, "eval": _cmd_eval, "check": _cmd_check,
                 "simulate": _cmd_simulate, "reproduce": _cmd_reproduce, "phases": _cmd_phases,
-                "diagram": _cmd_diagram, "audit": _cmd_audit}[args.cmd](args)
+                "diagram": _cmd_diagram, "audit": _cmd_audit, "network": _cmd_network,
+                "sweep": _cmd_sweep}[args.cmd](args)
     except UsageError as exc:
         sys.stderr.write(f"salign: error: {exc}\n")
         return 2

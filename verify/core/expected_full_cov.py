@@ -201,7 +201,11 @@ def gaussian_block_ratio(m: list[Fraction], B: list[list[Fraction]], k: int,
     def integrand(y):
         p = target + GUARD
         for _ in range(6):
-            logdet, lin, gD, s = parts(y, p)
+            try:
+                logdet, lin, gD, s = parts(y, p)
+            except ZeroDivisionError:  # ball LU could not certify I + 2sB (PSD B) at p digits
+                p *= 2
+                continue
             with flint.ctx.workdps(p):
                 val = (-logdet / 2 - s * lin).exp() * gD * s
             if val.is_finite() and (val.rad() == 0 or val.rad() <= tol_node * abs(val.mid())):

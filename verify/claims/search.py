@@ -9,14 +9,14 @@ import numpy as np
 
 from derivations.core import check_derivation
 from derivations.registry import get_derivations
-from verify import results as R
-from verify.cases import Case, make_case
-from verify.claims import CLAIMS_BY_ID, MARGINS, Claim
-from verify.errors import UsageError
-from verify.families import q, random_case, with_alignment
-from verify.margins import as_text, certified_sign
-from verify.theory import blocks, lemma22_pq
-from verify.tolerances import PRECISION_LADDER_DPS, PROFILES
+from verify.claims import CLAIMS_BY_ID, Claim
+from verify.core import results as R
+from verify.core.cases import Case, make_case
+from verify.core.errors import UsageError
+from verify.core.families import q, random_case, with_alignment
+from verify.core.signs import as_text, certified_sign
+from verify.core.theory import blocks, lemma22_pq
+from verify.core.tolerances import PRECISION_LADDER_DPS, PROFILES
 
 
 def _structured(claim: Claim) -> list[Case]:
@@ -107,7 +107,8 @@ def _violates(sign: int, strict: bool) -> bool:
 
 
 def margin_check(claim: Claim, profile: str, seed: int) -> R.CheckResult:
-    margin = MARGINS[claim.id]
+    margin = claim.margin
+    assert margin is not None
     rng = np.random.default_rng(np.random.SeedSequence([seed, sum(map(ord, claim.id))]))
     budget = PROFILES[profile]
     n_ok = n_undecided = 0
@@ -197,14 +198,12 @@ def run_claim(claim_id: str, profile: str = "ci", seed: int = 0) -> R.CheckResul
         raise UsageError(f"unknown claim id '{claim_id}' (see `salign check --list`)")
     claim = CLAIMS_BY_ID[claim_id]
     t0 = time.perf_counter()
-    if claim.checker.startswith("symbolic:"):
-        res = symbolic_check(claim, claim.checker.split(":", 1)[1])
-    elif claim.checker == "margin":
+    if claim.margin is not None:
         res = margin_check(claim, profile, seed)
+    elif claim.special is not None:
+        res = claim.special(claim, profile, seed)
     else:
-        from verify import special_checks
-
-        fn = getattr(special_checks, claim.checker.split(":", 1)[1])
-        res = fn(claim, profile, seed)
+        assert claim.derivation is not None
+        res = symbolic_check(claim, claim.derivation)
     res.seconds = time.perf_counter() - t0
     return res

@@ -8,7 +8,7 @@ from typing import Any
 
 import flint
 
-from verify.tolerances import PRECISION_LADDER_DPS
+from verify.core.tolerances import PRECISION_LADDER_DPS
 
 
 def arb(x: Fraction | int) -> flint.arb:

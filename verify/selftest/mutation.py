@@ -22,7 +22,7 @@ failure. Outcomes: killed (a test failed), timeout (killed: the suite did not fi
 `timeout_factor` × its baseline time), survived (all covering tests passed), uncovered (no
 kill-suite test runs the code: a survivor by definition).
 
-Survivors are listed with a reason; `EQUIVALENT` (verify/mutation_equivalents.json) records the
+Survivors are listed with a reason; `EQUIVALENT` (verify/selftest/equivalents.json) records the
 mutants shown to be equivalent (no input can tell them apart) with the argument why.
 """
 
@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 BLOCK_SWAPS = {
     **{f"{a}D": f"{a}B" for a in ("s", "tau", "u", "psi", "e", "n", "t", "E")},
@@ -92,7 +92,7 @@ def load_config() -> dict[str, Any]:
 
 
 def load_equivalents() -> dict[str, str]:
-    path = Path(__file__).with_name("mutation_equivalents.json")
+    path = Path(__file__).with_name("equivalents.json")
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 

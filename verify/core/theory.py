@@ -17,8 +17,9 @@ from typing import Any
 
 import mpmath
 
-from verify.cases import Case
-from verify.noise_spectrum import noise_extremes
+from verify.core import thresholds as T
+from verify.core.cases import Case
+from verify.core.noise_spectrum import noise_extremes
 
 Num = Any  # Fraction | mpmath.mpf
 
@@ -97,57 +98,36 @@ def div(a: Num, b: Num) -> Num | None:
 
 
 def lemma22_pq(b: Blocks) -> tuple[Fraction, Fraction]:
-    """(p, q) of Lemma 22, Eqs. (20)–(21)."""
-    q = 2 * (b.sD * b.tauB - b.sB * b.tauD)
-    p = b.sB * (b.uD + b.eD) - b.sD * (b.uB + b.eB)
-    return p, q
+    """(p, q) of Lemma 22, Eqs. (20)–(21), at the case's exact block sums."""
+    return T.lemma22_pq(b.sD, b.sB, b.tauD, b.tauB, b.uD, b.uB, b.eD, b.eB)
 
 
 def theta_star_parts(a: Num, h: Num, m_aux: Num) -> tuple[Num | None, Num | None]:
-    """Positive root r0 of a r² + (a − m − h) r − h = 0 and 1 − θ* = 1/(1 + r0), digit-stable.
-
-    r0 = (b + √(b² + 4ah)) / (2a) with b = m + h − a, rewritten as 2h/(√(b²+4ah) − b) when
-    b < 0 so that no cancellation occurs. None when a = 0 (no positive root if h > 0).
-    """
-    if a == 0 or h == 0:
-        return None, None
-    a, h, m_aux = mp(a), mp(h), mp(m_aux)
-    bb = m_aux + h - a
-    disc = mpmath.sqrt(bb * bb + 4 * a * h)
-    r0 = (bb + disc) / (2 * a) if bb >= 0 else (2 * h) / (disc - bb)
-    return r0, 1 / (1 + r0)
+    """(r0, 1 − θ*) of Theorem 4 at the current mpmath precision (`thresholds.theta_star_root`);
+    (None, None) when a = 0 or h = 0."""
+    res = T.theta_star_root(mp(a), mp(h), mp(m_aux), mpmath.sqrt)
+    return (None, None) if res is None else res
 
 
 def crit_one_minus(alpha: Num, nB: Num, nD: Num) -> Num | None:
-    """δ = 1 − θ^crit, the root in (0, 1) of h(1 − δ) = α δ² − (α + n_B + n_D) δ + n_B = 0.
-
-    (The paper's proof of Thm 13 prints α δ² + (n_B + n_D) δ − n_B = 0, which is not h(1 − δ);
-    see notes/thm13.md.) Stable form, no cancellation when θ^crit ≈ 1:
-    δ = 2 n_B / ((α + n) + √((α + n)² − 4 α n_B)), n = n_B + n_D.
-    """
-    n = mp(nB) + mp(nD)
-    a = mp(alpha)
-    den = (a + n) + mpmath.sqrt((a + n) ** 2 - 4 * a * mp(nB))
-    if den == 0:
-        return None
-    return 2 * mp(nB) / den
+    """δ = 1 − θ^crit at the current mpmath precision (`thresholds.one_minus_theta_crit`)."""
+    return T.one_minus_theta_crit(mp(alpha), mp(nB), mp(nD), mpmath.sqrt)
 
 
 def expected_next_blocks(case: Case, b: Blocks, eta: Fraction) -> tuple[Fraction, Fraction]:
-    """Lemma 21, Eqs. (15)–(16): E[s^S_{t+1}|x] = s^S − 2η τ^S + η²(u^S + e_S)."""
-    eD = b.sD - 2 * eta * b.tauD + eta**2 * (b.uD + b.eD)
-    eB = b.sB - 2 * eta * b.tauB + eta**2 * (b.uB + b.eB)
-    return eD, eB
+    """Lemma 21, Eqs. (15)–(16): (E[s^D_{t+1}|x], E[s^B_{t+1}|x]), exact."""
+    return (T.expected_next_energy(b.sD, b.tauD, b.uD, b.eD, eta),
+            T.expected_next_energy(b.sB, b.tauB, b.uB, b.eB, eta))
 
 
 def Theta_map(case: Case, eta: Fraction) -> Fraction | None:
     """Ratio-of-expectations map Θ(η; x) = E[s^D_{t+1}|x] / (E[s^D_{t+1}|x] + E[s^B_{t+1}|x])."""
-    eD, eB = expected_next_blocks(case, blocks(case), eta)
-    return div(eD, eD + eB)
+    b = blocks(case)
+    return T.theta_map(b.sD, b.sB, b.tauD, b.tauB, b.uD, b.uB, b.eD, b.eB, eta)
 
 
 def quantities(case: Case, dps: int, eta: Fraction | None = None) -> dict[str, Any]:
-    """Every quantity of DESIGN.md at the case: Fraction, mpf or None. Call inside workdps(dps)."""
+    """Every quantity of docs/design.md at the case: Fraction, mpf or None. Call inside workdps(dps)."""
     b = blocks(case)
     lam, k, d = case.eigenvalues, case.k, case.d
     smin, smax = noise_extremes(case, dps)
@@ -163,38 +143,30 @@ def quantities(case: Case, dps: int, eta: Fraction | None = None) -> dict[str, A
         m=lam[k - 1] / lam[k], rho=Fraction(k, d - k),
         norm_x_sq=b.norm2, norm_PDx_sq=b.normD2,
     )
-    rho = Fraction(k, d - k)
-    ratio2 = (lam[k] / lam[k - 1]) ** 2
-    out["g_gap"] = None if smin == 0 else 1 / (1 + div(smax, smin) * ratio2 / rho)
-    out["g_noise"] = None if smin == 0 or b.psiD == 0 else 1 / (
-        1 + div(smax * b.psiB, smin * b.psiD))
-    a_aux, h_aux, m_aux = smin * b.psiB, smax * b.psiD, s * (lam[0] ** 2 - lam[-1] ** 2)
-    r0, one_minus_ts = theta_star_parts(a_aux, h_aux, m_aux)
+    # s_min/s_max of a full covariance are mpf: the thresholds that involve them are then
+    # evaluated in mpmath throughout (Fraction and mpf do not mix in every operation)
+    x = (lambda v: v) if isinstance(smin, Fraction) and isinstance(smax, Fraction) else mp
+    L1, Lk, Lk1, Ld = x(lam[0]), x(lam[k - 1]), x(lam[k]), x(lam[-1])
+    out["g_gap"] = T.g_gap(smin, smax, Lk, Lk1, k, d)
+    out["g_noise"] = T.g_noise(smin, smax, x(b.psiD), x(b.psiB))
+    r0, one_minus_ts = theta_star_parts(*T.theta_star_aux(smin, smax, x(b.psiD), x(b.psiB), x(s),
+                                                          L1, Ld))
     out["theta_star_r0"] = r0
     out["one_minus_theta_star"] = one_minus_ts
     out["theta_star"] = None if one_minus_ts is None else 1 - one_minus_ts
-    theta = out["theta"]
-    if theta and b.norm2:
-        denom = (lam[0] ** 2 - lam[-1] ** 2) + div(smax * b.psiD, lam[-1] ** 2 * b.norm2 * theta)
-        out["eta_star_lower_thm7"] = div(2 * out["gap1"], denom)
-    else:
-        out["eta_star_lower_thm7"] = None
-    if b.normD2:
-        denom = (lam[0] ** 2 - lam[-1] ** 2) + div(
-            lam[0] ** 2 * smax * b.psiD, lam[k - 1] ** 2 * lam[-1] ** 2 * b.normD2)
-        out["eta_star_lower_thm7_remark"] = div(2 * out["gap1"], denom)
-    else:
-        out["eta_star_lower_thm7_remark"] = None
-    out["eta_star_upper_thm8_main"] = div(lam[0] - lam[-1], lam[k - 1] * lam[0] - lam[k] * lam[-1])
-    out["eta_star_upper_thm8_app"] = div(
-        2 * (lam[0] - lam[-1]), lam[k - 1] * lam[0] - lam[k] * lam[-1])
-    out["thm8_threshold"] = div(b.eB, b.eB + b.eD)
-    out["eta_loss_D"] = div(2 * b.sD, b.tauD + b.nD)
-    out["eta_loss_B"] = div(2 * b.sB, b.tauB + b.nB)
-    out["eta_loss_D_intro_box"] = div(2 * b.sD, b.uD + b.nD)
-    out["eta_loss_B_intro_box"] = div(2 * b.sB, b.uB + b.nB)
-    if b.sD != 0 and b.sB != 0:
-        alpha = s * (b.tauD / b.sD - b.tauB / b.sB)
+    out["eta_star_lower_thm7"] = T.eta_star_lower_thm7(L1, Lk, Lk1, Ld, smax, x(b.psiD), x(b.norm2),
+                                                        x(out["theta"]))
+    out["eta_star_lower_thm7_remark"] = T.eta_star_lower_thm7_remark(
+        L1, Lk, Lk1, Ld, smax, x(b.psiD), x(b.normD2))
+    out["eta_star_upper_thm8_main"] = T.eta_star_upper_thm8(lam[0], lam[k - 1], lam[k], lam[-1], 1)
+    out["eta_star_upper_thm8_app"] = T.eta_star_upper_thm8(lam[0], lam[k - 1], lam[k], lam[-1], 2)
+    out["thm8_threshold"] = T.thm8_threshold(b.eD, b.eB)
+    out["eta_loss_D"] = T.eta_loss(b.sD, b.tauD, b.nD)
+    out["eta_loss_B"] = T.eta_loss(b.sB, b.tauB, b.nB)
+    out["eta_loss_D_intro_box"] = T.eta_loss_intro_box(b.sD, b.uD, b.nD)
+    out["eta_loss_B_intro_box"] = T.eta_loss_intro_box(b.sB, b.uB, b.nB)
+    alpha = T.alpha_crit(b.sD, b.sB, b.tauD, b.tauB)
+    if alpha is not None:
         out["alpha"], out["beta"], out["gamma"] = alpha, -alpha + b.nB + b.nD, -b.nD
         delta = crit_one_minus(alpha, b.nB, b.nD) if alpha > 0 else None
         out["one_minus_theta_crit"] = delta
@@ -208,7 +180,8 @@ def quantities(case: Case, dps: int, eta: Fraction | None = None) -> dict[str, A
 
 def eta_quantities(case: Case, b: Blocks, eta: Fraction) -> dict[str, Any]:
     """Quantities that need a step size: Θ(η), E f_t(η), expected loss changes (Thm 10)."""
-    from verify.expected_ratio import expected_theta_next
+    from verify.core.expected_full_cov import expected_theta_next_full
+    from verify.core.expected_ratio import expected_theta_next
 
     p, q = lemma22_pq(b)
     eD, eB = expected_next_blocks(case, b, eta)
@@ -219,13 +192,26 @@ def eta_quantities(case: Case, b: Blocks, eta: Fraction) -> dict[str, Any]:
         "eta": eta,
         "E_s_D_next": eD,
         "E_s_B_next": eB,
-        "Theta_next": div(eD, eD + eB),
+        "Theta_next": T.theta_map(b.sD, b.sB, b.tauD, b.tauB, b.uD, b.uB, b.eD, b.eB, eta),
         "expected_f": p * eta**2 + q * eta,
-        "expected_theta_next": expected_theta_next(case, eta) if case.noise_is_diagonal else None,
-        "expected_loss_change_sgd": -eta * s + eta**2 * (tau + n) / 2,
-        "expected_loss_change_dsgd": -eta * b.sD + eta**2 * (b.tauD + b.nD) / 2,
-        "expected_loss_change_bsgd": -eta * b.sB + eta**2 * (b.tauB + b.nB) / 2,
+        "expected_theta_next": (expected_theta_next(case, eta) if case.noise_is_diagonal
+                                else _full_cov_or_none(case, eta, expected_theta_next_full)),
+        "expected_loss_change_sgd": T.expected_loss_change(eta, s, tau, n),
+        "expected_loss_change_dsgd": T.expected_loss_change(eta, b.sD, b.tauD, b.nD),
+        "expected_loss_change_bsgd": T.expected_loss_change(eta, b.sB, b.tauB, b.nB),
     }
+
+
+def _full_cov_or_none(case: Case, eta: Fraction, fn):
+    """E[θ_{t+1}|x] for a full covariance, or None (undefined here, never a guess) when the
+    integrand cannot be certified: a singular or nearly singular coupled block makes I + 2sηC
+    arbitrarily ill-conditioned at large s (a known limit of `verify.core.expected_full_cov`)."""
+    from verify.core.errors import PrecisionError
+
+    try:
+        return fn(case, eta)
+    except PrecisionError:
+        return None
 
 
 def to_decimal(x: Any, dps: int) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from verify.engines import expected_trajectory, theta_infinity
+from verify.simulation.engines import expected_trajectory, theta_infinity
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Result objects returned by checkers (data only; rendering lives in verify/render.py)."""
+"""Result objects returned by checkers (data only; rendering lives in verify/report/render.py)."""
 
 from __future__ import annotations
 

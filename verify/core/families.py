@@ -13,7 +13,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from verify.cases import Case, make_case
+from verify.core.cases import Case, make_case
+
+# the paper's §7 grid of spectral gaps m = λ_k/λ_{k+1} (docs/experiments.md)
+PAPER_M = (5, 10, 20, 50, 100, 200, 300, 400, 500)
 
 
 def q(x: float, digits: int = 6) -> Fraction:
@@ -24,7 +27,7 @@ def q(x: float, digits: int = 6) -> Fraction:
 
 
 def paper_spectrum(m: float | Fraction, d: int = 500, k: int = 50) -> list[Fraction]:
-    """EXPERIMENTS.md: dominant evenly spaced 100 → 80; bulk evenly spaced 7 → 1, scaled so
+    """docs/experiments.md: dominant evenly spaced 100 → 80; bulk evenly spaced 7 → 1, scaled so
     the largest bulk eigenvalue is 80/(m + 0.1). Exact rationals."""
     m = Fraction(str(m)) if not isinstance(m, Fraction) else m
     dom = [Fraction(100) - Fraction(20 * i, k - 1) for i in range(k)] if k > 1 else [Fraction(100)]
@@ -115,7 +118,7 @@ def with_alignment(case: Case, target: Fraction) -> Case:
     """Rescale the bulk coordinates by a rational factor so that θ ≈ `target` (the factor is
     √f rounded to 8 digits, f = s^D(1−θ)/(θ s^B), so θ is near, not exactly, the target; the
     entries stay rational). Unchanged when s^D or s^B is 0 or target ∉ (0, 1)."""
-    from verify.theory import blocks
+    from verify.core.theory import blocks
 
     b = blocks(case)
     if b.sD == 0 or b.sB == 0 or not 0 < target < 1:

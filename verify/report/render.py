@@ -9,7 +9,7 @@ import sympy as sp
 
 from derivations.core import Derivation, check_derivation
 from verify.claims import CLAIMS_BY_ID
-from verify.results import CheckResult
+from verify.core.results import CheckResult
 
 SCHEMA_VERSION = 1
 
@@ -74,7 +74,7 @@ def render_derivations(ders: list[Derivation], fmt: str) -> str:
 
 def check_json_obj(results: list[CheckResult], profile: str, seed: int,
                    with_time: bool = False) -> dict[str, Any]:
-    from verify.provenance import provenance
+    from verify.core.provenance import provenance
 
     return {
         "schema_version": SCHEMA_VERSION,

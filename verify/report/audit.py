@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from verify.atomic import write_atomic
-from verify.provenance import provenance
-from verify.results import REFUTED, STATUSES
+from verify.core.atomic import write_atomic
+from verify.core.provenance import provenance
+from verify.core.results import REFUTED, STATUSES
 
 
 def _stage(msg: str) -> None:
@@ -29,9 +29,9 @@ def build_report_data(profile: str, seed: int, full: bool) -> tuple[dict, dict, 
 
     from derivations.core import check_derivation
     from derivations.registry import get_derivations
-    from verify.check import run_claim
     from verify.claims import CLAIMS
-    from verify.reproduce import PAPER_M, run_sweep
+    from verify.claims.search import run_claim
+    from verify.simulation.reproduce import PAPER_M, run_sweep
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -203,7 +203,7 @@ def _inline(text: str) -> str:
 
 
 def run_audit(out: Path, profile: str, seed: int, strict: bool, full: bool = False) -> int:
-    from verify.reproduce import figures
+    from verify.simulation.reproduce import figures
 
     t0 = time.perf_counter()
     data, timings, (sweep,) = build_report_data(profile, seed, full)

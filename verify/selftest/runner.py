@@ -2,7 +2,7 @@
 
 Two parts, each reported in OUT/selftest.json and OUT/selftest.md (written atomically):
 
-1. Mutation testing (verify/mutation.py): seeded errors in derivations/ and the numeric
+1. Mutation testing (verify/selftest/mutation.py): seeded errors in derivations/ and the numeric
    formulas of verify/ must be detected by the kill suite (property suite + claim checkers).
    --quick runs a fixed sample of `quick_sample` mutants (pyproject `[tool.salign.mutation]`)
    and fails if any non-equivalent sampled mutant survives; --thorough runs all of them and
@@ -26,7 +26,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCORE_BAR = 0.90
 
 
@@ -50,7 +50,7 @@ def _scope_sources(module: str, commit: str | None) -> dict[str, str]:
     import ast
     import importlib
 
-    from verify.mutation import _module_sites
+    from verify.selftest.mutation import _module_sites
 
     path = Path(importlib.import_module(module).__file__).resolve().relative_to(ROOT)
     if commit:
@@ -95,11 +95,11 @@ def _wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
 
 
 def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
-                 max_new: int | None = None) -> dict:
+                 max_new: int | None = None, workers: int = 1, scheduler: str | None = None) -> dict:
     os.environ["HYPOTHESIS_PROFILE"] = "mutation"
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from verify import mutation as M
+    from verify.selftest import mutation as M
 
     cfg = M.load_config()
     modules, exclude = cfg["modules"], set(cfg.get("exclude", []))
@@ -135,9 +135,15 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
                 f"{m.operator}: {m.original} → {m.mutated}")
 
     detectors = tuple(cfg.get("change_detectors", ()))
-    ran = M.run_mutants(to_run, base, jobs=jobs,
-                        timeout_factor=float(cfg.get("timeout_factor", 10)), progress=progress,
-                        last=detectors)
+    if workers > 1 or scheduler:  # one task per mutant on the execution layer (verify.execution)
+        from verify.execution.mutants import run_mutants as run_distributed
+
+        ran = run_distributed(to_run, base, workers, scheduler,
+                              float(cfg.get("timeout_factor", 10)), progress=progress, last=detectors)
+    else:
+        ran = M.run_mutants(to_run, base, jobs=jobs,
+                            timeout_factor=float(cfg.get("timeout_factor", 10)), progress=progress,
+                            last=detectors)
     by_key = {o.key: o for o in ran}
     by_key.update({k: M.Outcome(k, v["status"], 0.0, killed_by=v.get("killed_by"),
                                 detail="reused from the earlier run") for k, v in reused.items()})
@@ -195,7 +201,7 @@ def render_md(res: dict) -> str:
                   f"- mutants enumerated: {m['enumerated']}; in this report: {m['run']} "
                   f"({m.get('reused', 0)} kills reused from an earlier run of unchanged code)",
                   f"- outcomes: {', '.join(f'{k} {v}' for k, v in m['outcomes'].items())}",
-                  f"- equivalent (argued in verify/mutation_equivalents.json): {m['equivalent']}",
+                  f"- equivalent (argued in verify/selftest/equivalents.json): {m['equivalent']}",
                   f"- **score: {m['score']:.1%}** killed / (run − equivalent)",
                   f"- of the kills, {m['killed_by_change_detector']} only by a golden-output "
                   f"change detector; **semantic score** (kills by checks of the mathematics "
@@ -236,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="selftest-out", help="output directory (default selftest-out)")
     ap.add_argument("--jobs", type=int, default=2, help="mutants run in parallel (default 2)")
     ap.add_argument("--only", choices=("mutation", "fuzz"), help="run one part only")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="run mutants as tasks on a local Dask cluster of this many worker processes "
+                         "(default 1: forked children, --jobs at a time)")
+    ap.add_argument("--scheduler", metavar="ADDRESS",
+                    help="run mutants as tasks on an existing Dask cluster (tcp://host:port)")
     ap.add_argument("--resume-from", metavar="JSON",
                     help="an earlier selftest.json: reuse its kills of unchanged code (the "
                          "survivors and every changed function are re-run)")
@@ -282,18 +293,19 @@ def main(argv: list[str] | None = None) -> int:
         if res["fuzz"]["exit_code"] != 0:
             why.append("fuzz tests failed")
     if args.only in (None, "mutation"):
-        res["mutation"] = m = run_mutation(quick, args.jobs, log, resume, args.max_new)
+        res["mutation"] = m = run_mutation(quick, args.jobs, log, resume, args.max_new, args.workers,
+                                           args.scheduler)
         live = [s for s in m["survivors"] if not s["equivalent"]]
         if quick and live:
             why.append(f"{len(live)} sampled non-equivalent mutant(s) survived")
         if not quick and m["score"] < SCORE_BAR:
             why.append(f"mutation score {m['score']:.1%} < {SCORE_BAR:.0%}")
-    from verify.provenance import provenance
+    from verify.core.provenance import provenance
 
     res["provenance"] = provenance()
     res["passed"] = not why
     res["why"] = "; ".join(why) or "all bars met"
-    from verify.atomic import write_atomic
+    from verify.core.atomic import write_atomic
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

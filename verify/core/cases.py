@@ -15,7 +15,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from verify.errors import CaseError
+from verify.core.errors import CaseError
+from verify.core.noise_spectrum import covariance_is_psd
 
 SCHEMA_VERSION = 1
 _KEYS = {"schema_version", "eigenvalues", "k", "noise", "state", "eta"}
@@ -230,7 +231,6 @@ def parse_case(obj: Any) -> Case:
             if cov[i][j] != cov[j][i]:
                 raise CaseError(f"noise.covariance[{i}][{j}]", "covariance is not symmetric")
     case = Case(lam, k, state, "covariance", covariance=cov, eta=eta)
-    from verify.noise_spectrum import covariance_is_psd  # local: heavy numerics
 
     if not covariance_is_psd(cov):
         raise CaseError("noise.covariance", "covariance is not positive semi-definite")

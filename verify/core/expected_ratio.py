@@ -23,7 +23,7 @@ import flint
 import mpmath
 import numpy as np
 
-from verify.cases import Case
+from verify.core.cases import Case
 
 
 def _coordinate_params(case: Case, eta: Fraction):

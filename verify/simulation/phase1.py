@@ -1,6 +1,6 @@
 """Phase I of the alignment curve (App. B.3): the paper's fits against the exact expected curve.
 
-Window (EXPERIMENTS.md): from t = 1 up to the first step where θ_t < min θ + 0.1(θ_1 − min θ).
+Window (docs/experiments.md): from t = 1 up to the first step where θ_t < min θ + 0.1(θ_1 − min θ).
 The paper fits an exponential and a (ridge-regularised) cubic polynomial on that window and
 reports R². We do the same fits, on the simulated seed-mean curve and on the exact expected
 curve R(t) = E s^D_t / E s_t (Lemma 26), and add diagnostics for the *order* of decay:

@@ -12,12 +12,15 @@ Each sweep gains about 15 − log10(cond) digits. The refinement stops when the 
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import mpmath
 import numpy as np
 
-from verify.cases import Case
-from verify.errors import PrecisionError  # noqa: E402  (re-exported)
+from verify.core.errors import PrecisionError  # noqa: F401  (re-exported)
+
+if TYPE_CHECKING:  # type only: cases imports this module (its PSD test), not the reverse
+    from verify.core.cases import Case
 
 __all__ = ["PrecisionError", "covariance_extremes", "covariance_is_psd", "noise_extremes"]
 

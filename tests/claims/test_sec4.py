@@ -1,0 +1,109 @@
+"""Tests mirroring verify/claims/sec4.py: the verdict of every claim of the section, a negative
+control per checker, the counterexamples' strict re-check, and one Hypothesis property per true
+margin claim."""
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from tests.claims.checks import (
+    assert_counterexample_rechecks,
+    assert_margin_property,
+    assert_reversed_is_refuted,
+    assert_verdict,
+)
+from tests.strategies import PAPER_SMALL, cases
+from verify.claims import CLAIMS_BY_ID, sec4
+from verify.core.results import CHECKED_NUMERICALLY as CHECKED
+from verify.core.results import REFUTED
+from verify.core.results import VERIFIED_SYMBOLICALLY as SYMBOLIC
+
+EXPECTED = {
+    "lem20": CHECKED,
+    "lem21": SYMBOLIC,
+    "lem22": SYMBOLIC,
+    "lem22-bound": CHECKED,
+    "thm2": CHECKED,
+    "thm3": CHECKED,
+    "thm3-bounds": CHECKED,
+    "thm4": REFUTED,
+    "thm4-corrected": CHECKED,
+    "thm5": REFUTED,
+    "thm5-corrected": CHECKED,
+    "thm6": CHECKED,
+    "thm7": REFUTED,
+    "thm7-remark": REFUTED,
+    "thm7-corrected": CHECKED,
+    "thm7-approx": SYMBOLIC,
+    "thm8-main": REFUTED,
+    "thm8-app": REFUTED,
+    "thm8-corrected": CHECKED,
+    "cor9": REFUTED,
+}
+
+
+def test_every_claim_of_the_section_has_an_expected_verdict():
+    assert set(EXPECTED) == {c.id for c in sec4.CLAIMS}
+
+
+@pytest.mark.parametrize("claim_id", list(EXPECTED))
+def test_verdict(claim_id):
+    assert_verdict(claim_id, EXPECTED[claim_id])
+
+
+TRUE_MARGINS = sorted(i for i in EXPECTED if CLAIMS_BY_ID[i].margin and EXPECTED[i] != REFUTED)
+FALSE_MARGINS = sorted(i for i in EXPECTED if CLAIMS_BY_ID[i].margin and EXPECTED[i] == REFUTED)
+
+
+@pytest.mark.parametrize("claim_id", TRUE_MARGINS)
+def test_negative_control_reversed_inequality(claim_id, monkeypatch):
+    assert_reversed_is_refuted(monkeypatch, claim_id)
+
+
+@pytest.mark.parametrize("claim_id", FALSE_MARGINS)
+def test_counterexample_rechecks(claim_id, tmp_path, capsys):
+    assert_counterexample_rechecks(claim_id, tmp_path, capsys)
+
+
+@pytest.mark.parametrize("claim_id", TRUE_MARGINS)
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(case=cases(max_d=5), seed=st.integers(0, 2**16))
+@example(case=PAPER_SMALL, seed=0)
+def test_claim_property(claim_id, case, seed):
+    """The Hypothesis proof check: one property per true margin claim of the section."""
+    assert_margin_property(claim_id, case, seed)
+
+
+def test_negative_control_constant_changed(monkeypatch):
+    """thm8-corrected with its constant halved (η* ≤ 1/(λ_k+λ_d)) must be refuted."""
+    from fractions import Fraction
+
+    from tests.claims.checks import with_margin
+    from verify.claims.search import run_claim
+
+    orig = CLAIMS_BY_ID["thm8-corrected"].margin
+
+    def halved(case):
+        v = orig(case)
+        if v is None:
+            return None
+        lam, k = case.eigenvalues, case.k
+        return v - Fraction(1) / (lam[k - 1] + lam[-1])
+
+    with_margin(monkeypatch, "thm8-corrected", halved)
+    assert run_claim("thm8-corrected", "quick", 0).status == REFUTED
+
+
+@pytest.mark.parametrize("claim_id", ["thm8-main", "cor9", "thm7"])
+def test_counterexample_sides_in_eval(claim_id, tmp_path, capsys):
+    """The two sides of each refuted inequality, as `salign eval` prints them."""
+    from fractions import Fraction
+
+    out, case = assert_counterexample_rechecks(claim_id, tmp_path, capsys)
+    q = out["quantities"]
+    if claim_id == "thm8-main":
+        assert float(q["eta_star"]) > float(q["eta_star_upper_thm8_main"])
+    if claim_id == "cor9":
+        assert float(q["eta_star"]) > 2 / float(Fraction(case["eigenvalues"][0]))
+    if claim_id == "thm7":
+        assert float(q["eta_star"]) < float(q["eta_star_lower_thm7"])

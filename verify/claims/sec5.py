@@ -1,0 +1,349 @@
+"""§5 of the paper and Appendix A.7: projected SGD (Dom-SGD, Bulk-SGD), the loss thresholds
+η^loss_S and the critical alignment θ^crit_t.
+
+One unit per claim: its margin or special checker directly above its declaration.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from verify.claims.common import (
+    arb_min,
+    crit_family,
+    delta_crit,
+    in_open_unit,
+    log_slope,
+    theta,
+)
+from verify.claims.unit import A1, Claim
+from verify.core import results as R
+from verify.core.cases import Case
+from verify.core.signs import arb
+from verify.core.theory import blocks
+
+F = Fraction
+
+def m_thm10(case: Case):
+    """E ΔL_S < 0 ⇔ 0 < η < η^loss_S for both S; margin = min over S of −E ΔL·(η^loss − η)."""
+    b = blocks(case)
+    out = []
+    for sS, tS, nS in ((b.sD, b.tauD, b.nD), (b.sB, b.tauB, b.nB)):
+        if tS + nS == 0:
+            return None
+        el = 2 * sS / (tS + nS)
+        if case.eta == el:
+            return None
+        out.append(-(-case.eta * sS + case.eta**2 * (tS + nS) / 2) * (el - case.eta))
+    return min(out)
+
+
+THM10 = Claim(
+    id="thm10",
+    reference="§5 Theorem 10",
+    statement="E[ΔL|x_t] < 0 ⇔ 0 < η < η^loss_S = 2s^S/(τ^S + n^loss_S), "
+    "S ∈ {D,B}",
+    hypotheses="x_t fixed, η > 0",
+    quantity="−E ΔL_S·(η^loss_S − η)",
+    kind="equivalence",
+    margin=m_thm10,
+    derivation="thm10",
+    needs_eta=True,
+    eta_mode="around_loss",
+)
+
+
+THM10_EXACT = Claim(
+    id="thm10-exact",
+    reference="§5 Theorem 10; App. A.7",
+    statement="E[ΔL|x_t] = −ηs^S + ½η²(τ^S + n^loss_S)",
+    hypotheses="x_t fixed",
+    quantity="identity",
+    kind="identity",
+    derivation="thm10",
+)
+
+
+def m_intro_box(case: Case):
+    """Box claim: E ΔL_D < 0 ⇔ η < η_box. Margin = −(E ΔL_D)·(η_box − η) > 0 when consistent."""
+    b = blocks(case)
+    if b.uD + b.nD == 0 or b.sD == 0:
+        return None
+    box = 2 * b.sD / (b.uD + b.nD)
+    dl = -case.eta * b.sD + case.eta**2 * (b.tauD + b.nD) / 2
+    if case.eta == box:
+        return None
+    return -dl * (box - case.eta)
+
+
+INTRO_BOX = Claim(
+    id="intro-box",
+    reference="§1 'Answer to Problem 2'",
+    statement="η^loss_S = 2Σ_Sλ²c²/(Σ_Sλ⁴c² + Σ_Sλκ²)",
+    hypotheses="x_t fixed",
+    quantity="−E ΔL_D·(η_box − η)",
+    kind="equivalence",
+    margin=m_intro_box,
+    derivation="intro-box",
+    needs_eta=True,
+    eta_mode="around_box",
+    corrected_by="thm10",
+)
+
+
+def m_lem23(case: Case, corrected: bool = False):
+    b = blocks(case)
+    if not in_open_unit(case):
+        return None
+    if corrected and (b.nD == 0 or b.nB == 0):
+        return None
+    alpha = b.s * (b.tauD / b.sD - b.tauB / b.sB)
+    return min(alpha, b.nD, b.nB)  # α > 0, γ = −n_D < 0, h(1) = n_B > 0
+
+
+LEM23 = Claim(
+    id="lem23",
+    reference="App. A.7 Lemma 23",
+    statement="∀x_t: α_t > 0, γ_t < 0, h(0) < 0, h(1) > 0",
+    hypotheses="Assumption 1 (Tr Σ ∈ (0,∞))",
+    quantity="min(α, n_D, n_B)",
+    kind="inequality",
+    margin=m_lem23,
+    derivation="lem23",
+    corrected_by="lem23-corrected",
+)
+
+
+def m_lem23_corrected(case: Case):
+    """Lemma 23 with n^loss_D, n^loss_B > 0."""
+    return m_lem23(case, True)
+
+
+LEM23_CORRECTED = Claim(
+    id="lem23-corrected",
+    reference="App. A.7 Lemma 23, with n^loss_D, n^loss_B > 0",
+    statement="α_t > 0, γ_t < 0, "
+    "h(0) < 0, h(1) > 0 when both blocks carry noise",
+    hypotheses="n^loss_D, n^loss_B > 0; θ ∈ (0,1)",
+    quantity="min(α, n_D, n_B)",
+    kind="inequality",
+    margin=m_lem23_corrected,
+    derivation="lem23",
+)
+
+
+def m_lem24(case: Case):
+    d = delta_crit(case)
+    b = blocks(case)
+    if d is None or b.nD == 0:
+        return None
+    return arb_min(d, 1 - d)
+
+
+LEM24 = Claim(
+    id="lem24",
+    reference="App. A.7 Lemma 24",
+    statement="h has a unique root θ^crit ∈ (0,1), "
+    "θ^crit = (−β + √(β²−4αγ))/(2α)",
+    hypotheses="α > 0, γ < 0",
+    quantity="min(θ^crit, 1 − θ^crit)",
+    kind="inequality",
+    margin=m_lem24,
+    derivation="lem24",
+)
+
+
+def m_thm11(case: Case):
+    d = delta_crit(case)
+    b = blocks(case)
+    if d is None or b.nD == 0 or b.tauD + b.nD == 0 or b.tauB + b.nB == 0:
+        return None
+    diff = 2 * b.sD / (b.tauD + b.nD) - 2 * b.sB / (b.tauB + b.nB)
+    return arb(diff) * (arb(theta(case)) - (1 - d)) if diff != 0 else None
+
+
+THM11 = Claim(
+    id="thm11",
+    reference="§5 Theorem 11",
+    statement="θ_t < θ^crit_t ⇔ η^loss_D < η^loss_B (and reverse)",
+    hypotheses="θ ∈ (0,1), n_D, n_B > 0",
+    quantity="(η^loss_D − η^loss_B)(θ − θ^crit)",
+    kind="equivalence",
+    margin=m_thm11,
+    derivation="thm11",
+)
+
+
+def m_sec5_interval(case: Case):
+    b = blocks(case)
+    if b.tauD + b.nD == 0 or b.tauB + b.nB == 0:
+        return None
+    eD, eB = 2 * b.sD / (b.tauD + b.nD), 2 * b.sB / (b.tauB + b.nB)
+    if not eD < case.eta < eB:
+        return None
+    dD = -case.eta * b.sD + case.eta**2 * (b.tauD + b.nD) / 2
+    dB = -case.eta * b.sB + case.eta**2 * (b.tauB + b.nB) / 2
+    return min(dD, -dB)
+
+
+SEC5_INTERVAL = Claim(
+    id="sec5-interval",
+    reference="§5 summary",
+    statement="η ∈ (η^loss_D, η^loss_B) ⇒ DSGD raises, BSGD lowers the "
+    "expected loss",
+    hypotheses="x_t fixed",
+    quantity="min(E ΔL_D, −E ΔL_B)",
+    kind="inequality",
+    margin=m_sec5_interval,
+    derivation="sec5-interval",
+    needs_eta=True,
+    eta_mode="between_loss",
+)
+
+
+def thm12(claim: Claim, profile: str, seed: int) -> R.CheckResult:
+    ms = [F(2) ** j for j in range(1, 12)]
+    fam = crit_family(lambda m: ([m, m, 1, 1], 2), [1, 1, 1, 1], ms)
+    fam2 = crit_family(lambda m: ([1, 1, 1 / m, 1 / m], 2), [1, 1, 1, 1], ms)
+    mono = all(fam[i + 1][2] < fam[i][2] for i in range(len(fam) - 1))
+    mono2 = all(fam2[i + 1][2] < fam2[i][2] for i in range(len(fam2) - 1))
+    sl, sl2 = log_slope([float(m) for m in ms], [float(d.mid()) for _, _, d in fam]), log_slope(
+        [float(m) for m in ms], [float(d.mid()) for _, _, d in fam2])
+    ev = (f"1 − θ^crit along m = 2..2048: dominant scaled up (λ_D = m): {fam[-1][2].str(3, radius=False)}"
+          f" at m = 2048, fitted order m^{sl:.2f}; bulk scaled down (λ_B = 1/m): "
+          f"{fam2[-1][2].str(3, radius=False)}, order m^{sl2:.2f}; both → 0 (40-digit balls)")
+    return R.CheckResult(claim.id, R.CHECKED_NUMERICALLY if mono and mono2 else R.INCONCLUSIVE,
+                         ev, n_states=2 * len(ms), dps=40,
+                         min_margin=fam[-1][2].str(5, radius=False), certified=True)
+
+
+THM12 = Claim(
+    id="thm12",
+    reference="§5 Theorem 12",
+    statement="lim_{m→∞} θ^crit_t = 1",
+    hypotheses=A1,
+    quantity="1 − θ^crit along m → ∞",
+    kind="limit",
+    special=thm12,
+    derivation="thm12",
+)
+
+
+def m_thm13(case: Case, which: str):
+    d = delta_crit(case)
+    b, lam, k = blocks(case), case.eigenvalues, case.k
+    if d is None:
+        return None
+    base = b.s * (lam[k - 1] - lam[k])
+    alpha = b.s * (b.tauD / b.sD - b.tauB / b.sB)
+    if which == "upper":
+        return arb(b.nB / base) - d
+    if which == "lower":
+        return d - arb(b.nB / (base + b.nB + b.nD))
+    lo, hi = arb(b.nB / (alpha + b.nB + b.nD)), arb(b.nB / alpha)
+    return arb_min(d - lo, hi - d)
+
+
+def m_thm13_upper(case: Case):
+    """Theorem 13, upper bound as printed."""
+    return m_thm13(case, "upper")
+
+
+THM13_UPPER = Claim(
+    id="thm13-upper",
+    reference="§5 Theorem 13 (upper)",
+    statement="1 − θ^crit_t ≤ n_B/(s_tλ_{k+1}(m−1))",
+    hypotheses=A1,
+    quantity="bound − (1 − θ^crit)",
+    kind="inequality",
+    margin=m_thm13_upper,
+    derivation="thm13",
+    strict=False,
+)
+
+
+def m_thm13_lower(case: Case):
+    """Theorem 13, lower bound as printed."""
+    return m_thm13(case, "lower")
+
+
+THM13_LOWER = Claim(
+    id="thm13-lower",
+    reference="§5 Theorem 13 (lower)",
+    statement="n_B/(s_tλ_{k+1}(m−1) + n_B + n_D) ≤ 1 − θ^crit_t",
+    hypotheses=A1,
+    quantity="(1 − θ^crit) − bound",
+    kind="inequality",
+    margin=m_thm13_lower,
+    derivation="thm13",
+    strict=False,
+    corrected_by="thm13-corrected",
+)
+
+
+def m_thm13_corrected(case: Case):
+    """Theorem 13 corrected: n_B/(α + n) ≤ 1 − θ^crit ≤ n_B/α."""
+    return m_thm13(case, "corrected")
+
+
+THM13_CORRECTED = Claim(
+    id="thm13-corrected",
+    reference="§5 Theorem 13 (corrected)",
+    statement="n_B/(α_t + n_B + n_D) ≤ 1 − θ^crit_t ≤ "
+    "n_B/α_t",
+    hypotheses="θ ∈ (0,1), n_D, n_B > 0",
+    quantity="both gaps",
+    kind="inequality",
+    margin=m_thm13_corrected,
+    derivation="thm13",
+    strict=False,
+)
+
+
+def thm13rate(claim: Claim, profile: str, seed: int) -> R.CheckResult:
+    ms = [F(2) ** j for j in range(2, 12)]
+    fam = crit_family(lambda m: ([m * m, m, 1], 2), [1, F(1, 1000), 1], ms)
+    rows = []
+    for m, case, d in fam:
+        s = blocks(case).s
+        rows.append((m, d * arb(s * (m - 1))))
+    last = rows[-1]
+    ev = ("family λ = (m², m, 1), k = 2, λ_{k+1} = 1 = Θ(1), state (1, 10⁻³, 1), σ = 1: "
+          "s_t(m−1)(1 − θ^crit) = " + ", ".join(f"{v.str(3, radius=False)}" for _, v in rows)
+          + " → 0, so 1 − θ^crit is not Ω(1/(s_t(m−1))): the rate needs λ_1/λ_k bounded "
+          "(μ^D − μ^B = Θ(m)); with λ_D = m it holds (thm13-corrected gives n_B/α).")
+    dec = all(rows[i + 1][1] < rows[i][1] for i in range(len(rows) - 1))
+    return R.CheckResult(claim.id, R.REFUTED if dec else R.INCONCLUSIVE, ev, n_states=len(rows),
+                         dps=40, min_margin=last[1].str(5, radius=False), certified=True,
+                         counterexample=fam[-1][1].to_json_obj(),
+                         failing={"s_(m-1)_(1-theta_crit)": last[1].str(10, radius=False)},
+                         corrected_by="thm13-corrected")
+
+
+THM13_RATE = Claim(
+    id="thm13-rate",
+    reference="§5 Theorem 13",
+    statement="λ_{k+1} = Θ(1) ⇒ 1 − θ^crit_t ∈ Θ(1/(s_t(m−1)))",
+    hypotheses=A1,
+    quantity="s(m−1)(1 − θ^crit) along m → ∞",
+    kind="rate",
+    special=thm13rate,
+    derivation="thm13",
+)
+
+
+CLAIMS: tuple[Claim, ...] = (
+    THM10,
+    THM10_EXACT,
+    INTRO_BOX,
+    LEM23,
+    LEM23_CORRECTED,
+    LEM24,
+    THM11,
+    SEC5_INTERVAL,
+    THM12,
+    THM13_UPPER,
+    THM13_LOWER,
+    THM13_CORRECTED,
+    THM13_RATE,
+)

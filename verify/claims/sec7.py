@@ -1,0 +1,190 @@
+"""§7 (experiments), Appendix B and §8 (conclusion): the empirical statements, checked on the
+exact expected trajectory at the paper's settings (docs/experiments.md).
+
+One unit per claim: its special checker directly above its declaration.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from verify.claims.unit import Claim
+from verify.core import results as R
+from verify.core.families import PAPER_M, paper_spectrum
+from verify.core.theory import block_sums, lemma22_pq
+from verify.simulation.engines import expected_trajectory, theta_infinity
+
+F = Fraction
+
+def _paper_expected(m, ts):
+    lam = np.array([float(x) for x in paper_spectrum(m)])
+    return expected_trajectory(lam, 50, np.full(500, 0.25), np.ones(500), 0.003, ts)
+
+
+def sec7_two_phase(claim: Claim, profile: str, seed: int) -> R.CheckResult:
+    ts = np.arange(0, 30001)
+    shapes = []
+    for m in PAPER_M:
+        a = _paper_expected(m, ts)["alignment"]
+        i = int(np.argmin(a))
+        dec = np.all(np.diff(a[: i + 1]) < 0)
+        inc = np.all(np.diff(a[i:]) >= -1e-15)
+        shapes.append((m, i, a[0], a[i], a[-1], dec and inc and 0 < i < len(a) - 1))
+    ok = all(s[-1] for s in shapes)
+    ev = ("exact expected trajectory (ratio of expected energies, x_0 ~ N(0,I) averaged), paper "
+          "settings: " + "; ".join(f"m={m}: min {mn:.3f} at t={i}, end {e:.4f}"
+                                   for m, i, a0, mn, e, _ in shapes)
+          + (" — decreasing then increasing for every m" if ok else ""))
+    return R.CheckResult(claim.id, R.CHECKED_NUMERICALLY if ok else R.REFUTED, ev,
+                         n_states=len(shapes))
+
+
+SEC7_TWO_PHASE = Claim(
+    id="sec7-two-phase",
+    reference="§7, Figures 2 and 5",
+    statement="every m: alignment first decreases then "
+    "increases and settles",
+    hypotheses="paper settings",
+    quantity="shape of the expected trajectory",
+    kind="empirical",
+    special=sec7_two_phase,
+)
+
+
+def sec7_limit(claim: Claim, profile: str, seed: int) -> R.CheckResult:
+    tis = []
+    for m in PAPER_M:
+        lam = np.array([float(x) for x in paper_spectrum(m)])
+        tis.append(theta_infinity(lam, 50, np.full(500, 0.25), 0.003)[0])
+    mono = all(tis[i + 1] > tis[i] for i in range(len(tis) - 1))
+    return R.CheckResult(
+        claim.id, R.CHECKED_NUMERICALLY if mono and tis[-1] > 0.99 else R.INCONCLUSIVE,
+        "θ_∞(m) (Theorem 16) for m = 5..500: " + ", ".join(f"{t:.4f}" for t in tis)
+        + " — increasing towards 1; fluctuation shrinkage is measured by `salign reproduce` "
+        "(steady-state std per m)", n_states=len(tis))
+
+
+SEC7_LIMIT = Claim(
+    id="sec7-limit",
+    reference="§7, Figure 3",
+    statement="E[Alignment] → 1 as m grows, with shrinking fluctuations",
+    hypotheses="paper settings",
+    quantity="θ_∞(m), steady-state std",
+    kind="empirical",
+    special=sec7_limit,
+)
+
+
+def sec7_phase1(claim: Claim, profile: str, seed: int) -> R.CheckResult:
+    from verify.simulation.phase1 import analyse
+
+    rows = []
+    for m in PAPER_M:
+        a = _paper_expected(m, np.arange(0, 2000))["alignment"]
+        rows.append((m, analyse(a)))
+    logistic = min(r["r2_logit_vs_t"] for _, r in rows)
+    cubic_wins = sum(r["r2_cubic_ridge"] > r["r2_exponential"] for _, r in rows)
+    ev = ("exact expected Phase-I curve R(t) = E s^D_t/E s_t (Lemma 26), window of docs/experiments.md. "
+          "Paper-style fits on it: cubic ridge R² " + ", ".join(
+              f"{r['r2_cubic_ridge']:.3f}" for _, r in rows) + " vs single exponential "
+          + ", ".join(f"{r['r2_exponential']:.3f}" for _, r in rows)
+          + f" (cubic better for {cubic_wins}/9 gaps, as the paper observed). Order of decay: "
+          "log(R − min R) against t: R² " + ", ".join(f"{r['r2_log_vs_t']:.2f}" for _, r in rows)
+          + "; against log t: " + ", ".join(f"{r['r2_log_vs_log_t']:.2f}" for _, r in rows)
+          + "; logit log(1/R − 1) against t: " + ", ".join(
+              f"{r['r2_logit_vs_t']:.4f}" for _, r in rows)
+          + ". The curve is logistic in t (E s^B/E s^D grows geometrically), so its decay is "
+          "geometric, not polynomial; a cubic fits a short sigmoid window well")
+    status = R.REFUTED if logistic > 0.99 else R.INCONCLUSIVE
+    return R.CheckResult(claim.id, status, ev, n_states=len(rows), min_margin=f"{logistic:.4f}")
+
+
+SEC7_PHASE1_POLY = Claim(
+    id="sec7-phase1-poly",
+    reference="App. B.3",
+    statement="Phase-I alignment decay is polynomial",
+    hypotheses="paper settings",
+    quantity="fit of the exact expected Phase-I curve",
+    kind="empirical",
+    special=sec7_phase1,
+)
+
+
+def log_vs_inverse_law(ms: np.ndarray, tis: np.ndarray) -> tuple[float, float, float]:
+    """rms residuals of θ = a + b log m and of (1 − θ)/θ = c/(m + 0.1); returns (log, inv, c)."""
+    c_log = np.polyfit(np.log(ms), tis, 1)
+    rl = float(np.sqrt(np.mean((tis - np.polyval(c_log, np.log(ms))) ** 2)))
+    odds = (1 - tis) / tis
+    c = float(np.exp(np.mean(np.log(odds * (ms + 0.1)))))
+    ri = float(np.sqrt(np.mean((tis - 1 / (1 + c / (ms + 0.1))) ** 2)))
+    return rl, ri, c
+
+
+def sec7_logm(claim: Claim, profile: str, seed: int) -> R.CheckResult:
+    ms = np.array(PAPER_M, float)
+    tis = []
+    for m in PAPER_M:
+        lam = np.array([float(x) for x in paper_spectrum(m)])
+        tis.append(theta_infinity(lam, 50, np.full(500, 0.25), 0.003)[0])
+    tis = np.array(tis)
+    rl, ri, c = log_vs_inverse_law(ms, tis)
+    ev = (f"θ_∞(m) exactly (Theorem 16) on the paper grid: the two-parameter law a + b·log m "
+          f"leaves rms residual {rl:.2e}; the one-parameter law (1 − θ_∞)/θ_∞ = c/(m+0.1) "
+          f"(c = {c:.3g}) leaves {ri:.2e}. θ_∞ = 1 − Θ(1/m), bounded by 1, whereas a logarithmic "
+          "law is unbounded; the apparent log trend is the curvature of 1 − c/m on a log axis")
+    return R.CheckResult(claim.id, R.REFUTED if ri < rl / 10 else R.INCONCLUSIVE, ev,
+                         n_states=len(ms), min_margin=f"{rl:.3e}")
+
+
+SEC7_LOG_M = Claim(
+    id="sec7-log-m",
+    reference="App. B.4, Figure 14",
+    statement="steady-state alignment scales logarithmically in m",
+    hypotheses="paper settings",
+    quantity="1 − θ_∞(m) vs m",
+    kind="empirical",
+    special=sec7_logm,
+)
+
+
+def conclusion(claim: Claim, profile: str, seed: int) -> R.CheckResult:
+    rows = []
+    eta = F(3, 1000)
+    for m in PAPER_M:
+        lam = paper_spectrum(m)
+        kap = [F(1, 4)] * 500
+        beta = [eta * kap[i] / (2 * x - eta * x * x) for i, x in enumerate(lam)]
+        # stationary second moments c_i² = β_i (Theorem 16) as the state
+        p, q = lemma22_pq(block_sums(lam, 50, beta, kap))
+        es = -q / p if p else None
+        rows.append((m, es, 1 / (lam[0] + lam[-1])))
+    ok = all(es is not None and es < ref for _, es, ref in rows)
+    ev = ("η* at the stationary second moments c_i² = β_i (exact rationals), paper settings: "
+          + "; ".join(f"m={m}: η* = {float(es):.3g} vs 1/(λ_1+λ_d) = {float(ref):.3g}"
+                      for m, es, ref in rows)
+          + ". The paper cites Theorem 6 for this, which contains no such bound; the §4 "
+          "approximation is 2/(λ_1+λ_d)")
+    return R.CheckResult(claim.id, R.CHECKED_NUMERICALLY if ok else R.REFUTED, ev,
+                         n_states=len(rows))
+
+
+CONCLUSION = Claim(
+    id="conclusion",
+    reference="§8",
+    statement="η* converges to approximately lower than 1/(λ_1+λ_d)",
+    hypotheses="paper settings, steady state",
+    quantity="η* at the stationary second moments",
+    kind="empirical",
+    special=conclusion,
+)
+
+
+CLAIMS: tuple[Claim, ...] = (
+    SEC7_TWO_PHASE,
+    SEC7_LIMIT,
+    SEC7_PHASE1_POLY,
+    SEC7_LOG_M,
+    CONCLUSION,
+)

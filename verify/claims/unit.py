@@ -1,0 +1,62 @@
+"""The claim unit: one numbered result of the paper (or a corrected statement), declared once.
+
+A unit records the paper reference, the statement as printed, its hypotheses, the quantity whose
+sign decides it, its kind, and exactly one way of checking it:
+
+* `margin`: a function of a `Case` returning a number (Fraction or certified arb ball) that is
+  > 0 (strict claims) or ≥ 0 wherever the claim holds, and None where the hypotheses fail;
+  `verify.claims.search` looks for a state with a violating margin;
+* `special`: a checker `(claim, profile, seed) -> CheckResult` for claims about families,
+  limits, trajectories or the §7 experiments;
+* `derivation` alone: the claim is an identity proved by that SymPy derivation (`derivations/`).
+
+`derivation` may also accompany a margin or special checker: it names the derivation that
+states the claim's closed forms (shown by `salign derive ID`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from verify.core.cases import Case
+    from verify.core.results import CheckResult
+
+Margin = Callable[["Case"], Any]  # Fraction | arb | None (None: hypotheses fail)
+Special = Callable[["Claim", str, int], "CheckResult"]
+
+# hypothesis text shared by the asymptotic (d → ∞) claims
+A1 = "Assumption 1 (checked through Θ on finite-d states, replication family)"
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    reference: str
+    statement: str
+    hypotheses: str
+    quantity: str
+    kind: str  # identity | inequality | equivalence | limit | rate | empirical | assumption
+    margin: Margin | None = None
+    special: Special | None = None
+    derivation: str | None = None
+    needs_eta: bool = False
+    strict: bool = True
+    corrected_by: str | None = None
+    eta_mode: str = "any"  # how η is sampled: any | below_star | above_star | between_loss | …
+
+    @property
+    def checker(self) -> str:
+        """How the claim is checked: 'margin', 'special:<function>' or 'symbolic:<derivation>'."""
+        if self.margin is not None:
+            return "margin"
+        if self.special is not None:
+            return f"special:{self.special.__name__}"
+        return f"symbolic:{self.derivation}"
+
+    @property
+    def function(self) -> Callable[..., Any] | None:
+        """The Python function that decides the claim (margin or special checker), if any."""
+        return self.margin or self.special

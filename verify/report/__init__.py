@@ -1,0 +1,1 @@
+"""Reporting at the edge: the audit, text/HTML rendering, figures and generated notes."""

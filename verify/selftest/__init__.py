@@ -1,0 +1,2 @@
+"""Self-test: mutation testing of the mathematics and fuzzing of the commands
+(`python -m verify.selftest`)."""

@@ -1,0 +1,5 @@
+import sys
+
+from verify.selftest.runner import main
+
+sys.exit(main())
