@@ -61,6 +61,7 @@ def run(args) -> int:
             print(f"network  {a}/{n}  {fam}")
         for p in result["control"]["predictions"]:
             tag = "  (negative control)" if p.get("expected_agree") is False else ""
-            print(f"control  {'agree' if p['agree'] else 'DISAGREE'}  {p['name']}{tag}")
+            verdict = "agree" if p["agree"] else "DISAGREE"
+            print(f"control  {verdict} ({p.get('agree_count')})  {p['name']}{tag}")
         print(f"wrote {out}/network.json, network.md, alignment.png, crossings.png, switch.png")
     return 0

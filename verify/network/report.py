@@ -118,10 +118,11 @@ def render_markdown(result: dict[str, Any]) -> str:
     L += ["", f"({inconclusive(result['predictions'])} of the sign predictions at η_train were inconclusive: "
           "the 95% interval of the measured loss change contains 0; they count as not agreeing.)"]
     L += ["", "### Agreement score per prediction (quadratic control, same code path)", "",
-          "| prediction | agree |", "|---|---|"]
+          f"Criterion: {result['control'].get('criterion', '95% interval')}.", "",
+          "| prediction | agree | replicates agreeing |", "|---|---|---|"]
     for p in result["control"]["predictions"]:
         exp = " (negative control: must disagree)" if p.get("expected_agree") is False else ""
-        L.append(f"| {p['name']}{exp} | {_fmt(p['agree'])} |")
+        L.append(f"| {p['name']}{exp} | {_fmt(p['agree'])} | {p.get('agree_count', '—')} |")
     L += ["", "### Alignment regimes during training", "",
           "| step | θ_t | g_gap | θ* | θ^crit | inside (g_gap, θ*) | vacuous | η* | η^loss_D | η^loss_B |",
           "|---|---|---|---|---|---|---|---|---|---|"]
