@@ -74,12 +74,13 @@ def run_control(cfg: dict[str, Any], seed: int) -> dict[str, Any]:
             "criterion": f"agree in ≥ {m - 2} of {m} replicates (95% intervals)"}
 
 
-def run_network(quick: bool, seed: int) -> dict[str, Any]:
-    """Train the digits MLP with SGD, analyse checkpoints, run the switch protocol and the control."""
+def run_network(quick: bool, seed: int, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Train the digits MLP with SGD, analyse checkpoints, run the switch protocol and the control.
+    `config` replaces the QUICK/FULL settings (tests use a tiny one)."""
     from verify.network.experiment import analyze_state, score_state, switch_protocol, top_k, train_sgd
     from verify.network.problems import digits_mlp
 
-    cfg = QUICK if quick else FULL
+    cfg = config if config is not None else (QUICK if quick else FULL)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     pr = digits_mlp(cfg["hidden"], cfg["loss"], seed=seed)
