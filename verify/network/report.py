@@ -199,6 +199,10 @@ def figures(result: dict[str, Any], out: Path) -> list[str]:
         ax.plot([min(v), max(v)], [min(v), max(v)], "k--", lw=0.8)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("predicted crossing η")
     ax.set_ylabel("observed crossing η (95% CI)")
     ax.set_title("red: network, blue: quadratic control", fontsize=8)
