@@ -1,0 +1,213 @@
+"""Decide claims for all d: print each obligation, run z3 and cvc5, realise and re-check models.
+
+Verdicts:
+  "proved (all d)"        both solvers answered unsat (the conditions are necessary, so no state
+                          of any dimension violates the claim);
+  "refuted"               a solver model was realised as an explicit case and the claim's exact
+                          evaluator (verify.claims MARGINS, certified sign) confirms the violation;
+  "undecided by solvers"  a time-out/unknown, or a model that could not be realised and re-checked;
+  "solver disagreement"   one solver sat, the other unsat: an error, reported loudly;
+  "solver error"          a solver crashed or could not read the obligation.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+
+from verify.claims import CLAIMS_BY_ID, MARGINS
+from verify.core.atomic import write_atomic
+from verify.core.cases import Case
+from verify.core.signs import certified_sign
+from verify.core.theory import Theta_map, blocks
+from verify.proofs.encode import ENCODINGS, Obligation, build
+from verify.proofs.realise import realise
+from verify.proofs.smt import SOLVERS, parse_model_value, run_solver, to_smt
+
+PROVED, REFUTED, UNDECIDED = "proved (all d)", "refuted", "undecided by solvers"
+DISAGREE, ERROR = "solver disagreement", "solver error"
+
+
+def math_text(o: Obligation, interior: bool = False) -> list[str]:
+    """The obligation in mathematical notation, one conjunct per line."""
+    def show(rel: Any) -> str:
+        if hasattr(rel, "body"):
+            return "∀ " + ", ".join(v.name for v in rel.variables) + ": " + show(rel.body)
+        return sp.sstr(rel).replace("**", "^")
+
+    return [f"{label}:  {show(rel)}" for label, rel in o.assertions(interior)]
+
+
+def smt_text(o: Obligation, interior: bool = False) -> str:
+    """The obligation as an SMT-LIB2 script (deterministic)."""
+    asserts = o.assertions(interior)
+    syms: set[sp.Symbol] = set()
+    for _, rel in asserts:
+        syms |= rel.free_symbols
+    claim = CLAIMS_BY_ID[o.claim_id]
+    lines = [
+        f"; salign proof obligation for claim {o.claim_id} ({claim.reference})",
+        f"; statement: {claim.statement}",
+        "; unsat  <=>  no aggregate vector meeting the necessary moment conditions violates the claim",
+        "; (so the claim holds for every dimension d and every state)"
+        + ("; INTERIOR variant (witness search only)" if interior else ""),
+        f"(set-logic {o.logic})",
+    ]
+    lines += [f"(declare-const {s.name} Real)" for s in sorted(syms, key=lambda s: s.name)]
+    for label, rel in asserts:
+        lines.append(f"; {label}")
+        lines.append(f"(assert {to_smt(rel)})")
+    lines.append("(check-sat)")
+    return "\n".join(lines) + "\n"
+
+
+def _violated(claim_id: str, strict: bool, case: Case) -> tuple[bool, str]:
+    """Exact re-check of a witness: the claim's margin has a certified sign < 0 (or = 0 for a
+    strict claim, whose margin must be > 0)."""
+    if claim_id == "thm4":
+        return _thm4_printed_violated(case)
+    sign, val, _ = certified_sign(lambda: MARGINS[claim_id](case))
+    if sign is None:
+        return False, "margin undefined or sign not certified at the realised case"
+    return (sign < 0 or (strict and sign == 0)), f"certified margin sign {sign} (value {val})"
+
+
+def _thm4_printed_violated(case: Case) -> tuple[bool, str]:
+    """Printed Theorem 4 has no margin function (its checker is special:thm4); this exact
+    evaluator decides its two parts: a positive root r0 of a r² − (m+h−a) r − h exists, and
+    θ ≥ θ* = r0/(1+r0) ⇒ Θ(η) < θ. Rational arithmetic throughout except when s_min > 0, where
+    the second part is the margin of thm4-corrected (certified sign)."""
+    kap = case.kappa2
+    if sum(kap) == 0 or not case.noise_is_diagonal:
+        return False, "outside the hypotheses (Tr Σ = 0 or non-diagonal noise)"
+    b, lam = blocks(case), case.eigenvalues
+    a, h, M = min(kap) * b.psiB, max(kap) * b.psiD, b.s * (lam[0] ** 2 - lam[-1] ** 2)
+    bb = M + h - a
+    if a == 0:
+        r0 = None if bb == 0 else -h / bb
+        if bb == 0 and h == 0:
+            return False, "every r solves the quadratic"
+        if r0 is None or r0 <= 0:
+            return True, f"no θ* ∈ (0,1): a = 0 and the only root is {r0}"
+    elif h == 0:
+        if bb <= 0:
+            return True, "no θ* ∈ (0,1): h = 0 and no positive root"
+        r0 = bb / a
+    else:
+        sign, val, _ = certified_sign(lambda: MARGINS["thm4-corrected"](case))
+        if sign is None:
+            return False, "θ ≥ θ* not certain or margin undefined"
+        return sign <= 0, f"thm4-corrected margin sign {sign}"
+    if b.sD == 0 or b.sB == 0 or case.eta is None:
+        return False, "θ ∉ (0,1)"
+    th = b.sD / b.s
+    if th < r0 / (1 + r0):
+        return False, "θ < θ*"
+    Th = Theta_map(case, case.eta)
+    return (Th is not None and Th >= th), f"θ ≥ θ* and Θ(η) − θ = {None if Th is None else Th - th}"
+
+
+def _model_values(model: dict[str, str]) -> tuple[dict[str, Fraction], bool]:
+    out, exact = {}, True
+    for k, v in model.items():
+        val, ex = parse_model_value(v)
+        if not ex:
+            val = val.limit_denominator(10**12)
+        exact &= ex
+        out[k] = val
+    return out, exact
+
+
+def _names(o: Obligation) -> dict[str, str]:
+    from verify.proofs.model import SYMBOLS
+
+    return {sym.name: key for key, sym in SYMBOLS.items()}
+
+
+def _try_realise(o: Obligation, model: dict[str, str]) -> tuple[Case | None, str]:
+    vals, exact = _model_values(model)
+    rename = _names(o)
+    v = {rename[k]: x for k, x in vals.items() if k in rename}
+    for key in ("KD", "KB", "psiD", "psiB", "smin", "smax", "LamD", "LamB"):
+        v.setdefault(key, Fraction(1))
+    note = "" if exact else " (algebraic model values replaced by nearby rationals)"
+    for case in realise(v, o.groups):
+        bad, why = _violated(o.claim_id, o.strict, case)
+        if bad:
+            return case, why + note
+    return None, "model could not be realised as a violating case" + note
+
+
+def decide(o: Obligation, timeout: float, smt_dir: Path) -> dict[str, Any]:
+    """Write, solve, realise: the result dict of one obligation."""
+    path = smt_dir / f"{o.claim_id}.smt2"
+    write_atomic(path, smt_text(o))
+    with ThreadPoolExecutor(max_workers=2) as ex:
+        futs = {name: ex.submit(run_solver, name, str(path), timeout) for name in SOLVERS}
+        answers = {name: f.result() for name, f in futs.items()}
+    res: dict[str, Any] = {
+        "claim_id": o.claim_id, "obligation_file": str(path), "obligation": math_text(o),
+        "solvers": {n: {"answer": a["answer"], "seconds": a["seconds"],
+                        **({"detail": a["detail"]} if a.get("detail") else {})}
+                    for n, a in answers.items()},
+        "counterexample": None, "evidence": "",
+    }
+    ans = {n: a["answer"] for n, a in answers.items()}
+    if "sat" in ans.values() and "unsat" in ans.values():
+        res.update(status=DISAGREE, evidence=f"solvers disagree: {ans}")
+        return res
+    if all(a == "unsat" for a in ans.values()):
+        res.update(status=PROVED, evidence="both solvers: unsat")
+        return res
+    if "sat" in ans.values():
+        why = ""
+        for n in SOLVERS:
+            if ans[n] == "sat" and answers[n].get("model"):
+                case, why = _try_realise(o, answers[n]["model"])
+                if case is not None:
+                    res.update(status=REFUTED, counterexample=case.to_json_obj(),
+                               evidence=f"{n} model realised at d = {case.d}; re-check: {why}")
+                    return res
+        # interior variant: a model strictly inside the moment cone survives rounding
+        ipath = smt_dir / f"{o.claim_id}.interior.smt2"
+        write_atomic(ipath, smt_text(o, interior=True))
+        a = run_solver("z3", str(ipath), timeout)
+        res["solvers"]["z3-interior"] = {"answer": a["answer"], "seconds": a["seconds"]}
+        if a["answer"] == "sat" and a.get("model"):
+            case, why2 = _try_realise(o, a["model"])
+            if case is not None:
+                res.update(status=REFUTED, counterexample=case.to_json_obj(),
+                           evidence=f"z3 interior model realised at d = {case.d}; re-check: {why2}")
+                return res
+        res.update(status=UNDECIDED, evidence=f"sat, but no re-checked witness: {why}")
+        return res
+    if "error" in ans.values():
+        res.update(status=ERROR, evidence="; ".join(f"{n}: {answers[n].get('detail', '')}"
+                                                    for n in SOLVERS if ans[n] == "error"))
+        return res
+    res.update(status=UNDECIDED, evidence=f"answers {ans}")
+    return res
+
+
+def prove(ids: list[str] | None, timeout: float = 60.0, smt_dir: str | Path | None = None,
+          strict_override: dict[str, bool] | None = None) -> list[dict[str, Any]]:
+    """Decide the encodable claims `ids` (all when None/empty); one result dict each."""
+    ids = list(ids or ENCODINGS)
+    tmp = None
+    if smt_dir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="salign-prove-")
+        smt_dir = tmp.name
+    out = []
+    try:
+        for cid in ids:
+            o = build(cid, (strict_override or {}).get(cid))
+            out.append(decide(o, timeout, Path(smt_dir)))
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    return out
