@@ -211,6 +211,9 @@ def _build() -> argparse.ArgumentParser:
     a.add_argument("--full-reproduction", action="store_true")
     from verify.network.command import add_parser as _add_network  # no jax import (optional extra)
     _add_network(sub)
+    from verify.proofs.command import add_parser as _add_prove
+
+    _add_prove(sub)
     return p
 
 
@@ -679,6 +682,12 @@ def _cmd_audit(args) -> int:
                      full=args.full_reproduction)
 
 
+def _cmd_prove(args) -> int:
+    from verify.proofs.command import run
+
+    return run(args)
+
+
 def _cmd_network(args) -> int:
     from verify.network.command import run
 
@@ -691,7 +700,7 @@ def main(argv: list[str] | None = None) -> int:
         return {"derive": _cmd_derive, "eval": _cmd_eval, "check": _cmd_check,
                 "simulate": _cmd_simulate, "reproduce": _cmd_reproduce, "phases": _cmd_phases,
                 "diagram": _cmd_diagram, "audit": _cmd_audit, "network": _cmd_network,
-                "sweep": _cmd_sweep}[args.cmd](args)
+                "sweep": _cmd_sweep, "prove": _cmd_prove}[args.cmd](args)
     except UsageError as exc:
         sys.stderr.write(f"salign: error: {exc}\n")
         return 2
