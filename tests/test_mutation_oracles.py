@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from tests.strategies import cases
 from verify.claims import MARGINS
 from verify.core.cases import make_case
+from verify.core.signs import Decided
 from verify.core.theory import quantities
 
 PAPER_CASE = make_case([3, 2, 1, Fraction(1, 2)], 2, [1, Fraction(-1, 2), 2, 1], sigma="0.5",
@@ -43,6 +44,8 @@ def _f(x):
         return mpmath.mpf(x.numerator) / x.denominator
     if isinstance(x, flint.arb):
         return mpmath.mpf(x.mid().str(40, radius=False))
+    if isinstance(x, Decided):  # a margin whose sign is decided exactly: its value
+        return mpmath.mpf(x.value.mid().str(40, radius=False))
     return mpmath.mpf(x)
 
 
@@ -264,6 +267,9 @@ def oracle_margins(case, exact: dict | None = None) -> dict:
     if "theta_star" in R:
         a, h, M, om = R["_a"], R["_h"], R["_M"], 1 / (1 + R["_r0"])
         O["thm5-corrected"] = min(om - a / (2 * a + M + h), a / (M + h) - om)
+        lam_f = [_f(v) for v in case.eigenvalues]
+        k_, d_ = case.k, case.d
+        O["thm5-lower"] = (d_ - k_) / mpmath.mpf(k_) * (lam_f[k_] / lam_f[k_ - 1]) ** 2 - om
         if "g_gap" in R:
             O["thm6"] = R["theta_star"] - R["g_gap"]
     if g("eta_star") is not None and g("eta_star_lower_thm7") is not None:
@@ -348,6 +354,7 @@ def _inside(R: dict, eta: Fraction) -> set[str]:
         out.add("thm3-bounds")
     if "theta_star" in R:
         out.add("thm5-corrected")
+        out.add("thm5-lower")
         if "g_gap" in R and R["s"]:
             out.add("thm6")
         if open_unit and _f(R["theta"]) > R["theta_star"] + TOL:

@@ -14,7 +14,7 @@ import numpy as np
 from hypothesis import note, target
 
 from verify import claims as claims_pkg
-from verify.claims.search import _etas, run_claim
+from verify.claims.search import _etas, _violates, run_claim
 from verify.cli import main
 from verify.core.cases import loads_case
 from verify.core.results import REFUTED
@@ -55,11 +55,15 @@ def assert_counterexample_rechecks(claim_id: str, tmp_path, capsys) -> tuple[dic
     assert r.status == REFUTED and r.counterexample is not None
     case = loads_case(json.dumps(r.counterexample))
     sign, _, _ = certified_sign(lambda: claim.margin(case))
-    assert sign is not None and (sign < 0 or (claim.strict and sign == 0))
+    # strictly violated: negative, or zero only where equality is what a strict inequality excludes
+    # (never for an equivalence, whose zero margin is a boundary point)
+    assert sign is not None and _violates(sign, claim), (claim_id, sign)
     p = tmp_path / f"{claim_id}.json"
     p.write_text(json.dumps(r.counterexample))
-    assert main(["eval", "--case", str(p), "--json", "--dps", "60"]) == 0
-    return json.loads(capsys.readouterr().out), r.counterexample
+    assert main(["eval", "--case", str(p), "--json", "--dps", "60", "--claim", claim_id]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["claim"]["verdict"] == "violated", out["claim"]
+    return out, r.counterexample
 
 
 def assert_margin_property(claim_id: str, case, seed: int) -> None:

@@ -30,6 +30,7 @@ EXPECTED = {
     "thm4-corrected": CHECKED,
     "thm5": REFUTED,
     "thm5-corrected": CHECKED,
+    "thm5-lower": CHECKED,
     "thm6": CHECKED,
     "thm7": REFUTED,
     "thm7-remark": REFUTED,
@@ -107,3 +108,55 @@ def test_counterexample_sides_in_eval(claim_id, tmp_path, capsys):
         assert float(q["eta_star"]) > 2 / float(Fraction(case["eigenvalues"][0]))
     if claim_id == "thm7":
         assert float(q["eta_star"]) < float(q["eta_star_lower_thm7"])
+
+
+def test_thm8_corrected_evidence_says_it_reverses_the_hypothesis():
+    from verify.claims.search import run_claim
+
+    ev = run_claim("thm8-corrected", "quick", 0).evidence
+    assert "REVERSING" in ev and "η* → ∞" in ev
+
+
+def test_thm7_evidence_names_the_missing_hypothesis():
+    from verify.claims.search import run_claim
+
+    r = run_claim("thm7", "quick", 0)
+    assert r.status == REFUTED and "p_t > 0" in r.evidence and "negative" in r.evidence
+    assert r.severity["class"] == "missing hypothesis"
+
+
+def test_thm5_split_lower_half_holds_upper_fails():
+    from verify.claims.search import run_claim
+
+    assert "LOWER half θ* ≥ 1 − β/m² holds" in run_claim("thm5", "quick", 0).evidence
+    assert run_claim("thm5-lower", "quick", 0).status == CHECKED
+
+
+def test_thm5_lower_negative_control(monkeypatch):
+    """β/m² halved (1 − θ* ≤ β/(2m²)) is false and must be refuted."""
+    from fractions import Fraction
+
+    from tests.claims.checks import with_margin
+    from verify.claims.common import one_minus_theta_star, sign_minus_one_minus_theta_star
+    from verify.claims.search import run_claim
+    from verify.core.signs import Decided, arb
+
+    def halved(case):
+        om = one_minus_theta_star(case)
+        if om is None:
+            return None
+        lam, k, d = case.eigenvalues, case.k, case.d
+        bound = Fraction(d - k, 2 * k) * (lam[k] / lam[k - 1]) ** 2
+        return Decided(sign_minus_one_minus_theta_star(case, bound), arb(bound) - om)
+
+    with_margin(monkeypatch, "thm5-lower", halved)
+    assert run_claim("thm5-lower", "quick", 0).status == REFUTED
+
+
+def test_severity_thm8_and_cor9_fail_in_the_paper_regime():
+    """Measured: random §7 states violate the printed Theorem 8 and Corollary 9."""
+    from verify.claims.search import run_claim
+
+    for cid in ("thm8-main", "cor9"):
+        sev = run_claim(cid, "quick", 0).severity
+        assert sev["class"] == "fails in the paper's own regime" and sev["paper_violations"] > 0

@@ -71,3 +71,42 @@ def test_thm13_lower_counterexample_sides_in_eval(tmp_path, capsys):
     """thm13-lower: 1 − θ^crit lies strictly below the printed lower bound."""
     q = assert_counterexample_rechecks("thm13-lower", tmp_path, capsys)[0]["quantities"]
     assert q["one_minus_theta_crit"] is not None
+
+
+def test_intro_box_witness_is_strict_and_boundary_is_not_a_counterexample():
+    """The old witness (η exactly at Theorem 10's threshold, E ΔL_D = 0) is a boundary point of the
+    equivalence, not a counterexample; the emitted witness violates the box strictly."""
+    from fractions import Fraction
+
+    from verify.claims.search import evaluate_claim, run_claim
+    from verify.core.cases import make_case
+
+    boundary = make_case([2, 1], 1, [1, 1], sigma=1, eta=Fraction(4, 5))
+    assert evaluate_claim("intro-box", boundary)["verdict"] == "boundary"
+    strict = make_case([2, 1], 1, [1, 1], sigma=1, eta=Fraction(1, 2))
+    assert evaluate_claim("intro-box", strict)["verdict"] == "violated"
+    r = run_claim("intro-box", "quick", 0)
+    assert r.status == REFUTED and not r.min_margin.startswith("0") and r.min_margin.startswith("-")
+
+
+def test_exact_root_location_matches_balls():
+    """The exact sign of r − (1 − θ^crit) agrees with 60-digit balls away from equality, and
+    equality (n_D = 0: δ = n_B/α exactly) is decided as 0 — where balls can never decide."""
+    from fractions import Fraction
+
+    import flint
+
+    from verify.claims.common import delta_crit, sign_minus_delta_crit
+    from verify.core.cases import make_case
+    from verify.core.theory import blocks
+
+    case = make_case([4, 1, Fraction(1, 2)], 1, [1, 1, 1], sigma=1)
+    with flint.ctx.workdps(60):
+        d = delta_crit(case)
+        for r in (Fraction(1, 1000), Fraction(1, 10), Fraction(1, 2), Fraction(2)):
+            s = sign_minus_delta_crit(case, r)
+            assert s == (1 if flint.arb(r.numerator) / r.denominator > d else -1)
+    eq = make_case([4, 1], 1, [1, 1], kappa2=[0, 1])
+    b = blocks(eq)
+    alpha = b.s * (b.tauD / b.sD - b.tauB / b.sB)
+    assert sign_minus_delta_crit(eq, b.nB / alpha) == 0

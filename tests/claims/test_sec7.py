@@ -19,7 +19,7 @@ EXPECTED = {
     "sec7-limit": CHECKED,
     "sec7-phase1-poly": REFUTED,
     "sec7-log-m": REFUTED,
-    "conclusion": CHECKED,
+    "conclusion": REFUTED,
 }
 
 
@@ -47,3 +47,17 @@ def test_polynomial_decay_is_not_called_logistic():
     assert analyse(curve)["r2_logit_vs_t"] < 0.99  # the sec7-phase1-poly rule does not fire
     a = 1 / (1 + 0.01 * 1.5**t)  # a logistic curve is recognised
     assert analyse(a[:40])["r2_logit_vs_t"] > 0.999
+
+
+def test_conclusion_holds_only_at_the_paper_step():
+    from verify.claims.search import run_claim
+
+    r = run_claim("conclusion", "quick", 0)
+    assert r.status == REFUTED and "holds only for the paper's step size" in r.evidence
+    assert r.severity["class"] == "statement or rate error"
+
+
+def test_lem27_and_lem28_evidence_differ():
+    from verify.claims.search import run_claim
+
+    assert run_claim("lem27", "quick", 0).evidence != run_claim("lem28", "quick", 0).evidence

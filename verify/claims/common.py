@@ -49,6 +49,57 @@ def one_minus_theta_star(case: Case):
     return None if res is None else res[1]
 
 
+def _star_poly(case: Case):
+    """(a, m^aux, h) of Theorem 4 exactly, or None when θ* is undefined (a = 0 or h = 0, or the
+    noise spectrum is not rational)."""
+    ss = exact_noise_extremes(case)
+    if ss is None:
+        return None
+    b = blocks(case)
+    lam = case.eigenvalues
+    a, h, m_aux = T.theta_star_aux(ss[0], ss[1], b.psiD, b.psiB, b.s, lam[0], lam[-1])
+    return None if a == 0 or h == 0 else (a, m_aux, h)
+
+
+def sign_minus_one_minus_theta_star(case: Case, y: Fraction) -> int | None:
+    """Exact sign of y − (1 − θ*) for rational y (None if θ* is undefined).
+
+    1 − θ* = 1/(1 + r0) with r0 the positive root of P(r) = a r² + (a − m^aux − h) r − h, a, h > 0;
+    P(0) = −h < 0, so P < 0 on [0, r0) and P > 0 beyond. For y ∈ (0, 1]: y > 1/(1 + r0) ⇔
+    1/y − 1 < r0 ⇔ P(1/y − 1) < 0. y ≤ 0 lies below 1 − θ* > 0; y > 1 above it."""
+    poly = _star_poly(case)
+    if poly is None:
+        return None
+    a, m_aux, h = poly
+    if y <= 0:
+        return -1
+    if y > 1:
+        return 1
+    r = 1 / y - 1
+    P = a * r * r + (a - m_aux - h) * r - h
+    return (P < 0) - (P > 0)
+
+
+def sign_minus_delta_crit(case: Case, r: Fraction) -> int | None:
+    """Exact sign of r − δ for rational r, δ = 1 − θ^crit (None where δ is undefined).
+
+    δ is the smaller root of g(x) = αx² − (α + n)x + n_B (α > 0, n_B > 0, n = n_B + n_D), with
+    g(0) = n_B > 0 ≥ −n_D = g(1). Hence g(r) < 0 ⇒ r between the roots (r > δ); g(r) > 0 ⇒ r outside
+    them, below δ iff r is left of the vertex (α + n)/(2α); g(r) = 0 ⇒ r = δ iff r ≤ the vertex."""
+    b = blocks(case)
+    alpha = T.alpha_crit(b.sD, b.sB, b.tauD, b.tauB)
+    if alpha is None or alpha <= 0 or b.nB == 0:
+        return None
+    n = b.nB + b.nD
+    g = alpha * r * r - (alpha + n) * r + b.nB
+    vertex = (alpha + n) / (2 * alpha)
+    if g < 0:
+        return 1
+    if g > 0:
+        return -1 if r < vertex else 1
+    return 0 if r <= vertex else 1
+
+
 def g_gap(case: Case) -> Fraction | None:
     """Theorem 3's g_gap, exact; None when s_min = 0 (or the noise spectrum is irrational)."""
     ss = exact_noise_extremes(case)

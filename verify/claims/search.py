@@ -97,13 +97,46 @@ def _shrink(claim: Claim, margin, case: Case, eta) -> tuple[Case, Fraction]:
             sgn, _, _ = certified_sign(lambda cand=cand: margin(cand))
         except Exception:  # noqa: BLE001 — a failed candidate is simply not smaller
             continue
-        if sgn is not None and _violates(sgn, claim.strict):
+        if sgn is not None and _violates(sgn, claim):
             return cand, e2
     return best
 
 
-def _violates(sign: int, strict: bool) -> bool:
-    return sign < 0 or (strict and sign == 0)
+def _violates(sign: int, claim: Claim) -> bool:
+    """A strict witness: margin < 0; or margin = 0 for a strict inequality (equality is what the
+    claim excludes). For an equivalence encoded as a product, margin = 0 is a boundary point
+    (one side is exactly at its threshold) and never a counterexample."""
+    return sign < 0 or (sign == 0 and claim.strict and claim.kind != "equivalence")
+
+
+def _region(case: Case) -> list[str]:
+    """The hard regions a state belongs to (reported so a reader sees what the search covered)."""
+    out = []
+    b = blocks(case)
+    lam, k = case.eigenvalues, case.k
+    kap = case.kappa2
+    if min(kap) == 0:
+        out.append("singular noise (s_min = 0)")
+    if not case.noise_is_diagonal:
+        out.append("correlated noise (full covariance)")
+    if min(kap) > 0 and max(kap) / min(kap) >= 100:
+        out.append("extreme noise ratio (s_max/s_min ≥ 100)")
+    if lam[k - 1] / lam[k] < Fraction(101, 100):
+        out.append("tiny gap (λ_k/λ_{k+1} < 1.01)")
+    if b.s and not Fraction(1, 100) <= b.sD / b.s <= Fraction(99, 100):
+        out.append("extreme alignment (θ < 0.01 or θ > 0.99)")
+    if case.eta is not None and case.eta * lam[0] > 1:
+        out.append("large step (ηλ_1 > 1)")
+    if case.eta is not None and case.eta * lam[0] >= 2:
+        out.append("unstable step (ηλ_1 ≥ 2)")
+    return out
+
+
+def _recheck_command(claim: Claim) -> str:
+    if claim.margin is not None:
+        return (f"salign check {claim.id} --cases-dir cex && "
+                f"salign eval --case cex/{claim.id}.json --claim {claim.id}")
+    return f"salign check {claim.id}"
 
 
 def margin_check(claim: Claim, profile: str, seed: int) -> R.CheckResult:
@@ -111,11 +144,13 @@ def margin_check(claim: Claim, profile: str, seed: int) -> R.CheckResult:
     assert margin is not None
     rng = np.random.default_rng(np.random.SeedSequence([seed, sum(map(ord, claim.id))]))
     budget = PROFILES[profile]
-    n_ok = n_undecided = 0
+    n_ok = n_undecided = n_boundary = 0
     min_margin = None
     min_val = None
     max_dps = 0
-    certified_any = False
+    irrational_exact = False
+    coverage: dict[str, int] = {}
+    dims: set[int] = set()
     pool: list[tuple[float, Case]] = []
     structured = _structured(claim)
     for it in range(len(structured) + budget):
@@ -137,47 +172,83 @@ def margin_check(claim: Claim, profile: str, seed: int) -> R.CheckResult:
                 n_undecided += 1
                 continue
             n_ok += 1
+            dims.add(case.d)
+            for r in _region(case):
+                coverage[r] = coverage.get(r, 0) + 1
             max_dps = max(max_dps, dps)
-            certified_any = certified_any or dps > 0
+            irrational_exact = irrational_exact or (dps == 0 and not isinstance(val, Fraction))
             fval = float(val) if isinstance(val, Fraction) else float(val.mid())
             pool.append((fval, case))
             pool.sort(key=lambda t: t[0])
             del pool[20:]
             if min_val is None or fval < min_val:
                 min_val, min_margin = fval, as_text(val)
-            if _violates(sgn, claim.strict):
+            if sgn == 0 and not _violates(sgn, claim):
+                n_boundary += 1
+            if _violates(sgn, claim):
                 small, e2 = _shrink(claim, margin, case, eta)
-                sgn2, v2, _ = certified_sign(lambda: margin(small))
+                sgn2, v2, dps2 = certified_sign(lambda: margin(small))
+                how = ("exact rational" if isinstance(v2, Fraction) else
+                       "sign decided exactly" if dps2 == 0 else f"certified ball, {dps2} digits")
+                ev = (f"counterexample found after {n_ok} states in hypotheses; margin "
+                      f"{as_text(v2)} ({how}) violates '{claim.quantity} "
+                      f"{'>' if claim.strict else '≥'} 0'"
+                      + (" — d-dimensional state standing for its replication family (Θ map)"
+                         if "Assumption 1" in claim.hypotheses else ""))
+                if claim.explain is not None:
+                    ev += ". " + claim.explain(small)
                 return R.CheckResult(
-                    claim.id, R.REFUTED,
-                    f"counterexample found after {n_ok} states in hypotheses; margin "
-                    f"{as_text(v2)} ({'exact rational' if dps == 0 else 'certified ball'}) "
-                    f"violates '{claim.quantity} {'>' if claim.strict else '≥'} 0'"
-                    + (" — d-dimensional state standing for its replication family (Θ map)"
-                       if 'Assumption 1' in claim.hypotheses else ""),
-                    n_states=n_ok, dps=dps, min_margin=as_text(v2), certified=True,
-                    counterexample=small.to_json_obj(), failing={"margin": as_text(v2, 20)},
-                    corrected_by=claim.corrected_by,
+                    claim.id, R.REFUTED, ev,
+                    n_states=n_ok, dps=dps2, min_margin=as_text(v2), certified=True,
+                    counterexample=small.to_json_obj(), failing=witness_sides(claim, small),
+                    corrected_by=claim.corrected_by, recheck=_recheck_command(claim),
                 )
     if n_ok == 0 and n_undecided:
         return R.CheckResult(claim.id, R.INCONCLUSIVE,
                              f"{n_undecided} states met the hypotheses but every margin sign was "
                              f"undecided at {PRECISION_LADDER_DPS[-1]} digits",
-                             n_states=0, dps=PRECISION_LADDER_DPS[-1])
+                             n_states=0, dps=PRECISION_LADDER_DPS[-1], n_undecided=n_undecided)
     if n_ok == 0:
         return R.CheckResult(claim.id, R.OUTSIDE, "no generated state met the hypotheses",
                              n_states=0)
-    how = ("exact rational arithmetic" if max_dps == 0 else
-           f"signs certified by arb ball arithmetic up to {max_dps} digits")
-    status = R.CHECKED_NUMERICALLY
+    how = ("exact rational arithmetic" if max_dps == 0 and not irrational_exact else
+           "exact signs (rational arithmetic; square roots located by their defining quadratics)"
+           if max_dps == 0 else f"signs certified by arb ball arithmetic up to {max_dps} digits")
+    region = "; ".join(f"{n} {r}" for r, n in sorted(coverage.items())) or "no hard region reached"
     ev = (f"no violation on {n_ok} states (structured small cases, random spectra/states/noise, "
-          f"targeted perturbation of the smallest margins; seed {seed}, profile {profile}); {how}")
-    if n_undecided:
-        ev += f"; {n_undecided} states undecided at the top precision"
+          f"targeted perturbation of the smallest margins; d = {min(dims)}..{max(dims)}; "
+          f"seed {seed}, profile {profile}); {how}. Region covered: {region}")
+    if n_boundary:
+        ev += (f"; {n_boundary} states exactly on the boundary (margin 0, "
+               + ("an equivalence's threshold" if claim.kind == "equivalence" else
+                  "allowed by the non-strict inequality") + ")")
     if "Assumption 1" in claim.hypotheses:
         ev += "; asymptotic claim checked through Θ(η; x) (replication family of each state)"
+    if claim.remark is not None:
+        ev += ". " + (claim.remark() if callable(claim.remark) else claim.remark)
+    status = R.CHECKED_NUMERICALLY
+    if n_undecided:
+        # undecided states are not evidence either way: the verdict says so
+        status = R.INCONCLUSIVE
+        ev = (f"{n_undecided} of {n_ok + n_undecided} states undecided at "
+              f"{PRECISION_LADDER_DPS[-1]} digits; on the other {n_ok}: " + ev)
     return R.CheckResult(claim.id, status, ev, n_states=n_ok, dps=max_dps,
-                         min_margin=min_margin, certified=True, corrected_by=claim.corrected_by)
+                         min_margin=min_margin, certified=True, corrected_by=claim.corrected_by,
+                         n_boundary=n_boundary, n_undecided=n_undecided, coverage=coverage)
+
+
+def witness_sides(claim: Claim, case: Case) -> dict[str, str]:
+    """The margin and, where the claim names them, the two sides of its inequality as `salign eval`
+    names its quantities (20 significant digits)."""
+    sgn, val, _ = certified_sign(lambda: claim.margin(case))
+    out = {"margin": as_text(val, 20)}
+    if claim.sides:
+        from verify.core.theory import decimal_quantities
+
+        q = decimal_quantities(case, 20, case.eta)
+        for name in claim.sides:
+            out[name] = q.get(name)
+    return out
 
 
 def symbolic_check(claim: Claim, der_id: str) -> R.CheckResult:
@@ -205,5 +276,47 @@ def run_claim(claim_id: str, profile: str = "ci", seed: int = 0) -> R.CheckResul
     else:
         assert claim.derivation is not None
         res = symbolic_check(claim, claim.derivation)
+    if res.status == R.REFUTED:
+        from verify.claims.severity import classify
+
+        res.recheck = res.recheck or _recheck_command(claim)
+        res.severity = classify(claim, res, seed)
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def evaluate_claim(claim_id: str, case: Case) -> dict:
+    """The claim's verdict at one case (for `salign eval --claim`): {"claim_id", "verdict",
+    "margin", "sign_convention", "sides"}. verdict ∈ holds | violated | boundary (margin exactly 0,
+    not a violation) | outside hypotheses | undecided. Only margin claims are decided at a state."""
+    if claim_id not in CLAIMS_BY_ID:
+        raise UsageError(f"unknown claim id '{claim_id}' (see `salign check --list`)")
+    claim = CLAIMS_BY_ID[claim_id]
+    if claim.margin is None:
+        raise UsageError(f"claim '{claim_id}' is not decided at a single state (it is checked by "
+                         f"{claim.checker}); re-check it with `salign check {claim_id}`")
+    if claim.needs_eta and case.eta is None:
+        raise UsageError(f"claim '{claim_id}' needs a step size: give --eta or an 'eta' in the case")
+    sign, val, _ = certified_sign(lambda: claim.margin(case))
+    if val is None:
+        verdict = "outside hypotheses"
+    elif sign is None:
+        verdict = "undecided"
+    elif _violates(sign, claim):
+        verdict = "violated"
+    elif sign == 0:
+        verdict = "boundary"
+    else:
+        verdict = "holds"
+    out = {"claim_id": claim.id, "statement": claim.statement, "verdict": verdict,
+           "quantity": claim.quantity, "strict": claim.strict,
+           "margin": None if val is None else as_text(val, 20),
+           "sign_convention": "margin > 0: holds; margin < 0: violated; 0: "
+                              + ("violated (strict inequality)" if claim.strict and
+                                 claim.kind != "equivalence" else "boundary, not a violation")}
+    if val is not None and claim.sides:
+        from verify.core.theory import decimal_quantities
+
+        q = decimal_quantities(case, 20, case.eta)
+        out["sides"] = {name: q.get(name) for name in claim.sides}
+    return out

@@ -22,6 +22,7 @@ from verify.claims.common import (
     in_open_unit,
     log_slope,
     one_minus_theta_star,
+    sign_minus_one_minus_theta_star,
     theta,
 )
 from verify.claims.unit import A1, Claim
@@ -30,7 +31,7 @@ from verify.core.cases import Case, make_case
 from verify.core.expected_ratio import expected_theta_next
 from verify.core.families import replicate
 from verify.core.noise_spectrum import exact_noise_extremes
-from verify.core.signs import arb
+from verify.core.signs import Decided, arb, decided_min
 from verify.core.theory import Theta_map, blocks, lemma22_pq, mp
 
 F = Fraction
@@ -142,6 +143,7 @@ THM2 = Claim(
     derivation="thm2",
     needs_eta=True,
     eta_mode="below_star",
+    sides=("theta", "Theta_next"),
 )
 
 
@@ -166,6 +168,7 @@ THM3 = Claim(
     derivation="thm3",
     needs_eta=True,
     eta_mode="above_star",
+    sides=("Theta_next", "theta", "g_gap", "eta_star"),
 )
 
 
@@ -230,6 +233,7 @@ THM4 = Claim(
     derivation="thm4",
     needs_eta=True,
     corrected_by="thm4-corrected",
+    missing_hypothesis=lambda case: min(case.kappa2) > 0 if case.noise_is_diagonal else True,
 )
 
 
@@ -237,8 +241,8 @@ def m_thm4(case: Case):
     om = one_minus_theta_star(case)
     if om is None or not in_open_unit(case):
         return None
-    th = theta(case)
-    if not arb(th) >= 1 - om:  # hypothesis must hold with certainty
+    # hypothesis θ ≥ θ*, i.e. 1 − θ ≤ 1 − θ*, decided exactly
+    if sign_minus_one_minus_theta_star(case, 1 - theta(case)) > 0:
         return None
     return theta(case) - Theta_map(case, case.eta)
 
@@ -254,6 +258,7 @@ THM4_CORRECTED = Claim(
     margin=m_thm4,
     derivation="thm4",
     needs_eta=True,
+    sides=("theta", "Theta_next", "theta_star"),
 )
 
 
@@ -275,12 +280,17 @@ def thm5(claim: Claim, profile: str, seed: int) -> R.CheckResult:
         f"{v.str(3, radius=False)} at m={m}" for m, v in vals)
         + " → 0, so no α > 0 gives θ* ≤ 1 − α/m² (1 − θ* ~ 1/m⁴ when s_t grows with λ_k²); "
         "family B (m = 4 fixed, state ×10^j): m²(1−θ*) = " + ", ".join(
-            v.str(2, radius=False) for _, v in scaled) + " → 0 at fixed m. The proof's lower "
-        "bound step gives 1 − m²/β, not 1 − β/m² (derivation thm5). Ball arithmetic, 40 digits.")
+            v.str(2, radius=False) for _, v in scaled)
+        + " → 0 at fixed m. So the UPPER half θ* ≤ 1 − α/m² (a rate α/m² for "
+        "1 − θ*) fails; the LOWER "
+        "half θ* ≥ 1 − β/m² holds with the state-independent β = (d − k)/k (claim thm5-lower), so "
+        "1 − θ* = O(1/m²) but not Θ(1/m²). The proof's step gives 1 − m²/β, not 1 − β/m² "
+        "(derivation thm5). Ball arithmetic, 40 digits.")
     return R.CheckResult(claim.id, R.REFUTED if decreasing else R.INCONCLUSIVE, ev,
-                         n_states=12, dps=40, min_margin=scaled[-1][1].str(5, radius=False),
+                         n_states=12, dps=40, min_margin=None,
                          certified=True, counterexample=cx.to_json_obj(),
-                         failing={"m2_one_minus_theta_star": scaled[-1][1].str(10, radius=False)},
+                         failing={"one_minus_theta_star": (scaled[-1][1] / 16).str(10, radius=False),
+                                  "m": "4"},
                          corrected_by="thm5-corrected")
 
 
@@ -304,8 +314,9 @@ def m_thm5_corrected(case: Case):
     smin, smax = exact_noise_extremes(case)  # type: ignore[misc]
     b, lam = blocks(case), case.eigenvalues
     a, h, M = smin * b.psiB, smax * b.psiD, b.s * (lam[0] ** 2 - lam[-1] ** 2)
-    lo, hi = arb(a) / (2 * arb(a) + arb(M) + arb(h)), arb(a) / (arb(M) + arb(h))
-    return arb_min(om - lo, hi - om)
+    lo, hi = a / (2 * a + M + h), a / (M + h)
+    return decided_min(Decided(-sign_minus_one_minus_theta_star(case, lo), om - arb(lo)),
+                       Decided(sign_minus_one_minus_theta_star(case, hi), arb(hi) - om))
 
 
 THM5_CORRECTED = Claim(
@@ -319,6 +330,34 @@ THM5_CORRECTED = Claim(
     margin=m_thm5_corrected,
     derivation="thm5",
     strict=False,
+    sides=("one_minus_theta_star",),
+)
+
+
+def m_thm5_lower(case: Case):
+    """The lower half of Theorem 5 with β = (d − k)/k: 1 − θ* ≤ β/m², m = λ_k/λ_{k+1}.
+
+    Holds because 1 − θ* ≤ a/(m^aux + h) ≤ a/h = (s_min/s_max)(ψ_B/ψ_D) and
+    ψ_B/ψ_D ≤ (d − k)λ_{k+1}²/(kλ_k²) = β/m² (thm5-corrected's upper bound). Sign decided exactly."""
+    om = one_minus_theta_star(case)
+    if om is None:
+        return None
+    lam, k, d = case.eigenvalues, case.k, case.d
+    bound = Fraction(d - k, k) * (lam[k] / lam[k - 1]) ** 2
+    return Decided(sign_minus_one_minus_theta_star(case, bound), arb(bound) - om)
+
+
+THM5_LOWER = Claim(
+    id="thm5-lower",
+    reference="§4 Theorem 5 (lower half)",
+    statement="θ*_t ≥ 1 − β/m² with the state-independent β = (d − k)/k",
+    hypotheses="s_min > 0",
+    quantity="β/m² − (1 − θ*_t)",
+    kind="inequality",
+    margin=m_thm5_lower,
+    derivation="thm5",
+    strict=False,
+    sides=("one_minus_theta_star", "m"),
 )
 
 
@@ -326,7 +365,8 @@ def m_thm6(case: Case):
     om, gg = one_minus_theta_star(case), g_gap(case)
     if om is None or gg is None or blocks(case).s == 0:
         return None
-    return (1 - om) - arb(gg)
+    # θ* − g_gap = (1 − g_gap) − (1 − θ*), sign decided exactly
+    return Decided(sign_minus_one_minus_theta_star(case, 1 - gg), (1 - om) - arb(gg))
 
 
 THM6 = Claim(
@@ -338,7 +378,24 @@ THM6 = Claim(
     kind="inequality",
     margin=m_thm6,
     derivation="thm6",
+    sides=("theta_star", "g_gap"),
 )
+
+
+def _explain_p(case: Case) -> str:
+    p, q = lemma22_pq(blocks(case))
+    es = eta_star(case)
+    if p < 0:
+        return (f"At the witness p_t = {float(p):.6g} < 0 (and q_t < 0), so E f_t(η) = p_tη² + q_tη < 0 "
+                f"for every η > 0: the alignment falls at every step size, there is no positive "
+                f"critical step, and η*_t = −q/p = {float(es):.6g} is negative. The bound fails for "
+                "lack of the hypothesis p_t > 0, not because it is too large (thm7-corrected adds "
+                "p_t > 0 and holds)")
+    return f"At the witness p_t = {float(p):.6g} > 0 and η*_t = {float(es):.6g}"
+
+
+def _p_positive(case: Case) -> bool:
+    return lemma22_pq(blocks(case))[0] > 0
 
 
 def _thm7_bounds(case: Case):
@@ -381,6 +438,9 @@ THM7 = Claim(
     derivation="thm7",
     strict=False,
     corrected_by="thm7-corrected",
+    sides=("eta_star", "eta_star_lower_thm7", "p"),
+    explain=_explain_p,
+    missing_hypothesis=_p_positive,
 )
 
 
@@ -401,6 +461,9 @@ THM7_REMARK = Claim(
     derivation="thm7",
     strict=False,
     corrected_by="thm7-corrected",
+    sides=("eta_star", "eta_star_lower_thm7_remark", "p"),
+    explain=_explain_p,
+    missing_hypothesis=_p_positive,
 )
 
 
@@ -422,6 +485,7 @@ THM7_CORRECTED = Claim(
     margin=m_thm7_corrected,
     derivation="thm7",
     strict=False,
+    sides=("eta_star", "eta_star_lower_thm7", "eta_star_lower_thm7_remark"),
 )
 
 
@@ -467,6 +531,7 @@ THM8_MAIN = Claim(
     derivation="thm8",
     strict=False,
     corrected_by="thm8-corrected",
+    sides=("eta_star_upper_thm8_main", "eta_star", "thm8_threshold", "theta"),
 )
 
 
@@ -487,7 +552,25 @@ THM8_APP = Claim(
     derivation="thm8",
     strict=False,
     corrected_by="thm8-corrected",
+    sides=("eta_star_upper_thm8_app", "eta_star", "thm8_threshold", "theta"),
 )
+
+
+def thm8_paper_condition_unbounded() -> str:
+    """Under the paper's own condition θ ≥ e_B/(e_B + e_D) no upper bound on η* exists: the family
+    λ = (2, 1), k = 1, c = (1, 1), κ² = (1, 4 − ε) meets it (θ = 4/5 ≥ (4 − ε)/(8 − ε)) with
+    p = 4ε → 0⁺, q = −8, so η* = 2/ε → ∞ (exact rationals)."""
+    rows = []
+    for j in (1, 3, 6):
+        eps = Fraction(1, 10**j)
+        c = make_case([2, 1], 1, [1, 1], kappa2=[1, 4 - eps])
+        b = blocks(c)
+        assert _thm8_hyp(c) and lemma22_pq(b)[0] > 0
+        rows.append(f"ε = 1e-{j}: η* = {eta_star(c)}")
+    return ("This corrects the paper by REVERSING its hypothesis: s^B e_D ≥ s^D e_B is θ ≤ e_D/(e_B + "
+            "e_D), whereas the paper assumes θ ≥ e_B/(e_B + e_D). Under the paper's own condition no "
+            "upper bound on η* exists at all (η* → ∞ as p → 0⁺): λ = (2, 1), c = (1, 1), κ² = (1, 4 − ε) "
+            "meets it and gives " + "; ".join(rows))
 
 
 def m_thm8_corrected(case: Case):
@@ -509,6 +592,8 @@ THM8_CORRECTED = Claim(
     margin=m_thm8_corrected,
     derivation="thm8",
     strict=False,
+    sides=("eta_star",),
+    remark=thm8_paper_condition_unbounded,
 )
 
 
@@ -530,6 +615,7 @@ COR9 = Claim(
     derivation="cor9",
     strict=False,
     corrected_by="thm8-corrected",
+    sides=("eta_star", "thm8_threshold", "theta"),
 )
 
 
@@ -545,6 +631,7 @@ CLAIMS: tuple[Claim, ...] = (
     THM4_CORRECTED,
     THM5,
     THM5_CORRECTED,
+    THM5_LOWER,
     THM6,
     THM7,
     THM7_REMARK,

@@ -9,17 +9,18 @@ from __future__ import annotations
 from fractions import Fraction
 
 from verify.claims.common import (
-    arb_min,
     crit_family,
     delta_crit,
     in_open_unit,
     log_slope,
+    sign_minus_delta_crit,
     theta,
 )
 from verify.claims.unit import A1, Claim
 from verify.core import results as R
+from verify.core import thresholds as T
 from verify.core.cases import Case
-from verify.core.signs import arb
+from verify.core.signs import Decided, arb, decided_min
 from verify.core.theory import blocks
 
 F = Fraction
@@ -31,10 +32,10 @@ def m_thm10(case: Case):
     for sS, tS, nS in ((b.sD, b.tauD, b.nD), (b.sB, b.tauB, b.nB)):
         if tS + nS == 0:
             return None
-        el = 2 * sS / (tS + nS)
+        el = T.eta_loss(sS, tS, nS)
         if case.eta == el:
             return None
-        out.append(-(-case.eta * sS + case.eta**2 * (tS + nS) / 2) * (el - case.eta))
+        out.append(-T.expected_loss_change(case.eta, sS, tS, nS) * (el - case.eta))
     return min(out)
 
 
@@ -50,6 +51,8 @@ THM10 = Claim(
     derivation="thm10",
     needs_eta=True,
     eta_mode="around_loss",
+    sides=("expected_loss_change_dsgd", "eta_loss_D", "expected_loss_change_bsgd",
+           "eta_loss_B"),
 )
 
 
@@ -69,11 +72,23 @@ def m_intro_box(case: Case):
     b = blocks(case)
     if b.uD + b.nD == 0 or b.sD == 0:
         return None
-    box = 2 * b.sD / (b.uD + b.nD)
-    dl = -case.eta * b.sD + case.eta**2 * (b.tauD + b.nD) / 2
+    box = T.eta_loss_intro_box(b.sD, b.uD, b.nD)
+    dl = T.expected_loss_change(case.eta, b.sD, b.tauD, b.nD)
     if case.eta == box:
         return None
     return -dl * (box - case.eta)
+
+
+def _explain_box(case: Case) -> str:
+    b = blocks(case)
+    dl = T.expected_loss_change(case.eta, b.sD, b.tauD, b.nD)
+    box = T.eta_loss_intro_box(b.sD, b.uD, b.nD)
+    right = T.eta_loss(b.sD, b.tauD, b.nD)
+    side = "below" if case.eta < box else "above"
+    does = "raises" if dl > 0 else "lowers"
+    return (f"At the witness η = {case.eta} is {side} the box's threshold {float(box):.6g}, yet Dom-SGD "
+            f"{does} the expected loss (E ΔL_D = {float(dl):.6g}): the sign flips at Theorem 10's "
+            f"η^loss_D = 2s^D/(τ^D + n^loss_D) = {float(right):.6g} (λ³), not at the box's λ⁴ form")
 
 
 INTRO_BOX = Claim(
@@ -88,7 +103,17 @@ INTRO_BOX = Claim(
     needs_eta=True,
     eta_mode="around_box",
     corrected_by="thm10",
+    sides=("expected_loss_change_dsgd", "eta_loss_D_intro_box", "eta_loss_D"),
+    explain=_explain_box,
 )
+
+
+def _explain_lem23(case: Case) -> str:
+    b = blocks(case)
+    gone = [n for n, v in (("n^loss_D", b.nD), ("n^loss_B", b.nB)) if v == 0]
+    return (f"At the witness {' and '.join(gone) or 'no noise sum'} = 0 (noise absent from a block, "
+            "which Assumption 1's Tr Σ ∈ (0, ∞) allows): γ = −n^loss_D < 0 or h(1) = n^loss_B > 0 "
+            "fails by equality — a missing hypothesis (lem23-corrected adds n^loss_D, n^loss_B > 0)")
 
 
 def m_lem23(case: Case, corrected: bool = False):
@@ -111,6 +136,9 @@ LEM23 = Claim(
     margin=m_lem23,
     derivation="lem23",
     corrected_by="lem23-corrected",
+    sides=("alpha", "gamma", "n_loss_D", "n_loss_B"),
+    explain=_explain_lem23,
+    missing_hypothesis=lambda case: blocks(case).nD > 0 and blocks(case).nB > 0,
 )
 
 
@@ -129,6 +157,7 @@ LEM23_CORRECTED = Claim(
     kind="inequality",
     margin=m_lem23_corrected,
     derivation="lem23",
+    sides=("alpha", "gamma", "n_loss_D", "n_loss_B"),
 )
 
 
@@ -137,7 +166,8 @@ def m_lem24(case: Case):
     b = blocks(case)
     if d is None or b.nD == 0:
         return None
-    return arb_min(d, 1 - d)
+    # δ > 0 always (g(0) = n_B > 0); the sign of 1 − δ is decided exactly
+    return decided_min(Decided(1, d), Decided(sign_minus_delta_crit(case, Fraction(1)), 1 - d))
 
 
 LEM24 = Claim(
@@ -150,6 +180,7 @@ LEM24 = Claim(
     kind="inequality",
     margin=m_lem24,
     derivation="lem24",
+    sides=("theta_crit",),
 )
 
 
@@ -158,8 +189,13 @@ def m_thm11(case: Case):
     b = blocks(case)
     if d is None or b.nD == 0 or b.tauD + b.nD == 0 or b.tauB + b.nB == 0:
         return None
-    diff = 2 * b.sD / (b.tauD + b.nD) - 2 * b.sB / (b.tauB + b.nB)
-    return arb(diff) * (arb(theta(case)) - (1 - d)) if diff != 0 else None
+    diff = T.eta_loss(b.sD, b.tauD, b.nD) - T.eta_loss(b.sB, b.tauB, b.nB)
+    if diff == 0:
+        return None
+    # θ − θ^crit = δ − (1 − θ): its sign is −sign((1 − θ) − δ), decided exactly
+    sgn = (diff > 0) - (diff < 0)
+    return Decided(sgn * -sign_minus_delta_crit(case, 1 - theta(case)),
+                   arb(diff) * (arb(theta(case)) - (1 - d)))
 
 
 THM11 = Claim(
@@ -171,6 +207,7 @@ THM11 = Claim(
     kind="equivalence",
     margin=m_thm11,
     derivation="thm11",
+    sides=("theta", "theta_crit", "eta_loss_D", "eta_loss_B"),
 )
 
 
@@ -198,6 +235,8 @@ SEC5_INTERVAL = Claim(
     derivation="sec5-interval",
     needs_eta=True,
     eta_mode="between_loss",
+    sides=("expected_loss_change_dsgd", "expected_loss_change_bsgd", "eta_loss_D",
+           "eta_loss_B"),
 )
 
 
@@ -235,13 +274,19 @@ def m_thm13(case: Case, which: str):
     if d is None:
         return None
     base = b.s * (lam[k - 1] - lam[k])
-    alpha = b.s * (b.tauD / b.sD - b.tauB / b.sB)
+    alpha = T.alpha_crit(b.sD, b.sB, b.tauD, b.tauB)
+
+    def above(r: Fraction) -> Decided:  # r − δ, sign decided exactly
+        return Decided(sign_minus_delta_crit(case, r), arb(r) - d)
+
+    def below(r: Fraction) -> Decided:  # δ − r
+        return Decided(-sign_minus_delta_crit(case, r), d - arb(r))
+
     if which == "upper":
-        return arb(b.nB / base) - d
+        return above(b.nB / base)
     if which == "lower":
-        return d - arb(b.nB / (base + b.nB + b.nD))
-    lo, hi = arb(b.nB / (alpha + b.nB + b.nD)), arb(b.nB / alpha)
-    return arb_min(d - lo, hi - d)
+        return below(b.nB / (base + b.nB + b.nD))
+    return decided_min(below(b.nB / (alpha + b.nB + b.nD)), above(b.nB / alpha))
 
 
 def m_thm13_upper(case: Case):
@@ -259,6 +304,7 @@ THM13_UPPER = Claim(
     margin=m_thm13_upper,
     derivation="thm13",
     strict=False,
+    sides=("one_minus_theta_crit", "alpha"),
 )
 
 
@@ -278,6 +324,7 @@ THM13_LOWER = Claim(
     derivation="thm13",
     strict=False,
     corrected_by="thm13-corrected",
+    sides=("one_minus_theta_crit", "alpha"),
 )
 
 
@@ -297,6 +344,7 @@ THM13_CORRECTED = Claim(
     margin=m_thm13_corrected,
     derivation="thm13",
     strict=False,
+    sides=("one_minus_theta_crit", "alpha"),
 )
 
 
@@ -307,16 +355,16 @@ def thm13rate(claim: Claim, profile: str, seed: int) -> R.CheckResult:
     for m, case, d in fam:
         s = blocks(case).s
         rows.append((m, d * arb(s * (m - 1))))
-    last = rows[-1]
     ev = ("family λ = (m², m, 1), k = 2, λ_{k+1} = 1 = Θ(1), state (1, 10⁻³, 1), σ = 1: "
           "s_t(m−1)(1 − θ^crit) = " + ", ".join(f"{v.str(3, radius=False)}" for _, v in rows)
           + " → 0, so 1 − θ^crit is not Ω(1/(s_t(m−1))): the rate needs λ_1/λ_k bounded "
           "(μ^D − μ^B = Θ(m)); with λ_D = m it holds (thm13-corrected gives n_B/α).")
     dec = all(rows[i + 1][1] < rows[i][1] for i in range(len(rows) - 1))
     return R.CheckResult(claim.id, R.REFUTED if dec else R.INCONCLUSIVE, ev, n_states=len(rows),
-                         dps=40, min_margin=last[1].str(5, radius=False), certified=True,
+                         dps=40, min_margin=None, certified=True,
                          counterexample=fam[-1][1].to_json_obj(),
-                         failing={"s_(m-1)_(1-theta_crit)": last[1].str(10, radius=False)},
+                         failing={"one_minus_theta_crit": fam[-1][2].str(10, radius=False),
+                                  "m": str(fam[-1][0]), "s": str(blocks(fam[-1][1]).s)},
                          corrected_by="thm13-corrected")
 
 

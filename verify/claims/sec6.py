@@ -88,6 +88,16 @@ LEM27 = Claim(
 )
 
 
+def lem28(claim: Claim, profile: str, seed: int) -> R.CheckResult:
+    """Lemma 28 is measured by Lemma 27's experiment read the other way: the conditional
+    expectation at the mean statistics, R(t), is the limit of E θ_t."""
+    r = lem27(claim, profile, seed)
+    r.evidence = ("Lemma 28 (E[θ_{t+1} | stats = their means] → E θ_{t+1}) is measured by the same "
+                  "experiment as Lemma 27, read from the other side: R(t), the ratio at the mean "
+                  "statistics, is the limit of the simulated E θ_t. " + r.evidence)
+    return r
+
+
 LEM28 = Claim(
     id="lem28",
     reference="App. A.8 Lemma 28",
@@ -95,7 +105,7 @@ LEM28 = Claim(
     hypotheses="Assumptions 1, 14",
     quantity="|E θ_t − R(t)| under replication",
     kind="limit",
-    special=lem27,
+    special=lem28,
     derivation="lem26",
 )
 
@@ -143,63 +153,163 @@ ASM14 = Claim(
 )
 
 
-def thm15(claim: Claim, profile: str, seed: int) -> R.CheckResult:
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 15]))
-    n = {"quick": 40, "ci": 120, "thorough": 2000}[profile]
-    checked = outside = undefined = 0
-    min_gap = None
-    for _ in range(n):
-        d = int(rng.integers(2, 5))
+def _thm15_setup(rng: np.random.Generator, region: bool):
+    """A random setup (λ, k, κ², c_0², η) for Theorem 15, exact rationals, d ≤ 5.
+
+    `region=False`: generic spectra, η uniform below Assumption 14's step bound, c_0² from 1 to
+    10⁶. `region=True` reaches where the printed reasoning is thinnest: the top mode fast
+    (ηλ_1 ∈ (1, 1.5)) and started at its stationary energy β_1 (c_{1,0}² = β_1 up to 10⁻³), another
+    dominant mode near ηλ = 1 (its excess energy vanishes in one step) carrying a huge excess
+    (ϱ_D up to 10¹²), and a slow bulk started above stationarity."""
+    d = int(rng.integers(2, 6)) if not region else int(rng.integers(3, 6))
+    if not region:
         k = int(rng.integers(1, d))
         lam = sorted((F(int(rng.integers(1, 40)), 4) for _ in range(d)), reverse=True)
         if lam[k - 1] == lam[k]:
-            continue
+            return None
         kap = [F(int(rng.integers(1, 10)), 10)] * d
         c0 = [F(int(rng.integers(1, 10)) * 10 ** int(rng.integers(0, 4))) ** 2 for _ in range(d)]
         gap1 = lam[k - 1] - lam[k]
         bound = min(F(2) / lam[0], 2 * gap1 / (lam[0] ** 2 - lam[-1] ** 2))
-        eta = bound * F(int(rng.integers(1, 100)), 100)
+        return lam, k, kap, c0, bound * F(int(rng.integers(1, 100)), 100)
+    eta = F(1, int(rng.integers(5, 50)))
+    k = int(rng.integers(2, d))
+    a = F(int(rng.integers(61, 150)), 100)             # ηλ_1 ∈ (0.6, 1.5): both sides of 1
+    bs = sorted((F(int(rng.integers(80, 105)), 100) for _ in range(k - 1)), reverse=True)
+    bs = [min(x, a) for x in bs]                         # ηλ_i ≈ 1 on the rest of D
+    cs = sorted((F(int(rng.integers(2, 20)), 100) for _ in range(d - k)), reverse=True)
+    lam = [a / eta] + [x / eta for x in bs] + [x / eta for x in cs]
+    if lam[k - 1] == lam[k]:
+        return None
+    kap = [F(int(rng.integers(1, 10)), 10) for _ in range(d)]
+    beta = [eta * kap[i] / (2 * lam[i] - eta * lam[i] ** 2) for i in range(d)]
+    # c_{i,0}² = c_i² with rational c_i (the case file's state reproduces the setup exactly)
+    c = [_sqrt_above(beta[0] * (1 + F(1, 10 ** int(rng.integers(3, 7)))))]
+    c += [F(10) ** int(rng.integers(2, 7)) for _ in range(k - 1)]
+    c += [_sqrt_above(beta[i] * (1 + F(int(rng.integers(1, 100))))) for i in range(k, d)]
+    return lam, k, kap, [x * x for x in c], eta
+
+
+def _sqrt_above(x: Fraction) -> Fraction:
+    """A rational c ≥ √x (6 significant digits), so that c² ≥ x and c² is a square."""
+    from math import isqrt
+
+    scale = 10**6
+    n = isqrt(int(x * scale * scale)) + 1
+    return F(n, scale)
+
+
+def _exact_sqrt(x: Fraction) -> Fraction:
+    """√x for a square of a rational (every c_{i,0}² the generators produce is one)."""
+    from math import isqrt
+
+    n, d = isqrt(x.numerator), isqrt(x.denominator)
+    assert n * n == x.numerator and d * d == x.denominator, x
+    return F(n, d)
+
+
+def _R_rises_before(lam, k, c0, beta, eta, tstar: int) -> int | None:
+    """First t < t* with R(t + 1) ≥ R(t), decided exactly (None if R falls throughout).
+    R(t) = Σ_D λ² v_i(t) / Σ λ² v_i(t), v_i(t) = (1 − ηλ_i)^{2t}(c_{i,0}² − β_i) + β_i (Lemma 26)."""
+    d = len(lam)
+    r = [(1 - eta * x) ** 2 for x in lam]
+    w = [x * x for x in lam]
+    pw = [F(1)] * d
+
+    def nd(pw):
+        v = [pw[i] * (c0[i] - beta[i]) + beta[i] for i in range(d)]
+        return sum(w[i] * v[i] for i in range(k)), sum(w[i] * v[i] for i in range(d))
+
+    n0, d0 = nd(pw)
+    for t in range(tstar):
+        pw = [pw[i] * r[i] for i in range(d)]
+        n1, d1 = nd(pw)
+        if n0 * d1 - n1 * d0 <= 0:  # R(t) − R(t + 1) ≤ 0
+            return t
+        n0, d0 = n1, d1
+    return None
+
+
+def _tstar(eta, lam, delta, sb, varrho, rate) -> int | None:
+    """t* = ⌊log(ϱ_D/(δ − Σ_D β))/(−2 log rate)⌋ (capped at 400; ∞ → 400 when δ ≤ Σβ)."""
+    if rate <= 0 or rate >= 1:
+        return None
+    if delta - sb <= 0:
+        return 400
+    with mpmath.workdps(50):
+        t = mpmath.floor(mpmath.log(mp(varrho) / mp(delta - sb)) / (-2 * mpmath.log(mp(rate))))
+    return min(int(t), 400)
+
+
+def _thm15_search(profile: str, seed: int, extension: bool):
+    """Search Theorem 15 on random setups meeting Assumption 14 (half of them in the hard region).
+    `extension=False`: the printed statement, defined for ηλ_1 < 1 only. `extension=True`: the
+    reading with |1 − ηλ_1| for 1 ≤ ηλ_1 < 2. Returns (witness or None, counts)."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 15]))
+    n = {"quick": 60, "ci": 120, "thorough": 2000}[profile]
+    counts = {"checked": 0, "outside_asm14": 0, "outside_statement": 0, "region": 0}
+    for it in range(n):
+        region = it % 2 == 1
+        setup = _thm15_setup(rng, region)
+        if setup is None:
+            continue
+        lam, k, kap, c0, eta = setup
         ce, cc, cr, delta, varrho, sb, beta = _asm14(lam, k, kap, c0, eta)
         if not (ce and cc and cr):
-            outside += 1
+            counts["outside_asm14"] += 1
             continue
-        r = abs(1 - eta * lam[0])
-        if r == 0 or eta * lam[0] >= 1:
-            undefined += 1  # log(1 − ηλ_1) undefined as printed
-            if r == 0:
-                continue
-        with mpmath.workdps(50):
-            if delta - sb <= 0:  # the condition holds for every t: t* = ∞
-                tstar = 400
-            else:
-                tstar = int(mpmath.floor(mpmath.log(mp(varrho) / mp(delta - sb))
-                                         / (-2 * mpmath.log(mp(r)))))
-                tstar = min(tstar, 400)
-            def R_(t):
-                e = [mp(lam[i] ** 2) * (mp(1 - eta * lam[i]) ** (2 * t) * mp(c0[i] - beta[i])
-                                        + mp(beta[i])) for i in range(d)]
-                return mpmath.fsum(e[:k]) / mpmath.fsum(e)
+        big = eta * lam[0] >= 1
+        if big != extension:
+            counts["outside_statement"] += 1
+            continue
+        tstar = _tstar(eta, lam, delta, sb, varrho, abs(1 - eta * lam[0]))
+        if tstar is None:
+            counts["outside_statement"] += 1
+            continue
+        counts["checked"] += 1
+        counts["region"] += region
+        t = _R_rises_before(lam, k, c0, beta, eta, tstar)
+        if t is not None:
+            return (lam, k, kap, c0, eta, t, tstar, beta), counts
+    return None, counts
 
-            for t in range(tstar):
-                g = R_(t) - R_(t + 1)
-                if min_gap is None or g < min_gap:
-                    min_gap = g
-                if g <= 0:
-                    cx = make_case(lam, k, [F(int(mpmath.sqrt(x))) for x in c0], kappa2=kap,
-                                   eta=eta)
-                    return R.CheckResult(
-                        claim.id, R.REFUTED, f"R(t) − R(t+1) = {mpmath.nstr(g, 5)} ≤ 0 at t = {t} "
-                        f"< t* = {tstar} (50 digits; R = ratio of exact expected energies, Lemma "
-                        "26/28)", n_states=checked + 1, dps=50, min_margin=mpmath.nstr(g, 5),
-                        counterexample=cx.to_json_obj(), certified=False)
-        checked += 1
-    ev = (f"{checked} random setups meeting Assumption 14 (exact test; d ≤ 4, rational data): "
-          "R(t) = E s^D_t / E s_t strictly decreasing for every t < t* (capped at 400), 50 digits"
-          f"; {outside} setups outside Assumption 14; {undefined} with ηλ_1 ≥ 1 where the "
-          "printed t* (log(1 − ηλ_1)) is undefined — checked with |1 − ηλ_1|")
-    return R.CheckResult(claim.id, R.CHECKED_NUMERICALLY if checked else R.OUTSIDE, ev,
-                         n_states=checked, dps=50,
-                         min_margin=mpmath.nstr(min_gap, 5) if min_gap is not None else None)
+
+def _thm15_result(claim: Claim, profile: str, seed: int, extension: bool) -> R.CheckResult:
+    witness, c = _thm15_search(profile, seed, extension)
+    scope = ("1 ≤ ηλ_1 < 2, t* read with |1 − ηλ_1|" if extension else
+             "ηλ_1 < 1, where the printed t* (log(1 − ηλ_1)) is defined")
+    region = (f"{c['checked']} random setups meeting Assumption 14 with {scope} ({c['region']} of them "
+              "in the hard region: top mode fast and started at its stationary energy, another "
+              "dominant mode at ηλ ≈ 1 with a huge excess, slow bulk above stationarity); d ≤ 5, "
+              f"exact rationals; {c['outside_asm14']} setups outside Assumption 14, "
+              f"{c['outside_statement']} outside this statement's range of η")
+    if witness is not None:
+        lam, k, kap, c0, eta, t, tstar, _ = witness
+        state = [_exact_sqrt(x) for x in c0]
+        cx = make_case(lam, k, state, kappa2=kap, eta=eta)
+        return R.CheckResult(
+            claim.id, R.REFUTED,
+            f"R(t + 1) ≥ R(t) at t = {t} < t* = {tstar} with ηλ_1 = {float(eta * lam[0]):.4g} (exact "
+            "rationals; R = ratio of exact expected energies, Lemma 26/28, from x_0 = the case file's "
+            "state). Searched: " + region,
+            n_states=c["checked"], dps=0, min_margin=None, certified=True,
+            counterexample=cx.to_json_obj(), failing={"t": str(t), "t_star": str(tstar)},
+            recheck=f"salign check {claim.id}")
+    if c["checked"] == 0:
+        return R.CheckResult(claim.id, R.OUTSIDE, "no setup met the hypotheses: " + region)
+    return R.CheckResult(claim.id, R.CHECKED_NUMERICALLY,
+                         "R(t) = E s^D_t / E s_t strictly decreasing for every t < t* (capped at 400) "
+                         "on " + region, n_states=c["checked"], dps=0)
+
+
+def thm15(claim: Claim, profile: str, seed: int) -> R.CheckResult:
+    """Theorem 15 as printed: defined only for ηλ_1 < 1 (log(1 − ηλ_1))."""
+    return _thm15_result(claim, profile, seed, extension=False)
+
+
+def thm15_abs(claim: Claim, profile: str, seed: int) -> R.CheckResult:
+    """The natural extension to ηλ_1 ≥ 1 (Assumption 14 allows it) with |1 − ηλ_1| in t*."""
+    return _thm15_result(claim, profile, seed, extension=True)
 
 
 THM15 = Claim(
@@ -212,6 +322,22 @@ THM15 = Claim(
     kind="inequality",
     special=thm15,
     derivation="thm15",
+    remark="The printed t* uses log(1 − ηλ_1), undefined for ηλ_1 ≥ 1, which Assumption 14 allows; "
+    "the printed statement is checked where it is defined, its extension is thm15-abs",
+)
+
+
+THM15_ABS = Claim(
+    id="thm15-abs",
+    reference="§6 Theorem 15, read with |1 − ηλ_1| for ηλ_1 ≥ 1",
+    statement="under Assumption 14 with 1 ≤ ηλ_1 < 2, lim E[θ_{t+1}] < lim E[θ_t] for "
+    "t < t* = ⌊log(ϱ_D/(δ−Σβ))/(−2log|1−ηλ_1|)⌋",
+    hypotheses="Assumptions 1, 14; ηλ_1 ≥ 1",
+    quantity="R(t) − R(t+1) for t < t*",
+    kind="inequality",
+    special=thm15_abs,
+    derivation="thm15",
+    missing_hypothesis=lambda case: case.eta * case.eigenvalues[0] < 1,
 )
 
 
@@ -262,6 +388,7 @@ CLAIMS: tuple[Claim, ...] = (
     LEM28,
     ASM14,
     THM15,
+    THM15_ABS,
     THM16,
     THM16_SMALL_ETA,
 )

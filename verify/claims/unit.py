@@ -46,6 +46,16 @@ class Claim:
     strict: bool = True
     corrected_by: str | None = None
     eta_mode: str = "any"  # how η is sampled: any | below_star | above_star | between_loss | …
+    # the two sides of the inequality as `salign eval` names them (margin = first − second, up
+    # to the claim's orientation), shown for counterexamples and by `salign eval --claim`
+    sides: tuple[str, ...] = ()
+    # a sentence describing a counterexample (what it shows), e.g. which hypothesis it lacks
+    explain: Callable[[Case], str] | None = None
+    # the hypothesis the paper's statement lacks, as a predicate on states (the corrected claim
+    # adds it): a refutation whose witness fails it is classed "missing hypothesis"
+    missing_hypothesis: Callable[[Case], bool] | None = None
+    # a sentence added to the evidence (e.g. how a corrected statement relates to the paper's)
+    remark: str | Callable[[], str] | None = None
 
     @property
     def checker(self) -> str:

@@ -25,6 +25,15 @@ class CheckResult:
     counterexample: dict[str, Any] | None = None
     failing: dict[str, str] = field(default_factory=dict)
     corrected_by: str | None = None
+    # margin searches: states whose margin is exactly 0 and not a violation (boundary points),
+    # states whose sign stayed undecided at the top precision, and the region covered
+    n_boundary: int = 0
+    n_undecided: int = 0
+    coverage: dict[str, int] = field(default_factory=dict)
+    # the command that re-checks this verdict from a fresh shell
+    recheck: str | None = None
+    # for refuted claims: how much the refutation matters (verify.claims.severity)
+    severity: dict[str, Any] | None = None
     seconds: float = 0.0
 
     def to_json_obj(self, with_time: bool = False) -> dict[str, Any]:

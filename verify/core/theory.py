@@ -11,6 +11,7 @@ under the caller's `workdps`. A quantity undefined at the case is None, never a 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -48,7 +49,10 @@ class Blocks:
         return self.sD + self.sB
 
 
+@functools.lru_cache(maxsize=256)
 def blocks(case: Case) -> Blocks:
+    """The exact block sums of a case (cached: margins and thresholds ask for them repeatedly;
+    a Case is immutable)."""
     return block_sums(case.eigenvalues, case.k, [c * c for c in case.state], case.kappa2)
 
 
