@@ -124,10 +124,11 @@ def run_network(quick: bool, seed: int, config: dict[str, Any] | None = None) ->
     t1 = time.perf_counter()
     states, predictions, regimes = [], [], []
     for step in cfg["analysis_steps"]:
-        st = analyze_state(pr, ckpts[step], b=b, k=k, ks=cfg["k_sweep"], R=cfg["R"], grid=cfg["grid"],
+        sweep = cfg["k_sweep"] if step == cfg["analysis_steps"][-1] else []  # k sweep at the last state
+        st = analyze_state(pr, ckpts[step], b=b, k=k, ks=sweep, R=cfg["R"], grid=cfg["grid"],
                            eta_train=eta, seed=seed + 7919 * (step + 1), label=f"step {step}")
         predictions += score_state(st, k, f"step {step}: ")
-        for kk in [k, *cfg["k_sweep"]]:
+        for kk in [k, *sweep]:
             if kk != k:
                 for p in score_state(st, kk, f"step {step} [k={kk}]: "):
                     p["k_sweep"] = True
