@@ -136,6 +136,9 @@ def _build() -> argparse.ArgumentParser:
     e.add_argument("--eta")
     e.add_argument("--dps", type=_positive_int, default=50)
     e.add_argument("--json", action="store_true")
+    e.add_argument("--claim", metavar="ID",
+                   help="also decide this claim at the case: holds / violated, its margin "
+                        "(negative = violated) and the two sides of its inequality")
     c = sub.add_parser("check", help="run claim checkers")
     c.add_argument("ids", nargs="*")
     c.add_argument("--profile", choices=tuple(PROFILES), default="ci")
@@ -144,6 +147,9 @@ def _build() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true")
     c.add_argument("--list", action="store_true")
     c.add_argument("--out", help="also write the JSON results to this file (atomically)")
+    c.add_argument("--cases-dir", metavar="DIR",
+                   help="write each counterexample as a case file DIR/ID.json (re-check it with "
+                        "`salign eval --case DIR/ID.json --claim ID`)")
     _add_execution_args(c)
     s = sub.add_parser("simulate", help="run SGD / DSGD / BSGD", formatter_class=_DefaultsFormatter,
                        description="Simulate SGD (or Dom-/Bulk-SGD) in the eigenbasis. Output by the "
@@ -272,13 +278,30 @@ def _cmd_eval(args) -> int:
             raise UsageError("--eta must be positive")
     if args.dps > 2000:
         raise UsageError("--dps must be at most 2000")
+    verdict = None
+    if args.claim:
+        from verify.claims.search import evaluate_claim
+
+        verdict = evaluate_claim(args.claim, case.with_eta(eta))
     q = decimal_quantities(case, args.dps, eta)
     if args.json:
         from verify.core.provenance import provenance
 
-        out = {"schema_version": 1, "dps": args.dps, "quantities": q, "provenance": provenance()}
-        sys.stdout.write(json.dumps(out, sort_keys=True, indent=1) + "\n")
+        out = {"schema_version": 1, "dps": args.dps, "quantities": q, "provenance": provenance(),
+               "inputs": {"case": case.to_json_obj(), "eta": None if eta is None else str(eta),
+                          "dps": args.dps}}
+        if verdict is not None:
+            out["claim"] = verdict
+        sys.stdout.write(json.dumps(out, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
     else:
+        if verdict is not None:
+            sys.stdout.write(f"claim {verdict['claim_id']}: {verdict['verdict'].upper()}\n"
+                             f"  statement: {verdict['statement']}\n"
+                             f"  margin ({verdict['quantity']}): {verdict['margin']}\n"
+                             f"  sign convention: {verdict['sign_convention']}\n")
+            for name, v in verdict.get("sides", {}).items():
+                sys.stdout.write(f"  {name:26s} {v}\n")
+            sys.stdout.write("\n")
         with mpmath.workdps(10):
             for name, v in q.items():
                 sys.stdout.write(f"{name:28s} {v if v is not None else 'undefined'}\n")
@@ -298,6 +321,8 @@ def _cmd_check(args) -> int:
     ids = args.ids or [c.id for c in CLAIMS]
     if args.out:
         _output_file(args.out)
+    if args.cases_dir:
+        _output_dir(args.cases_dir)
     for i in ids:
         if i not in CLAIMS_BY_ID:
             raise UsageError(f"unknown claim id '{i}' (see `salign check --list`)")
@@ -316,6 +341,14 @@ def _cmd_check(args) -> int:
         from verify.core.atomic import write_atomic
 
         write_atomic(args.out, text)
+    if args.cases_dir:
+        from verify.core.atomic import write_atomic
+
+        Path(args.cases_dir).mkdir(parents=True, exist_ok=True)
+        for r in results:
+            if r.counterexample is not None:
+                write_atomic(Path(args.cases_dir) / f"{r.claim_id}.json",
+                             json.dumps(r.counterexample, sort_keys=True, indent=1) + "\n")
     if args.json:
         sys.stdout.write(text)
     else:
@@ -580,7 +613,23 @@ def _plot_run(tr, every: int, path: str, params: dict | None = None) -> None:
     write_atomic(path, buf.getvalue())
 
 
+def _problem_inputs(args, lam, k) -> dict:
+    """The problem's inputs as recorded in a JSON output (enough to re-run the command)."""
+    import hashlib
+
+    p: dict = {"d": int(len(lam)), "k": int(k)}
+    if args.case:
+        p["case"] = {"path": args.case,
+                     "sha256": hashlib.sha256(Path(args.case).read_bytes()).hexdigest()}
+    else:
+        p["paper_spectrum"] = {"m": args.m if args.m is not None else PAPER_DEFAULTS["m"],
+                               "sigma": args.sigma if args.sigma is not None
+                               else PAPER_DEFAULTS["sigma"]}
+    return p
+
+
 def _cmd_phases(args) -> int:
+    from verify.core.provenance import provenance
     from verify.simulation.two_phase import analyze, sweep
 
     lam, k, kap, x0, _ = _problem(args)
@@ -592,6 +641,8 @@ def _cmd_phases(args) -> int:
     else:
         out = {"schema_version": 1, "two_over_lambda1": 2 / float(lam[0]),
                "ranges": sweep(lam, k, kap, c0sq, args.grid)}
+    out["inputs"] = {**_problem_inputs(args, lam, k), "eta": args.eta, "grid": args.grid}
+    out["provenance"] = provenance()
     if args.json:
         sys.stdout.write(json.dumps(out, sort_keys=True, indent=1) + "\n")
     elif "report" in out:
@@ -613,7 +664,11 @@ def _cmd_diagram(args) -> int:
     lam, k, kap, x0, chol = _problem(args, 1, args.seed)
     if chol is not None:
         raise UsageError("diagram supports isotropic or diagonal noise")
+    from verify.core.provenance import provenance
+
     res = phase_diagram(lam, k, kap, x0[0], args.out, seed=args.seed)
+    res = {"schema_version": 1, **res, "provenance": provenance(),
+           "inputs": {**_problem_inputs(args, lam, k), "seed": args.seed, "out": args.out}}
     sys.stdout.write(json.dumps(res, sort_keys=True) + "\n")
     return 0
 

@@ -103,10 +103,8 @@ def _shrink(claim: Claim, margin, case: Case, eta) -> tuple[Case, Fraction]:
 
 
 def _violates(sign: int, claim: Claim) -> bool:
-    """A strict witness: margin < 0; or margin = 0 for a strict inequality (equality is what the
-    claim excludes). For an equivalence encoded as a product, margin = 0 is a boundary point
-    (one side is exactly at its threshold) and never a counterexample."""
-    return sign < 0 or (sign == 0 and claim.strict and claim.kind != "equivalence")
+    """Whether a certified sign is a strict witness against the claim (`Claim.violated_by`)."""
+    return claim.violated_by(sign)
 
 
 def _region(case: Case) -> list[str]:

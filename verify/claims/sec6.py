@@ -338,6 +338,7 @@ THM15_ABS = Claim(
     special=thm15_abs,
     derivation="thm15",
     missing_hypothesis=lambda case: case.eta * case.eigenvalues[0] < 1,
+    corrected_by="thm15",
 )
 
 

@@ -178,12 +178,15 @@ def conclusion(claim: Claim, profile: str, seed: int) -> R.CheckResult:
                 fails.append((m, eta, es, ref))
         rows.append((m, _stationary_eta_star(lam, paper_eta), ref))
     n = len(ms) * 6
+    # lead with the clearest failures: the largest ratio η*/(1/(λ_1 + λ_d))
+    fails.sort(key=lambda f: (-(f[2] / f[3]), f[0]))
     ev = (f"η* at the stationary second moments c_i² = β_i (exact rationals), {len(ms)} paper spectra × "
           f"6 step sizes (the paper's η = 0.003 and η = (0.2, 0.6, 1.0, 1.4, 1.8)/λ_1): η* = η "
           f"exactly in {equal}/{n} (the stationary state is a fixed point of Θ), so the statement "
           "reads η < 1/(λ_1 + λ_d). At the paper's η = 0.003 it holds for every m ("
           + "; ".join(f"m={m}: η* = {float(es):.3g} < {float(ref):.3g}" for m, es, ref in rows)
-          + f"), but it fails for {len(fails)} of the other step sizes, all stable (η < 2/λ_1): e.g. "
+          + f"), but it fails for {len(fails)} of the other step sizes, all stable (η < 2/λ_1); the "
+          "clearest: "
           + "; ".join(f"m={m}, η = {float(e):.4g}: η* = {float(es):.4g} > 1/(λ_1+λ_d) = {float(r):.4g}"
                       for m, e, es, r in fails[:2])
           + ". It holds only for the paper's step size (any η < 1/(λ_1 + λ_d)), not as a property of "

@@ -58,15 +58,13 @@ def paper_states(seed: int = 0, ms=PAPER_M):
 
 def paper_regime_violations(claim: Claim, seed: int = 0) -> tuple[int, int]:
     """(states of the §7 setting inside the claim's hypotheses, how many violate it strictly)."""
-    from verify.claims.search import _violates
-
     n = bad = 0
     for _, _, case in paper_states(seed):
         sign, val, _ = certified_sign(lambda case=case: claim.margin(case))
         if val is None or sign is None:
             continue
         n += 1
-        bad += _violates(sign, claim)
+        bad += claim.violated_by(sign)
     return n, bad
 
 

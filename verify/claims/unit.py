@@ -66,6 +66,12 @@ class Claim:
             return f"special:{self.special.__name__}"
         return f"symbolic:{self.derivation}"
 
+    def violated_by(self, sign: int) -> bool:
+        """A strict witness: margin < 0; or margin = 0 for a strict inequality (equality is what
+        the claim excludes). For an equivalence encoded as a product, margin = 0 is a boundary
+        point (one side exactly at its threshold) and never a counterexample."""
+        return sign < 0 or (sign == 0 and self.strict and self.kind != "equivalence")
+
     @property
     def function(self) -> Callable[..., Any] | None:
         """The Python function that decides the claim (margin or special checker), if any."""

@@ -3,11 +3,8 @@ report.json and cases/ atomically (a staging directory renamed into place at the
 
 from __future__ import annotations
 
-import base64
-import html
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -17,6 +14,16 @@ from pathlib import Path
 from verify.core.atomic import write_atomic
 from verify.core.provenance import provenance
 from verify.core.results import REFUTED, STATUSES
+from verify.report.document import B, C, Document, L, T, V, to_html, to_markdown
+
+
+def _progress(msg: str, last: bool) -> None:
+    """A progress line: redrawn in place on a terminal, one plain line each in a log file."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K" + msg + ("\n" if last else ""))
+    else:
+        sys.stderr.write(msg + "\n")
+    sys.stderr.flush()
 
 
 def _stage(msg: str) -> None:
@@ -52,8 +59,8 @@ def build_report_data(profile: str, seed: int, full: bool) -> tuple[dict, dict, 
     results = []
     for i, c in enumerate(CLAIMS, 1):
         results.append(run_claim(c.id, profile, seed))
-        sys.stderr.write(f"\r[audit]   [{'#' * (20 * i // len(CLAIMS)):20s}] {i}/{len(CLAIMS)}")
-    sys.stderr.write("\n")
+        _progress(f"[audit]   {i}/{len(CLAIMS)} claims checked ({c.id}: {results[-1].status})",
+                  last=i == len(CLAIMS))
     timings["check"] = time.perf_counter() - t1
     _stage("reproducing §7 (" + ("all gaps" if full else "gaps 5, 50, 500") + ")")
     t2 = time.perf_counter()
@@ -67,7 +74,7 @@ def build_report_data(profile: str, seed: int, full: bool) -> tuple[dict, dict, 
         "summary": {"claims": len(results), **counts, "corrected_statements": corrected},
         "derivations": der_rows,
         "claims": [{**r.to_json_obj(), "reference": c.reference, "statement": c.statement,
-                    "hypotheses": c.hypotheses, "kind": c.kind}
+                    "hypotheses": c.hypotheses, "kind": c.kind, "checker": c.checker}
                    for r, c in zip(results, CLAIMS)],
         "reproduction": {"rows": sweep.rows, "phase1": sweep.phase1, "steps": sweep.steps,
                          "seeds": 7},
@@ -76,130 +83,119 @@ def build_report_data(profile: str, seed: int, full: bool) -> tuple[dict, dict, 
     return data, {k: round(v, 2) for k, v in timings.items()}, [sweep]
 
 
-def render_markdown(data: dict, figs: list[str]) -> str:
+LEGEND = [
+    ("proved (all d)", "the claim's SMT encoding is unsat under z3 and cvc5 (every d, every state)"),
+    ("verified symbolically", "a SymPy identity or non-negativity certificate"),
+    ("checked numerically", "no counterexample among the stated states of the stated search"),
+    ("refuted", "a witness violating the claim strictly, decided exactly or by a certified sign"),
+    ("inconclusive", "something could not be decided; the evidence says what"),
+]
+SIGN_CONVENTION = ("Sign convention, once for every table: a margin is > 0 where the claim holds and "
+                   "< 0 where it is violated (0: on the boundary; a violation only for a strict "
+                   "inequality). 'smallest margin' is the smallest margin met by the search; for a "
+                   "refuted claim it is the witness's margin (negative).")
+
+
+def _severity_order(c: dict) -> tuple:
+    sev = c.get("severity") or {}
+    return (sev.get("rank", 9), c["claim_id"])
+
+
+def build_document(data: dict, figs: list[str]) -> Document:
+    """The audit report as a document (both Markdown and HTML are rendered from it)."""
     s = data["summary"]
-    L = ["# Audit of *Suspicious Alignment of SGD* (Deng et al., ALT 2026)", "",
-         f"Profile `{data['profile']}`, seed {data['seed']}, commit "
-         f"`{data['provenance']['git_commit'][:12]}`.", "",
-         "## Summary", "",
-         f"{s['claims']} claims: " + ", ".join(f"{s[k]} {k}" for k in STATUSES) + ".",
-         "Statements that replace refuted ones (corrected claims, or the theorem a misprint "
-         "should have quoted): " + (", ".join(s["corrected_statements"]) or "none") + ".",
-         "", "## Claims", "",
-         "| id | reference | verdict | states | digits | smallest margin |",
-         "|---|---|---|---|---|---|"]
+    doc = Document("Audit of Suspicious Alignment of SGD (Deng et al., ALT 2026)")
+    doc.p(T("Profile "), C(data["profile"]), T(f", seed {data['seed']}, commit "),
+          C(data["provenance"]["git_commit"][:12]), T(". Explanations of every finding in words: "),
+          L("notes/findings.md", "../findings.md"), T("; the claim list: "),
+          L("docs/claims.md", "../../docs/claims.md"), T("."))
+    refuted = sorted((c for c in data["claims"] if c["status"] == REFUTED), key=_severity_order)
+    doc.h(2, T("Findings first: what a reviewer must know"), anchor="findings")
+    doc.p(T(f"{len(refuted)} of {s['claims']} claims are refuted. Ordered by severity, measured "
+            "by the toolkit: fails in the paper's own regime (random states of the §7 setting violate "
+            "it), then statement or rate errors, then hypotheses the paper forgot."))
+    rows = []
+    for c in refuted:
+        sev = c.get("severity") or {}
+        rows.append([[C(c["claim_id"])], [T(c["reference"])], [B(sev.get("class", "—"))],
+                     [T(sev.get("why", ""))],
+                     [C(c["corrected_by"])] if c["corrected_by"] else [T("—")],
+                     [C(c.get("recheck") or f"salign check {c['claim_id']}")],
+                     [L("details", f"#claim-{c['claim_id']}")]])
+    doc.table([[T("claim")], [T("reference")], [T("severity")], [T("why (measured)")],
+               [T("corrected by")], [T("re-check")], [T("evidence")]], rows)
+    doc.h(2, T("Legend"))
+    doc.ul([[V(w), T(": " + m)] for w, m in LEGEND])
+    doc.p(T(SIGN_CONVENTION))
+    doc.h(2, T("Summary"))
+    doc.p(T(f"{s['claims']} claims: " + ", ".join(f"{s[k]} {k}" for k in STATUSES if k in s) + ". "
+            "Statements that replace refuted ones: " + (", ".join(s["corrected_statements"]) or "none")
+            + "."))
+    doc.h(2, T("All claims (paper order)"))
+    rows = []
     for c in data["claims"]:
-        L.append(f"| `{c['claim_id']}` | {c['reference']} | **{c['status']}** | {c['n_states']} "
-                 f"| {c['dps'] or 'exact'} | {c['min_margin'] or '—'} |")
-    L += ["", "## Refuted claims", ""]
-    for c in data["claims"]:
-        if c["status"] != REFUTED:
-            continue
-        L += [f"### `{c['claim_id']}` — {c['reference']}", "", f"Statement: {c['statement']}", "",
-              f"Evidence: {c['evidence']}", ""]
+        margin = c["min_margin"] if c.get("checker") == "margin" and c["min_margin"] else "—"
+        sev = (c.get("severity") or {}).get("class", "")
+        rows.append([[C(c["claim_id"])], [T(c["reference"])], [V(c["status"])], [T(sev or "—")],
+                     [T(str(c["n_states"]))], [T(str(c["dps"] or "exact"))], [T(margin)]])
+    doc.table([[T("id")], [T("reference")], [T("verdict")], [T("severity")], [T("states")],
+               [T("digits")], [T("smallest margin (< 0: violated)")]], rows)
+    doc.h(2, T("Refuted claims"))
+    for c in refuted:
+        doc.h(3, C(c["claim_id"]), T(" — " + c["reference"]), anchor=f"claim-{c['claim_id']}")
+        sev = c.get("severity") or {}
+        doc.p(B("Severity: "), T(f"{sev.get('class', '—')} — {sev.get('why', '')}"))
+        doc.p(B("Statement: "), T(c["statement"]))
+        doc.p(B("Evidence: "), T(c["evidence"]))
         if c["counterexample"]:
-            L += ["Counterexample (`cases/" + c["claim_id"] + ".json`):", "", "```json",
-                  json.dumps(c["counterexample"], sort_keys=True), "```", ""]
+            doc.p(T("Counterexample ("), C(f"cases/{c['claim_id']}.json"), T("):"))
+            doc.code(json.dumps(c["counterexample"], sort_keys=True))
         if c["failing"]:
-            L += ["Failing quantity: " + ", ".join(f"{k} = {v}" for k, v in c["failing"].items()),
-                  ""]
+            doc.p(B("At the witness"), T(" (names as "), C("salign eval"), T(" prints them): "
+                  + ", ".join(f"{k} = {v}" for k, v in c["failing"].items())))
+        doc.p(B("Re-check: "), C(c.get("recheck") or f"salign check {c['claim_id']}"))
         if c["corrected_by"]:
-            L += [f"Corrected statement: `{c['corrected_by']}`.", ""]
-    L += ["## Closed forms (SymPy; every derivation step checked at run time)", ""]
+            doc.p(T("Corrected statement: "), C(c["corrected_by"]), T("."))
+    doc.h(2, T("Closed forms (SymPy; every derivation step checked at run time)"))
     for d in data["derivations"]:
-        L.append(f"- `{d['id']}` {d['title']}: {d['confirmed']}/{d['steps']} steps confirmed")
+        doc.p(C(d["id"]), T(f" {d['title']}: {d['confirmed']}/{d['steps']} steps confirmed"))
         for f in d["closed_forms"]:
-            L.append(f"  - `{d['id']}` {f['name']}: $${f['latex']}$$")
-        for dis in d["disagreements"]:
-            L.append(f"  - disagreement with the paper: {dis}")
-    L += ["", "## Evidence per claim", ""]
-    for c in data["claims"]:
-        L.append(f"- `{c['claim_id']}` ({c['status']}): {c['evidence']}")
-    L += ["", "## Reproduction of §7 (steady state over the last 10 000 of 30 000 steps)", "",
-          "| m | E[Alignment] | std | 95% CI (7 seeds) | exact finite-d E[θ_t] | θ_∞ (Thm 16) "
-          "| small-η |", "|---|---|---|---|---|---|---|"]
-    for r in data["reproduction"]["rows"]:
-        L.append(f"| {r['m']} | {r['steady_mean']} | {r['steady_std']} | "
-                 f"[{r['ci95'][0]}, {r['ci95'][1]}] | {r['finite_d_expected']} | "
-                 f"{r['theta_inf']} | {r['theta_inf_small_eta']} |")
-    L += ["", "θ_∞ is the ratio of expected energies (the d → ∞ limit); the exact finite-d "
-          "E[θ_t] (Laplace-transform integral, Gaussian initialisation, averaged over the same "
-          "window) is the quantity the simulation estimates at d = 500."]
-    L += ["", "Phase I (App. B.3): R² of the paper's fits (cubic ridge, single exponential) and of "
-          "the logit log(1/θ − 1) linear in t, on the simulated seed mean and the exact curve:", "",
-          "| m | sim cubic | sim exp | sim logit | exact cubic | exact exp | exact logit |",
-          "|---|---|---|---|---|---|---|"]
-    for r in data["reproduction"]["phase1"]:
-        L.append(f"| {r['m']} | {r['sim_r2_cubic_ridge']} | {r['sim_r2_exponential']} | "
-                 f"{r['sim_r2_logit_vs_t']} | {r['exact_r2_cubic_ridge']} | "
-                 f"{r['exact_r2_exponential']} | {r['exact_r2_logit_vs_t']} |")
-    L += [""] + [f"![{f}]({f})" for f in figs] + ["", "## Provenance", ""]
-    for k, v in data["provenance"]["versions"].items():
-        L.append(f"- {k} {v}")
-    return "\n".join(L) + "\n"
+            doc.formula([C(d["id"]), T(" " + f["name"])], f["latex"], f["mathml"])
+        if d["disagreements"]:
+            doc.ul([[T("disagreement with the paper: " + x)] for x in d["disagreements"]])
+    doc.h(2, T("Evidence per claim"))
+    doc.ul([[C(c["claim_id"]), T(" ("), V(c["status"]), T("): " + c["evidence"])]
+            for c in data["claims"]])
+    rep = data["reproduction"]
+    doc.h(2, T("Reproduction of §7 (steady state over the last 10 000 of 30 000 steps)"))
+    doc.table([[T(h)] for h in ("m", "E[Alignment]", "std", "95% CI (7 seeds)",
+                                "exact finite-d E[θ_t]", "θ_∞ (Thm 16)", "small-η")],
+              [[[T(str(r["m"]))], [T(r["steady_mean"])], [T(r["steady_std"])],
+                [T(f"[{r['ci95'][0]}, {r['ci95'][1]}]")], [T(r["finite_d_expected"])],
+                [T(r["theta_inf"])], [T(r["theta_inf_small_eta"])]] for r in rep["rows"]])
+    doc.p(T("θ_∞ is the ratio of expected energies (the d → ∞ limit); the exact finite-d E[θ_t] "
+            "(Laplace-transform integral, Gaussian initialisation, averaged over the same window) is "
+            "the quantity the simulation estimates at d = 500."))
+    doc.p(T("Phase I (App. B.3): R² of the paper's fits (cubic ridge, single exponential) and of the "
+            "logit log(1/θ − 1) linear in t, on the simulated seed mean and the exact curve:"))
+    keys = ("sim_r2_cubic_ridge", "sim_r2_exponential", "sim_r2_logit_vs_t", "exact_r2_cubic_ridge",
+            "exact_r2_exponential", "exact_r2_logit_vs_t")
+    doc.table([[T(h)] for h in ("m", "sim cubic", "sim exp", "sim logit", "exact cubic", "exact exp",
+                                "exact logit")],
+              [[[T(str(r["m"]))]] + [[T(str(r[k]))] for k in keys] for r in rep["phase1"]])
+    for f in figs:
+        doc.figure(f)
+    doc.h(2, T("Provenance"))
+    doc.ul([[T(f"{k} {v}")] for k, v in data["provenance"]["versions"].items()])
+    return doc
 
 
-_FORM_LINE = re.compile(r"^\s*- `([^`]+)` (\S+): \$\$.*\$\$$")
+def render_markdown(data: dict, figs: list[str]) -> str:
+    return to_markdown(build_document(data, figs))
 
 
-def render_html(md_text: str, figs: dict[str, bytes], mathml: dict[str, str]) -> str:
-    """Self-contained HTML: the Markdown rendered minimally, figures inlined as data URIs,
-    closed forms as presentation MathML (rendered natively by browsers, no network), other
-    formulas as Unicode text. `mathml` maps "id/name" to the MathML computed with the data."""
-    out = ["<!doctype html><html><head><meta charset='utf-8'><title>salign audit</title>",
-           "<style>body{font-family:sans-serif;max-width:1000px;margin:auto}"
-           "table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
-           "pre{background:#f4f4f4;white-space:pre-wrap}</style></head><body>"]
-    in_table = in_code = False
-    for line in md_text.splitlines():
-        if line.startswith("```"):
-            out.append("</pre>" if in_code else "<pre>")
-            in_code = not in_code
-            continue
-        if in_code:
-            out.append(html.escape(line))
-            continue
-        if line.startswith("|"):
-            cells = [c.strip() for c in line.strip("|").split("|")]
-            if set("".join(cells)) <= set("-"):
-                continue
-            if not in_table:
-                out.append("<table>")
-                in_table = True
-            out.append("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in cells) + "</tr>")
-            continue
-        if in_table:
-            out.append("</table>")
-            in_table = False
-        form = _FORM_LINE.match(line)
-        if form:
-            key = f"{form.group(1)}/{form.group(2)}"
-            out.append(f"<li style='margin-left:2em'><code>{html.escape(form.group(1))}</code> "
-                       f"{html.escape(form.group(2))}: <math display='inline'>{mathml[key]}"
-                       "</math></li>")
-        elif line.startswith("!["):
-            name = line[line.index("(") + 1: -1]
-            b64 = base64.b64encode(figs[name]).decode()
-            out.append(f"<p><img alt='{html.escape(name)}' src='data:image/png;base64,{b64}'></p>")
-        elif line.startswith("#"):
-            n = len(line) - len(line.lstrip("#"))
-            out.append(f"<h{n}>{_inline(line[n:].strip())}</h{n}>")
-        elif line.lstrip().startswith("- "):
-            out.append(f"<li>{_inline(line.lstrip()[2:])}</li>")
-        elif line.strip():
-            out.append(f"<p>{_inline(line)}</p>")
-    if in_table:
-        out.append("</table>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
-
-
-def _inline(text: str) -> str:
-    t = html.escape(text)
-    t = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", t)
-    t = re.sub(r"`(.+?)`", r"<code>\1</code>", t)
-    # *italic* only around words: θ*_t, η* and the like keep their asterisks
-    return re.sub(r"(?<![\w*])\*([A-Za-z][^*]*?[A-Za-z.])\*(?![\w*])", r"<i>\1</i>", t)
+def render_html(data: dict, figs: dict[str, bytes]) -> str:
+    return to_html(build_document(data, list(figs)), figs)
 
 
 def run_audit(out: Path, profile: str, seed: int, strict: bool, full: bool = False) -> int:
@@ -213,12 +209,9 @@ def run_audit(out: Path, profile: str, seed: int, strict: bool, full: bool = Fal
     try:
         fig_paths = figures(sweep, staging)
         fig_names = [p.name for p in fig_paths]
-        md = render_markdown(data, fig_names)
-        write_atomic(staging / "report.md", md)
-        mathml = {f"{d['id']}/{f['name']}": f["mathml"] for d in data["derivations"]
-                  for f in d["closed_forms"]}
+        write_atomic(staging / "report.md", render_markdown(data, fig_names))
         write_atomic(staging / "report.html",
-                     render_html(md, {p.name: p.read_bytes() for p in fig_paths}, mathml))
+                     render_html(data, {p.name: p.read_bytes() for p in fig_paths}))
         write_atomic(staging / "report.json",
                      json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
         timings["total"] = round(time.perf_counter() - t0, 2)

@@ -58,9 +58,12 @@ def derivations_json() -> str:
     """`salign derive --format json` for every derivation: the golden record of what each
     derivation states (closed forms, every step's two sides, whether SymPy confirmed it)."""
     from derivations.registry import get_derivations
-    from verify.report.render import render_derivations
+    from verify.report.render import SCHEMA_VERSION, derivation_data
 
-    return render_derivations(get_derivations(), "json")
+    # the golden record holds what the derivations state, not the run's provenance
+    data = [derivation_data(d) for d in get_derivations()]
+    return json.dumps({"schema_version": SCHEMA_VERSION, "derivations": data},
+                      sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
 CLAIMS_START, CLAIMS_END = "<!-- claims:start -->", "<!-- claims:end -->"

@@ -41,7 +41,11 @@ _KIND_TEXT = {"identity": "identity (difference simplifies to 0)",
 def render_derivations(ders: list[Derivation], fmt: str) -> str:
     data = [derivation_data(d) for d in ders]
     if fmt == "json":
-        return json.dumps({"schema_version": SCHEMA_VERSION, "derivations": data},
+        from verify.core.provenance import provenance
+
+        return json.dumps({"schema_version": SCHEMA_VERSION, "derivations": data,
+                           "inputs": {"ids": [d.id for d in ders], "format": "json"},
+                           "provenance": provenance()},
                           sort_keys=True, indent=1, ensure_ascii=False) + "\n"
     lines: list[str] = []
     for d in data:

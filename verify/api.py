@@ -1,0 +1,71 @@
+"""The Python API for notebooks and scripts: the same operations as the `salign` commands, returning
+data instead of printing.
+
+    >>> import verify
+    >>> case = verify.load_case("cex/thm8-main.json")
+    >>> verify.decide("thm8-main", case)["verdict"]          # 'violated'
+    >>> q = verify.evaluate(case, eta="1/10", dps=30)         # every quantity, decimal strings
+    >>> r = verify.check("thm8-corrected", profile="quick")   # a CheckResult (status, evidence, …)
+    >>> tr = verify.simulate(case, steps=1000, seeds=4, eta=0.01)   # a Trajectory
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from verify.core.cases import Case, load_case, make_case, parse_number
+
+
+def evaluate(case: Case, eta: str | Fraction | float | None = None, dps: int = 50
+             ) -> dict[str, str | None]:
+    """Every quantity of the theory at the case (what `salign eval` prints): decimal strings with
+    `dps` significant digits, None where a quantity is undefined. `eta` overrides the case's step
+    size; strings are read exactly ("0.1" is 1/10)."""
+    from verify.core.theory import decimal_quantities
+
+    if eta is not None and not isinstance(eta, Fraction):
+        eta = parse_number(str(eta), "eta")
+    return decimal_quantities(case, dps, eta if eta is not None else case.eta)
+
+
+def decide(claim_id: str, case: Case) -> dict[str, Any]:
+    """A margin claim's verdict at one case (what `salign eval --claim` prints): verdict (holds /
+    violated / boundary / outside hypotheses / undecided), the margin (negative = violated) and the
+    two sides of its inequality."""
+    from verify.claims.search import evaluate_claim
+
+    return evaluate_claim(claim_id, case)
+
+
+def check(claim_id: str, profile: str = "ci", seed: int = 0):
+    """Run one claim's checker (what `salign check ID` does) and return its `CheckResult`: status,
+    evidence, counterexample (a case object), severity for refuted claims, the re-check command."""
+    from verify.claims.search import run_claim
+
+    return run_claim(claim_id, profile, seed)
+
+
+def simulate(case: Case, steps: int, seeds: int = 1, eta: float | None = None, method: str = "sgd",
+             seed: int = 0, record_every: int = 1):
+    """Simulate SGD / Dom-SGD ("dsgd") / Bulk-SGD ("bsgd") from the case's state (every seed row
+    starts there) with the case's noise, in float64 (`verify.simulation.engines.simulate`).
+    Returns a Trajectory with alignment and loss per recorded step."""
+    import numpy as np
+
+    from verify.simulation.engines import simulate as _simulate
+
+    lam = np.array([float(x) for x in case.eigenvalues])
+    kap = np.array([float(x) for x in case.kappa2])
+    x0 = np.tile(np.array([float(x) for x in case.state]), (seeds, 1))
+    chol = None
+    if not case.noise_is_diagonal:
+        cov = np.array([[float(v) for v in row] for row in case.covariance])
+        w, v = np.linalg.eigh(cov)
+        chol = v * np.sqrt(np.clip(w, 0, None))
+    step = float(eta if eta is not None else case.eta)
+    return _simulate(lam, case.k, kap, x0, step, steps, seed, method=method, chol=chol,
+                     record_every=record_every)
+
+
+__all__ = ["Case", "check", "decide", "evaluate", "load_case", "make_case", "simulate"]
