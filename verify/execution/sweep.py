@@ -29,8 +29,6 @@ import math
 from fractions import Fraction
 from pathlib import Path
 
-import numpy as np
-
 BURN_TOL = 1e-10
 
 
@@ -49,6 +47,7 @@ def sweep_point(m: float, eta: float, sigma: float, k: int, d: int, seeds: int, 
                 record_every: int, seed: int) -> dict:
     """One grid point (see the module docstring). Pure function of its arguments."""
     import mpmath
+    import numpy as np
 
     from verify.core.expected_ratio import stationary_expected_alignment
     from verify.core.families import paper_spectrum
@@ -90,6 +89,8 @@ def sweep_point(m: float, eta: float, sigma: float, k: int, d: int, seeds: int, 
 
 def parse_values(text: str, kind: type = float, log: bool = False) -> list:
     """'a,b,c' (values) or 'lo:hi:n' (n evenly spaced values; geometric for log=True)."""
+    import numpy as np
+
     from verify.core.errors import UsageError
 
     try:
@@ -184,6 +185,7 @@ def heatmap_png(obj: dict) -> bytes | None:
     finite-d E[θ], z = (simulated − exact)/se, and θ_∞ − exact E[θ] (ratio of expectations vs
     expectation of the ratio). None when the grid has fewer than 2 values of m or η."""
     import matplotlib
+    import numpy as np
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -61,43 +61,77 @@ def finish(s, r):
 def _sweep(c, lam, sd, mul, add, eta, per_step, i0, i1, st, rec):
     """Update c_i for i in [i0, i1) (one Gaussian each, in order, from the SFC64 state words
     st = (a, b, c, counter)); when `rec`, also return Σ λ_i² c_i² and Σ λ_i c_i² of the new
-    values. The fast path of numpy's ziggurat (99.3 % of draws) is written out inline; the
-    state stays in registers and is returned."""
+    values. The fast path of numpy's ziggurat (99.3 % of draws) is written out inline and the
+    state stays in registers (returned). The loop is written out three times — constant η
+    without and with the reduction, per-step η — so that no branch on `per_step` or `rec` is
+    left inside it; the three are the same arithmetic."""
     a, b, cc, w = st
     s = np.empty(4, dtype=np.uint64)
     acc_s = 0.0
     acc_l = 0.0
-    for i in range(i0, i1):
-        tmp = a + b + w
-        w += u1
-        a = b ^ (b >> u11)
-        b = cc + (cc << u3)
-        cc = ((cc << u24) | (cc >> u40)) + tmp
-        idx = np.intp(tmp & uff)
-        rabs = (tmp >> u9) & m52
-        if rabs < ki[idx]:
-            z = np.float64(np.int64(rabs)) * wi[idx]
-            if (tmp >> u8) & u1:
-                z = -z
-        else:
-            s[0] = a
-            s[1] = b
-            s[2] = cc
-            s[3] = w
-            z = finish(s, tmp)
-            a = s[0]
-            b = s[1]
-            cc = s[2]
-            w = s[3]
-        if per_step:
-            ci = (1.0 - eta * lam[i]) * c[i] - eta * sd[i] * z
-        else:
+    if not per_step and not rec:
+        for i in range(i0, i1):
+            tmp = a + b + w
+            w += u1
+            a = b ^ (b >> u11)
+            b = cc + (cc << u3)
+            cc = ((cc << u24) | (cc >> u40)) + tmp
+            idx = np.intp(tmp & uff)
+            rabs = (tmp >> u9) & m52
+            if rabs < ki[idx]:
+                z = np.float64(np.int64(rabs)) * wi[idx]
+                if (tmp >> u8) & u1:
+                    z = -z
+            else:
+                s[0], s[1], s[2], s[3] = a, b, cc, w
+                z = finish(s, tmp)
+                a, b, cc, w = s[0], s[1], s[2], s[3]
+            c[i] = mul[i] * c[i] + add[i] * z
+    elif not per_step:
+        for i in range(i0, i1):
+            tmp = a + b + w
+            w += u1
+            a = b ^ (b >> u11)
+            b = cc + (cc << u3)
+            cc = ((cc << u24) | (cc >> u40)) + tmp
+            idx = np.intp(tmp & uff)
+            rabs = (tmp >> u9) & m52
+            if rabs < ki[idx]:
+                z = np.float64(np.int64(rabs)) * wi[idx]
+                if (tmp >> u8) & u1:
+                    z = -z
+            else:
+                s[0], s[1], s[2], s[3] = a, b, cc, w
+                z = finish(s, tmp)
+                a, b, cc, w = s[0], s[1], s[2], s[3]
             ci = mul[i] * c[i] + add[i] * z
-        c[i] = ci
-        if rec:
+            c[i] = ci
             le = lam[i] * ci * ci
             acc_s += lam[i] * le
             acc_l += le
+    else:
+        for i in range(i0, i1):
+            tmp = a + b + w
+            w += u1
+            a = b ^ (b >> u11)
+            b = cc + (cc << u3)
+            cc = ((cc << u24) | (cc >> u40)) + tmp
+            idx = np.intp(tmp & uff)
+            rabs = (tmp >> u9) & m52
+            if rabs < ki[idx]:
+                z = np.float64(np.int64(rabs)) * wi[idx]
+                if (tmp >> u8) & u1:
+                    z = -z
+            else:
+                s[0], s[1], s[2], s[3] = a, b, cc, w
+                z = finish(s, tmp)
+                a, b, cc, w = s[0], s[1], s[2], s[3]
+            ci = (1.0 - eta * lam[i]) * c[i] - eta * sd[i] * z
+            c[i] = ci
+            if rec:
+                le = lam[i] * ci * ci
+                acc_s += lam[i] * le
+                acc_l += le
     return (a, b, cc, w), acc_s, acc_l
 
 
