@@ -13,6 +13,7 @@ Verdicts:
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
@@ -36,6 +37,8 @@ DISAGREE, ERROR = "solver disagreement", "solver error"
 def math_text(o: Obligation, interior: bool = False) -> list[str]:
     """The obligation in mathematical notation, one conjunct per line."""
     def show(rel: Any) -> str:
+        if hasattr(rel, "parts"):
+            return " ∨ ".join(f"[{show(p)}]" for p in rel.parts)
         if hasattr(rel, "body"):
             return "∀ " + ", ".join(v.name for v in rel.variables) + ": " + show(rel.body)
         return sp.sstr(rel).replace("**", "^")
@@ -66,12 +69,16 @@ def smt_text(o: Obligation, interior: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _violated(claim_id: str, strict: bool, case: Case) -> tuple[bool, str]:
+Margin = Callable[[Case], Any]
+
+
+def _violated(claim_id: str, strict: bool, case: Case, margin: Margin | None = None) -> tuple[bool, str]:
     """Exact re-check of a witness: the claim's margin has a certified sign < 0 (or = 0 for a
-    strict claim, whose margin must be > 0)."""
-    if claim_id == "thm4":
+    strict claim, whose margin must be > 0). `margin` overrides the registry's (mutants)."""
+    if claim_id == "thm4" and margin is None:
         return _thm4_printed_violated(case)
-    sign, val, _ = certified_sign(lambda: MARGINS[claim_id](case))
+    m = margin or MARGINS[claim_id]
+    sign, val, _ = certified_sign(lambda: m(case))
     if sign is None:
         return False, "margin undefined or sign not certified at the realised case"
     return (sign < 0 or (strict and sign == 0)), f"certified margin sign {sign} (value {val})"
@@ -129,7 +136,8 @@ def _names(o: Obligation) -> dict[str, str]:
     return {sym.name: key for key, sym in SYMBOLS.items()}
 
 
-def _try_realise(o: Obligation, model: dict[str, str]) -> tuple[Case | None, str]:
+def _try_realise(o: Obligation, model: dict[str, str], margin: Margin | None = None
+                 ) -> tuple[Case | None, str]:
     vals, exact = _model_values(model)
     rename = _names(o)
     v = {rename[k]: x for k, x in vals.items() if k in rename}
@@ -137,21 +145,23 @@ def _try_realise(o: Obligation, model: dict[str, str]) -> tuple[Case | None, str
         v.setdefault(key, Fraction(1))
     note = "" if exact else " (algebraic model values replaced by nearby rationals)"
     for case in realise(v, o.groups):
-        bad, why = _violated(o.claim_id, o.strict, case)
+        bad, why = _violated(o.claim_id, o.strict, case, margin)
         if bad:
             return case, why + note
     return None, "model could not be realised as a violating case" + note
 
 
-def decide(o: Obligation, timeout: float, smt_dir: Path) -> dict[str, Any]:
-    """Write, solve, realise: the result dict of one obligation."""
-    path = smt_dir / f"{o.claim_id}.smt2"
+def decide(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | None = None,
+           name: str | None = None) -> dict[str, Any]:
+    """Write, solve, realise: the result dict of one obligation (`margin`/`name` for mutants)."""
+    name = name or o.claim_id
+    path = smt_dir / f"{name}.smt2"
     write_atomic(path, smt_text(o))
     with ThreadPoolExecutor(max_workers=2) as ex:
         futs = {name: ex.submit(run_solver, name, str(path), timeout) for name in SOLVERS}
         answers = {name: f.result() for name, f in futs.items()}
     res: dict[str, Any] = {
-        "claim_id": o.claim_id, "obligation_file": str(path), "obligation": math_text(o),
+        "claim_id": name, "obligation_file": str(path), "obligation": math_text(o),
         "solvers": {n: {"answer": a["answer"], "seconds": a["seconds"],
                         **({"detail": a["detail"]} if a.get("detail") else {})}
                     for n, a in answers.items()},
@@ -162,24 +172,34 @@ def decide(o: Obligation, timeout: float, smt_dir: Path) -> dict[str, Any]:
         res.update(status=DISAGREE, evidence=f"solvers disagree: {ans}")
         return res
     if all(a == "unsat" for a in ans.values()):
-        res.update(status=PROVED, evidence="both solvers: unsat")
+        lemma_ok = True
+        for lname, ltext in o.lemmas.items():
+            lpath = smt_dir / f"{lname}.smt2"
+            write_atomic(lpath, ltext)
+            la = {n: run_solver(n, str(lpath), timeout) for n in SOLVERS}
+            res["solvers"][lname] = {n: la[n]["answer"] for n in SOLVERS}
+            lemma_ok &= all(la[n]["answer"] == "unsat" for n in SOLVERS)
+        if lemma_ok:
+            res.update(status=PROVED, evidence="both solvers: unsat")
+        else:
+            res.update(status=UNDECIDED, evidence="unsat, but a lemma of the encoding is not proved by both")
         return res
     if "sat" in ans.values():
         why = ""
         for n in SOLVERS:
             if ans[n] == "sat" and answers[n].get("model"):
-                case, why = _try_realise(o, answers[n]["model"])
+                case, why = _try_realise(o, answers[n]["model"], margin)
                 if case is not None:
                     res.update(status=REFUTED, counterexample=case.to_json_obj(),
                                evidence=f"{n} model realised at d = {case.d}; re-check: {why}")
                     return res
         # interior variant: a model strictly inside the moment cone survives rounding
-        ipath = smt_dir / f"{o.claim_id}.interior.smt2"
+        ipath = smt_dir / f"{name}.interior.smt2"
         write_atomic(ipath, smt_text(o, interior=True))
         a = run_solver("z3", str(ipath), timeout)
         res["solvers"]["z3-interior"] = {"answer": a["answer"], "seconds": a["seconds"]}
         if a["answer"] == "sat" and a.get("model"):
-            case, why2 = _try_realise(o, a["model"])
+            case, why2 = _try_realise(o, a["model"], margin)
             if case is not None:
                 res.update(status=REFUTED, counterexample=case.to_json_obj(),
                            evidence=f"z3 interior model realised at d = {case.d}; re-check: {why2}")
@@ -211,3 +231,32 @@ def prove(ids: list[str] | None, timeout: float = 60.0, smt_dir: str | Path | No
         if tmp is not None:
             tmp.cleanup()
     return out
+
+
+def encoded_violation(o: Obligation, values: dict[str, Fraction], timeout: float = 20.0) -> bool | None:
+    """Evaluate the encoded statement at one aggregate vector: True iff hypotheses ∧ definitions ∧
+    ¬claim is satisfiable with every aggregate fixed to `values` (keys of model.SYMBOLS), i.e. the
+    encoding says this state violates the claim; None if z3 cannot decide within `timeout`.
+    The auxiliary variables (quotients, roots) are uniquely determined, so this is a plain
+    evaluation — used to test that the encoding agrees with the margin function."""
+    import z3
+
+    from verify.proofs.model import SYMBOLS
+
+    lines = [f"(set-logic {o.logic})"]
+    asserts = o.definitions + o.hypotheses + [o.assertions()[-1]]
+    syms: set[sp.Symbol] = set()
+    for _, rel in asserts:
+        syms |= rel.free_symbols
+    lines += [f"(declare-const {s.name} Real)" for s in sorted(syms, key=lambda s: s.name)]
+    byname = {sym.name: key for key, sym in SYMBOLS.items()}
+    for s in sorted(syms, key=lambda s: s.name):
+        if s.name in byname:
+            v = values[byname[s.name]]
+            lines.append(f"(assert (= {s.name} {to_smt(sp.Rational(v.numerator, v.denominator))}))")
+    lines += [f"(assert {to_smt(rel)})" for _, rel in asserts]
+    solver = z3.Solver()
+    solver.set("timeout", int(timeout * 1000))
+    solver.from_string("\n".join(lines))
+    r = solver.check()
+    return True if r == z3.sat else False if r == z3.unsat else None

@@ -27,7 +27,7 @@ import derivations.projected as dproj
 import derivations.symbols as dsym
 from verify.core.theory import Blocks, expected_next_blocks, lemma22_pq
 from verify.proofs.model import BASE, COUNTS, ETA, NORMS, S, condition_exprs
-from verify.proofs.smt import ForAll
+from verify.proofs.smt import Disj
 
 Rel = Any  # a SymPy relation / Boolean, or ForAll
 
@@ -43,6 +43,7 @@ class Obligation:
     negation: list[tuple[str, Rel]] = field(default_factory=list)  # disjuncts of ¬claim
     aux: list[sp.Symbol] = field(default_factory=list)
     logic: str = "QF_NRA"
+    lemmas: dict[str, str] = field(default_factory=dict)  # name → SMT-LIB2 text (unsat = lemma holds)
 
     def hyp(self, label: str, rel: Rel) -> None:
         self.hypotheses.append((label, rel))
@@ -89,7 +90,7 @@ class Obligation:
         return [S[n] for n in names] + self.aux
 
     def assertions(self, interior: bool = False) -> list[tuple[str, Rel]]:
-        neg = sp.Or(*[r for _, r in self.negation]) if len(self.negation) > 1 else self.negation[0][1]
+        neg = Disj([r for _, r in self.negation]) if len(self.negation) > 1 else self.negation[0][1]
         if interior:
             neg = _strict(neg)
         label = "¬claim: " + " ∨ ".join(lab for lab, _ in self.negation)
@@ -105,6 +106,8 @@ def _strict(r: Rel) -> Rel:
         return sp.Lt(r.lhs, r.rhs)
     if isinstance(r, (sp.And, sp.Or)):
         return r.func(*[_strict(a) for a in r.args])
+    if isinstance(r, Disj):
+        return Disj([_strict(a) for a in r.parts])
     return r
 
 
@@ -241,24 +244,41 @@ def _thm4_corrected(o: Obligation) -> None:
     o.fails(("θ − Θ(η)", th - _Theta(o)))
 
 
+THM4_ROOT_LEMMA = """(set-logic NRA)
+; lemma used by the thm4 obligation (quantifier elimination done by hand, checked here):
+; for a >= 0, h >= 0:  (exists r > 0: a r^2 - bb r - h = 0)  <=>  QF(a, h, bb)
+; unsat <=> the lemma holds
+(declare-const a Real)
+(declare-const h Real)
+(declare-const bb Real)
+(assert (>= a 0))
+(assert (>= h 0))
+(assert (not (= (exists ((r Real)) (and (> r 0) (= (- (* a r r) (* bb r) h) 0)))
+   (or (and (> a 0) (or (> h 0) (> bb 0))) (and (= a 0) (< (* h bb) 0))
+       (and (= a 0) (= bb 0) (= h 0))))))
+(check-sat)
+"""
+
+
 def _thm4_printed(o: Obligation) -> None:
     """Printed Theorem 4 (Tr Σ ∈ (0,∞) only): ∃ r0 > 0 root of a r² − (m+h−a) r − h, and
     θ ≥ θ* = r0/(1+r0) ⇒ Θ(η) < θ for every η > 0. Negation: Tr Σ > 0 ∧ (no positive root ∨
-    ∃ positive root r0, η > 0 with θ ≥ θ*, Θ(η) ≥ θ)."""
-    o.logic = "NRA"
+    ∃ positive root r0, η > 0 with θ ≥ θ*, Θ(η) ≥ θ). "No positive root" is written without a
+    quantifier through THM4_ROOT_LEMMA (a, h ≥ 0), which both solvers are asked to prove too."""
     a, h = S["smin"] * S["psiB"], S["smax"] * S["psiD"]
     M = s_tot * (lam1**2 - lamd**2)
     bb = M + h - a
+    o.lemmas["thm4-root-lemma"] = THM4_ROOT_LEMMA
     o.hyp("Tr Σ > 0 (some κ_i² > 0, i.e. n^loss_D + n^loss_B > 0)", sp.Gt(S["nD"] + S["nB"], 0))
-    r = sp.Symbol("r", real=True)
-    no_root = ForAll((r,), sp.Or(sp.Le(r, 0), sp.Ne(a * r**2 - bb * r - h, 0)))
+    has_root = sp.Or(sp.And(sp.Gt(a, 0), sp.Or(sp.Gt(h, 0), sp.Gt(bb, 0))),
+                     sp.And(sp.Eq(a, 0), sp.Lt(h * bb, 0)), sp.And(sp.Eq(a, 0), sp.Eq(bb, 0), sp.Eq(h, 0)))
     r0 = o.var("r0")
     ED, EB = expected_next_blocks(None, B_, eta)  # type: ignore[arg-type]
     # θ ≥ r0/(1+r0) and Θ ≥ θ, with denominators cleared (1 + r0 > 0, s > 0, E s' > 0)
     bad_state = sp.And(sp.Gt(r0, 0), sp.Eq(a * r0**2 - bb * r0 - h, 0), sp.Gt(S["sD"], 0),
                        sp.Gt(S["sB"], 0), sp.Gt(eta, 0), sp.Ge(S["sD"] * (1 + r0), r0 * s_tot),
                        sp.Gt(ED + EB, 0), sp.Ge(ED * s_tot, S["sD"] * (ED + EB)))
-    o.negation.append(("no θ* ∈ (0,1) exists", no_root))  # type: ignore[arg-type]
+    o.negation.append(("no θ* ∈ (0,1) exists", sp.Not(has_root)))
     o.negation.append(("θ ≥ θ* but Θ(η) ≥ θ", bad_state))
 
 
@@ -269,6 +289,12 @@ def _thm5_corrected(o: Obligation) -> None:
     lo = o.quot("lo", a, 2 * a + M + h)
     hi = o.quot("hi", a, M + h)
     o.fails(("(1 − θ*) − a/(2a+m+h)", om - lo), ("a/(m+h) − (1 − θ*)", hi - om))
+
+
+def _thm5_lower(o: Obligation) -> None:
+    om = _one_minus_theta_star(o)
+    bound = o.quot("beta_over_m2", S["KB"] * lamk1**2, S["KD"] * lamk**2)  # ((d−k)/k)(λ_{k+1}/λ_k)²
+    o.fails(("β/m² − (1 − θ*)", bound - om))
 
 
 def _thm6(o: Obligation) -> None:
@@ -419,6 +445,7 @@ ENCODINGS: dict[str, tuple[Callable[[Obligation], None], tuple[str, ...]]] = {
     "thm4": (_thm4_printed, _C + _E),
     "thm4-corrected": (_thm4_corrected, _C + _E),
     "thm5-corrected": (_thm5_corrected, _K),
+    "thm5-lower": (_thm5_lower, _K),
     "thm6": (_thm6, _K),
     "thm7": (_thm7, _N),
     "thm7-remark": (_thm7_remark, _N),
@@ -459,6 +486,8 @@ NOT_ENCODED: dict[str, str] = {
     "asm14": "an assumption about the paper's settings (a fact about given numbers), not a claim over states",
     "thm15": "a statement along the expected CSGD trajectory for t < t* (an exponential-in-t sequence), "
              "not a first-order statement about one aggregate vector",
+    "thm15-abs": "a statement along the expected CSGD trajectory for t < t* (as thm15), not first-order "
+                 "in one aggregate vector",
     "thm16": "a limit t → ∞ of the trajectory; checked by the special checker",
     "thm16-small-eta": "a limit η → 0; proved symbolically",
     "sec7-two-phase": "empirical statement about the paper's experiments",

@@ -60,6 +60,35 @@ def principal_atoms(m0: F, m1: F, m2: F, a: F, b: F, upper: bool = False) -> Ato
     return out
 
 
+def nice_atoms(m0: F, m1: F, m2: F, a: F, b: F, max_den: int = 64) -> Atoms | None:
+    """Atoms at a, b and one interior point x of small denominator (the midpoint first) with the
+    moments m0, m1, m2 — a representation whose support keeps the replication factor small.
+    None when no such x ≤ max_den exists (e.g. on the boundary of the moment cone)."""
+    if m0 == 0 or a == b:
+        return principal_atoms(m0, m1, m2, a, b)
+    cands = [(a + b) / 2] + [F(p, q) for q in range(1, max_den + 1)
+                             for p in range(int(a * q) + 1, int(b * q) + 1) if a < F(p, q) < b]
+    seen = set()
+    for x in cands:
+        if x in seen:
+            continue
+        seen.add(x)
+        # solve w_a + w_x + w_b = m0, a w_a + x w_x + b w_b = m1, a² w_a + x² w_x + b² w_b = m2
+        wx = (m2 - (a + b) * m1 + a * b * m0) / ((x - a) * (x - b))
+        wb = (m1 - a * m0 - (x - a) * wx) / (b - a)
+        wa = m0 - wx - wb
+        if wa >= 0 and wx >= 0 and wb >= 0:
+            return [(y, w) for y, w in ((a, wa), (x, wx), (b, wb)) if w != 0]
+    return None
+
+
+def nu_atoms(m0: F, m1: F, m2: F, a: F, b: F, mode: str) -> Atoms | None:
+    """A representation of ν: "lower"/"upper" principal, or "nice" (small-denominator support)."""
+    if mode == "nice":
+        return nice_atoms(m0, m1, m2, a, b)
+    return principal_atoms(m0, m1, m2, a, b, upper=mode == "upper")
+
+
 def four_squares(v: F) -> list[F]:
     """Up to four rationals whose squares sum to v ≥ 0 (Lagrange's four-square theorem)."""
     if v == 0:
@@ -89,11 +118,11 @@ def _intervals(v: dict[str, F]) -> dict[str, tuple[F, F]]:
     return {"D": (v["lamk"], v["lam1"]), "B": (v["lamd"], v["lamk1"])}
 
 
-def realise_free(v: dict[str, F], upper: dict[str, bool] | None = None) -> Case | None:
+def realise_free(v: dict[str, F], modes: dict[str, str] | None = None) -> Case | None:
     """Realise a vector whose claim uses no counts/ψ/s_min/s_max (step 3, first case)."""
     blocks: dict[str, list[Coord]] = {}
     for X, (a, b) in _intervals(v).items():
-        nu = principal_atoms(v["s" + X], v["t" + X], v["u" + X], a, b, (upper or {}).get(X, False))
+        nu = nu_atoms(v["s" + X], v["t" + X], v["u" + X], a, b, (modes or {}).get(X, "lower"))
         n, e = v.get("n" + X, F(0)), v.get("e" + X, F(0))
         if nu is None or n < 0 or not a * n <= e <= b * n:
             return None
@@ -110,12 +139,13 @@ def realise_free(v: dict[str, F], upper: dict[str, bool] | None = None) -> Case 
     return _to_case(blocks["D"], blocks["B"], v.get("eta"))
 
 
-def _lp_counts(v: dict[str, F], X: str, pts: list[F]) -> tuple[list[F], list[F]] | None:
-    """Exact LP (z3 over the rationals): counts N_j > 0 and noise masses μ_j at the points."""
+def _noise_lp(v: dict[str, F], X: str, pts: list[F], N: list[F], slack: F) -> list[F] | None:
+    """Exact LP (z3 over the rationals): noise masses μ_j ∈ [s_min N_j, s_max N_j] with
+    Σ μ_j x_j = n_X, Σ μ_j x_j² = e_X; the last point (the midpoint) stays slack·(s_max − s_min)
+    inside the band so that one coordinate can take s_min and one s_max there."""
     import z3
 
     smin, smax = v["smin"], v["smax"]
-    N = [z3.Real(f"N{j}") for j in range(len(pts))]
     mu = [z3.Real(f"mu{j}") for j in range(len(pts))]
     s = z3.Solver()
     s.set("timeout", 10000)
@@ -124,11 +154,9 @@ def _lp_counts(v: dict[str, F], X: str, pts: list[F]) -> tuple[list[F], list[F]]
         return z3.RealVal(f"{x.numerator}/{x.denominator}")
 
     for j in range(len(pts)):
-        s.add(N[j] > 0, mu[j] >= R(smin) * N[j], mu[j] <= R(smax) * N[j])
-    if smin < smax:  # the midpoint (last point) strictly inside: room for the extremes split
-        s.add(mu[-1] > R(smin) * N[-1], mu[-1] < R(smax) * N[-1])
-    s.add(z3.Sum(N) == R(v["K" + X]))
-    s.add(z3.Sum([N[j] * R(x * x) for j, x in enumerate(pts)]) == R(v["psi" + X]))
+        s.add(mu[j] >= R(smin * N[j]), mu[j] <= R(smax * N[j]))
+    gap = slack * (smax - smin)
+    s.add(mu[-1] >= R((smin + gap) * N[-1]), mu[-1] <= R((smax - gap) * N[-1]))
     if "n" + X in v:  # claims without noise moments leave μ free (within the sandwich)
         s.add(z3.Sum([mu[j] * R(x) for j, x in enumerate(pts)]) == R(v["n" + X]))
     if "e" + X in v:
@@ -141,74 +169,114 @@ def _lp_counts(v: dict[str, F], X: str, pts: list[F]) -> tuple[list[F], list[F]]
         r = m.eval(t, model_completion=True)
         return F(r.numerator_as_long(), r.denominator_as_long())
 
-    return [val(t) for t in N], [val(t) for t in mu]
+    return [val(t) for t in mu]
 
 
-def realise_counts(v: dict[str, F], upper: dict[str, bool] | None = None,
-                   max_d: int = 5000) -> Case | None:
+def _integer_counts(v: dict[str, F], pts: dict[str, list[F]], need: dict[str, list[int]],
+                    max_d: int) -> tuple[int, dict[str, list[int]]] | None:
+    """Smallest replication factor r and integer counts n_j ≥ need_j with Σ n_j = r K_S and
+    Σ n_j x_j² = r ψ_S in both blocks. Interior points get the least multiple c_j ≥ need_j of the
+    denominator of (x_j² − a²)/(b² − a²); the endpoints a, b solve the two equations, which are
+    integral once r is a multiple of the denominators of K_S and (ψ_S − a²K_S)/(b² − a²)."""
+    base, fixed = 1, {}
+    for X, P in pts.items():
+        K, psi = v["K" + X], v["psi" + X]
+        base = lcm(base, K.denominator)
+        if len(P) == 1:
+            if psi != P[0] ** 2 * K:
+                return None
+            fixed[X] = []
+            continue
+        a, b = P[0], P[1]
+        span = b * b - a * a
+        base = lcm(base, ((psi - a * a * K) / span).denominator)
+        cs = []
+        for x, nd in zip(P[2:], need[X][2:]):
+            den = ((x * x - a * a) / span).denominator
+            cs.append(den * -(-nd // den))
+        fixed[X] = cs
+    r = base
+    while True:
+        counts, total = {}, 0
+        for X, P in pts.items():
+            K, psi = v["K" + X], v["psi" + X]
+            if len(P) == 1:
+                counts[X] = [int(r * K)]
+            else:
+                a, b = P[0], P[1]
+                cs = fixed[X]
+                rest = r * K - sum(cs)
+                nb = (r * psi - sum((c * x * x for c, x in zip(cs, P[2:])), F(0)) - a * a * rest) / (
+                    b * b - a * a)
+                na = rest - nb
+                assert nb.denominator == 1 and na.denominator == 1
+                counts[X] = [int(na), int(nb)] + cs
+            total += sum(counts[X])
+        if total > max_d:
+            return None
+        if all(n >= nd for X in pts for n, nd in zip(counts[X], need[X])):
+            return r, counts
+        r += base
+
+
+def realise_counts(v: dict[str, F], modes: dict[str, str] | None = None,
+                   max_d: int = 20000) -> Case | None:
     """Realise a vector whose claim uses counts, ψ and the noise extremes (step 3, second case)."""
     if v["lamk"] <= v["lamk1"] or v["lamd"] <= 0:
         return None
-    plan = {}
+    pts, nus, need = {}, {}, {}
     for X, (a, b) in _intervals(v).items():
-        nu = principal_atoms(v["s" + X], v["t" + X], v["u" + X], a, b, (upper or {}).get(X, False))
+        nu = nu_atoms(v["s" + X], v["t" + X], v["u" + X], a, b, (modes or {}).get(X, "lower"))
         if nu is None:
             return None
-        pts = sorted({a, b} | {x for x, _ in nu})
         mid = (a + b) / 2
-        pts = [p for p in pts if p != mid] + [mid]  # midpoint last (see _lp_counts)
-        lp = _lp_counts(v, X, pts)
-        if lp is None:
-            return None
-        plan[X] = (pts, nu, *lp)
-    den = 1
-    for _pts, _, N, _mu in plan.values():
-        for x in N:
-            den = lcm(den, x.denominator)
-    for mult in range(1, 400):
-        r = den * mult
-        out = _assign(plan, v, r)
-        if out is not None:
-            D, B = out
-            if len(D) + len(B) > max_d:
-                return None
-            return _to_case(D, B, v.get("eta"))
-    return None
-
-
-def _assign(plan, v: dict[str, F], r: int) -> tuple[list[Coord], list[Coord]] | None:
-    smin, smax = v["smin"], v["smax"]
+        inner = sorted({x for x, _ in nu} - {a, b, mid})
+        P = [a] if a == b else [a, b] + inner + [mid]  # endpoints first, midpoint last
+        pts[X], nus[X] = P, dict(nu)
+        # a point carrying ν-mass needs room for ≤ 4 non-zero coordinates (four squares); the
+        # midpoint needs room for one s_min and one s_max coordinate
+        need[X] = [4 if x in nus[X] else 1 for x in P]
+        need[X][-1] = max(need[X][-1], 3)
+    ic = _integer_counts(v, pts, need, max_d)
+    if ic is None:
+        return None
+    r, counts = ic
     res: dict[str, list[Coord]] = {}
-    for X, (pts, nu, N, mu) in plan.items():
+    for X, P in pts.items():
+        N = [F(n, r) for n in counts[X]]  # counts in the model's units
+        mu = None
+        for slack in (F(1, 4), F(1, 100), F(1, 10**6), F(0)):
+            mu = _noise_lp(v, X, P, N, slack)
+            if mu is not None:
+                break
+        if mu is None:
+            return None
         coords: list[Coord] = []
-        wmap = dict(nu)
-        for j, x in enumerate(pts):
-            n = int(N[j] * r)
-            cs = _squares_at(x, wmap[x] * r) if x in wmap else []
-            if n < max(len(cs), 1):
+        for j, x in enumerate(P):
+            n = counts[X][j]
+            cs = _squares_at(x, nus[X][x] * r) if x in nus[X] else []
+            if len(cs) > n:
                 return None
             kbar = mu[j] / N[j]
             kap = [kbar] * n
-            if j == len(pts) - 1 and X == "D" and smin < smax:  # attain the extremes
-                if n < 3:
+            if j == len(P) - 1 and X == "D" and v["smin"] < v["smax"]:  # attain the extremes
+                rest = (n * kbar - v["smin"] - v["smax"]) / (n - 2)
+                if not v["smin"] <= rest <= v["smax"]:
                     return None
-                rest = (n * kbar - smin - smax) / (n - 2)
-                if not smin <= rest <= smax:
-                    return None
-                kap = [smin, smax] + [rest] * (n - 2)
+                kap = [v["smin"], v["smax"]] + [rest] * (n - 2)
             cs = cs + [F(0)] * (n - len(cs))
             coords += [(x, c, kk) for c, kk in zip(cs, kap)]
         res[X] = coords
-    return res["D"], res["B"]
+    return _to_case(res["D"], res["B"], v.get("eta"))
 
 
 def realise(v: dict[str, F], groups: tuple[str, ...]) -> list[Case]:
     """Candidate cases realising the vector (several when the claim uses norms: the lower and
     upper principal representations bound ‖P^S x‖² from both sides). [] if none."""
     fn = realise_counts if "count" in groups else realise_free
-    choices = [{"D": False, "B": False}]
-    if "norms" in groups:
-        choices += [{"D": u1, "B": u2} for u1 in (False, True) for u2 in (False, True)][1:]
+    choices = [{"D": m, "B": m} for m in ("nice", "lower")]
+    if "norms" in groups:  # the principal representations bound ‖P^S x‖² from both sides
+        choices += [{"D": m1, "B": m2} for m1 in ("lower", "upper") for m2 in ("lower", "upper")]
     out = []
     for ch in choices:
         try:

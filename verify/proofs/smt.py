@@ -66,6 +66,8 @@ def to_smt(e: Any) -> str:
         return f"(not {to_smt(e.args[0])})"
     if isinstance(e, sp.Implies):
         return f"(=> {to_smt(e.args[0])} {to_smt(e.args[1])})"
+    if isinstance(e, Disj):
+        return "(or " + " ".join(to_smt(a) for a in e.parts) + ")"
     if isinstance(e, ForAll):
         vs = " ".join(f"({v.name} Real)" for v in e.variables)
         return f"(forall ({vs}) {to_smt(e.body)})"
@@ -88,6 +90,23 @@ class ForAll:
         return set(self.body.free_symbols) - set(self.variables)
 
 
+class Disj:
+    """p₁ ∨ … ∨ p_n kept in the given order (may contain ForAll, which SymPy cannot hold)."""
+
+    def __init__(self, parts: list[Any]):
+        self.parts = list(parts)
+
+    @property
+    def free_symbols(self) -> set:
+        out: set = set()
+        for p in self.parts:
+            out |= p.free_symbols
+        return out
+
+    def __str__(self) -> str:
+        return " ∨ ".join(f"({p if not hasattr(p, 'body') else 'ForAll'})" for p in self.parts)
+
+
 def run_solver(name: str, path: str, timeout: float) -> dict[str, Any]:
     """Decide an SMT-LIB2 file with one solver in a subprocess.
 
@@ -96,7 +115,7 @@ def run_solver(name: str, path: str, timeout: float) -> dict[str, Any]:
     t0 = time.perf_counter()
     cmd = [sys.executable, "-m", "verify.proofs.solve", name, path, str(timeout)]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout + 15)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout + 3)
     except subprocess.TimeoutExpired:
         return {"answer": "timeout", "seconds": round(time.perf_counter() - t0, 3), "model": None,
                 "detail": "killed after the wall-clock limit"}

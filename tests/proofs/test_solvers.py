@@ -1,0 +1,123 @@
+"""The solver path: proofs need two unsat answers; refutations need a re-checked witness; mutated
+(false) claims come back refuted with a witness and never proved.
+
+CI runs a small subset (a few seconds per obligation); the full table is behind `-m slow`
+(and in benchmarks/bench_prove.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from fractions import Fraction as F
+
+import pytest
+import sympy as sp
+
+from verify.claims import CLAIMS_BY_ID, MARGINS
+from verify.core.cases import parse_case
+from verify.core.signs import certified_sign
+from verify.core.theory import blocks, lemma22_pq
+from verify.proofs.driver import PROVED, REFUTED, decide, prove
+from verify.proofs.encode import ENCODINGS, NOT_ENCODED, build
+
+TIMEOUT = 8.0
+
+
+def _violates(margin, cx, strict):
+    sign, _, _ = certified_sign(lambda: margin(parse_case(cx)))
+    return sign is not None and (sign < 0 or (strict and sign == 0))
+
+
+def test_every_claim_is_encoded_or_explained():
+    assert set(ENCODINGS) | set(NOT_ENCODED) == set(CLAIMS_BY_ID)
+    assert not set(ENCODINGS) & set(NOT_ENCODED)
+
+
+@pytest.mark.parametrize("cid", ["lem22-bound", "thm8-corrected"])
+def test_ci_proved(cid, tmp_path):
+    (r,) = prove([cid], TIMEOUT, tmp_path)
+    assert r["status"] == PROVED, r
+    assert all(r["solvers"][s]["answer"] == "unsat" for s in ("z3", "cvc5"))
+    assert (tmp_path / f"{cid}.smt2").read_text().startswith("; salign proof obligation")
+
+
+@pytest.mark.parametrize("cid", ["cor9", "lem23"])
+def test_ci_refuted_with_rechecked_witness(cid, tmp_path):
+    (r,) = prove([cid], TIMEOUT, tmp_path)
+    assert r["status"] == REFUTED, r
+    assert _violates(MARGINS[cid], r["counterexample"], CLAIMS_BY_ID[cid].strict)
+
+
+def _thm8c_unguarded(case):
+    """thm8-corrected without its hypothesis s^B e_D ≥ s^D e_B."""
+    b = blocks(case)
+    p, q = lemma22_pq(b)
+    if b.sD == 0 or b.sB == 0 or p == 0:
+        return None
+    lam, k = case.eigenvalues, case.k
+    return F(2) / (lam[k - 1] + lam[-1]) + q / p
+
+
+def _mutants():
+    """(name, obligation, margin): each a false statement."""
+    out = []
+    o = build("lem22-bound")  # flipped inequality: q ≥ 2 s^B s^D (λ_{k+1} − λ_k)
+    label, rel = o.negation[0]
+    o.negation[0] = (label, sp.Lt(-rel.lhs, 0))
+    out.append(("lem22-bound-flipped", o, lambda c: -MARGINS["lem22-bound"](c)))
+    o = build("thm8-corrected")  # perturbed constant: η* ≤ 1.9/(λ_k + λ_d)
+    o.definitions = [(lab, sp.Eq(r.lhs, sp.Rational(19, 10)) if lab.startswith("thm8c_bound =") else r)
+                     for lab, r in o.definitions]
+
+    def m_pert(c):
+        m = MARGINS["thm8-corrected"](c)
+        return None if m is None else m - F(1, 10) / (c.eigenvalues[c.k - 1] + c.eigenvalues[-1])
+    out.append(("thm8-corrected-const", o, m_pert))
+    o = build("thm8-corrected")  # dropped hypothesis s^B e_D ≥ s^D e_B
+    o.hypotheses = [(lab, r) for lab, r in o.hypotheses if not lab.startswith("s^B e_D")]
+    out.append(("thm8-corrected-nohyp", o, _thm8c_unguarded))
+    return out
+
+
+@pytest.mark.parametrize("name,o,margin", _mutants(), ids=lambda x: x if isinstance(x, str) else "")
+def test_mutants_refuted_never_proved(name, o, margin, tmp_path):
+    r = decide(o, TIMEOUT, tmp_path, margin=margin, name=name)
+    assert r["status"] != PROVED
+    assert r["status"] == REFUTED, r
+    assert _violates(margin, r["counterexample"], o.strict)
+    # the witness does not violate the original (true) claim: the mutation is what broke
+    orig = o.claim_id
+    assert not _violates(MARGINS[orig], r["counterexample"], CLAIMS_BY_ID[orig].strict)
+
+
+def test_cli_json(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "verify", "prove", "lem23", "--json", "--timeout", "8",
+                          "--smt-dir", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    obj = json.loads(out.stdout)
+    assert "provenance" in obj and obj["results"][0]["claim_id"] == "lem23"
+    assert obj["results"][0]["status"] == REFUTED
+    bad = subprocess.run([sys.executable, "-m", "verify", "prove", "no-such-claim"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+SLOW_PROVED = ["thm2", "thm3-bounds", "thm10", "lem23-corrected", "sec5-interval", "thm13-upper",
+               "thm13-corrected", "lem24", "thm11", "thm5-corrected", "thm6", "thm3", "thm4-corrected",
+               "thm7-corrected"]
+SLOW_REFUTED = ["thm8-main", "thm8-app", "intro-box", "thm13-lower", "thm7", "thm7-remark", "thm4"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cid", SLOW_PROVED)
+def test_slow_proved(cid, tmp_path):
+    (r,) = prove([cid], 60, tmp_path)
+    assert r["status"] == PROVED, r
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cid", SLOW_REFUTED)
+def test_slow_refuted(cid, tmp_path):
+    (r,) = prove([cid], 60, tmp_path)
+    assert r["status"] == REFUTED, r
