@@ -14,12 +14,13 @@ from verify.core.tolerances import PROFILES
 
 
 class _DefaultsFormatter(argparse.HelpFormatter):
-    """Help that shows each option's default (when it has a meaningful one)."""
+    """Help that shows each option's default (when it has a meaningful one, 0 included)."""
 
     def _get_help_string(self, action):
         text = action.help or ""
-        if "%(default)" not in text and action.default not in (None, False, argparse.SUPPRESS) \
-                and action.option_strings:
+        d = action.default
+        if ("default" not in text and action.option_strings and d is not None and d is not False
+                and d is not argparse.SUPPRESS):
             text += " (default: %(default)s)"
         return text
 
@@ -128,24 +129,30 @@ def _add_problem_args(p: argparse.ArgumentParser) -> None:
 def _build() -> argparse.ArgumentParser:
     p = _Parser(prog="salign", description="Verify 'Suspicious Alignment of SGD' (ALT 2026)")
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
-    d = sub.add_parser("derive", help="print the SymPy derivations")
-    d.add_argument("ids", nargs="*")
-    d.add_argument("--format", choices=("text", "latex", "json"), default="text")
-    e = sub.add_parser("eval", help="evaluate every quantity at a case")
-    e.add_argument("--case", required=True)
-    e.add_argument("--eta")
-    e.add_argument("--dps", type=_positive_int, default=50)
-    e.add_argument("--json", action="store_true")
+    F = _DefaultsFormatter
+    d = sub.add_parser("derive", help="print the SymPy derivations", formatter_class=F)
+    d.add_argument("ids", nargs="*", help="derivation or claim ids (default: every derivation)")
+    d.add_argument("--format", choices=("text", "latex", "json"), default="text",
+                   help="output format")
+    e = sub.add_parser("eval", help="evaluate every quantity at a case", formatter_class=F)
+    e.add_argument("--case", required=True, metavar="FILE", help="case file (JSON, docs/design.md)")
+    e.add_argument("--eta", help="step size η (exact decimal or fraction string; default: the "
+                                 "case's eta)")
+    e.add_argument("--dps", type=_positive_int, default=50,
+                   help="significant decimal digits of every printed quantity (≤ 2000)")
+    e.add_argument("--json", action="store_true", help="JSON with inputs and provenance")
     e.add_argument("--claim", metavar="ID",
                    help="also decide this claim at the case: holds / violated, its margin "
                         "(negative = violated) and the two sides of its inequality")
-    c = sub.add_parser("check", help="run claim checkers")
-    c.add_argument("ids", nargs="*")
-    c.add_argument("--profile", choices=tuple(PROFILES), default="ci")
-    c.add_argument("--seed", type=SEED, default=0)
-    c.add_argument("--json", action="store_true")
-    c.add_argument("--strict", action="store_true")
-    c.add_argument("--list", action="store_true")
+    c = sub.add_parser("check", help="run claim checkers", formatter_class=F)
+    c.add_argument("ids", nargs="*", help="claim ids (default: every claim; see --list)")
+    c.add_argument("--profile", choices=tuple(PROFILES), default="ci",
+                   help="search budget: " + ", ".join(f"{k} = {v} random states per margin claim"
+                                                      for k, v in PROFILES.items()))
+    c.add_argument("--seed", type=SEED, default=0, help="seed of the counterexample search")
+    c.add_argument("--json", action="store_true", help="JSON results with provenance")
+    c.add_argument("--strict", action="store_true", help="exit 1 if any claim is refuted")
+    c.add_argument("--list", action="store_true", help="list the claims and exit")
     c.add_argument("--out", help="also write the JSON results to this file (atomically)")
     c.add_argument("--cases-dir", metavar="DIR",
                    help="write each counterexample as a case file DIR/ID.json (re-check it with "
@@ -191,30 +198,33 @@ def _build() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, metavar="PATH",
                    help="FILE.json, FILE.npz, or a directory (see above)")
     s.add_argument("--plot", metavar="FILE.png", help="also write a PNG figure of alignment and loss")
-    ph = sub.add_parser("phases", help="two-phase analysis of the exact expected trajectory")
+    ph = sub.add_parser("phases", help="two-phase analysis of the exact expected trajectory",
+                        formatter_class=F)
     _add_problem_args(ph)
     ph.add_argument("--eta", type=_float("positive"),
                     help="analyse one step size (default: sweep (0, 2/λ_1))")
-    ph.add_argument("--grid", type=_bounded_int(1, 10_000), default=40)
-    ph.add_argument("--json", action="store_true")
-    dg = sub.add_parser("diagram", help="(θ, η) phase diagram figure for a case's state family")
+    ph.add_argument("--grid", type=_bounded_int(1, 10_000), default=40,
+                    help="step sizes in the sweep over (0, 2/λ_1)")
+    ph.add_argument("--json", action="store_true", help="JSON with inputs and provenance")
+    dg = sub.add_parser("diagram", help="(θ, η) phase diagram figure for a case's state family",
+                        formatter_class=F)
     _add_problem_args(dg)
-    dg.add_argument("--seed", type=SEED, default=0)
-    dg.add_argument("--out", required=True)
-    r = sub.add_parser("reproduce", help="rerun the §7 experiments")
-    r.add_argument("--quick", action="store_true")
-    r.add_argument("--out", default="reproduce-out")
-    r.add_argument("--json", action="store_true")
+    dg.add_argument("--seed", type=SEED, default=0, help="seed of the simulated one-step outcomes")
+    dg.add_argument("--out", required=True, metavar="FILE.png", help="figure (PNG)")
+    r = sub.add_parser("reproduce", help="rerun the §7 experiments", formatter_class=F)
+    r.add_argument("--quick", action="store_true", help="gaps m = 5, 50, 500 only")
+    r.add_argument("--out", default="reproduce-out", metavar="DIR", help="output directory")
+    r.add_argument("--json", action="store_true", help="print the tables as JSON")
     _add_execution_args(r)
     from verify.execution.sweep import add_parser as _add_sweep
 
     _add_sweep(sub)
-    a = sub.add_parser("audit", help="derive, check, reproduce; write the report")
-    a.add_argument("--out", default="audit-out")
-    a.add_argument("--profile", choices=tuple(PROFILES), default="ci")
-    a.add_argument("--seed", type=SEED, default=0)
-    a.add_argument("--strict", action="store_true")
-    a.add_argument("--full-reproduction", action="store_true")
+    a = sub.add_parser("audit", help="derive, check, reproduce; write the report", formatter_class=F)
+    a.add_argument("--out", default="audit-out", metavar="DIR", help="report directory (atomic)")
+    a.add_argument("--profile", choices=tuple(PROFILES), default="ci", help="check budget")
+    a.add_argument("--seed", type=SEED, default=0, help="seed of the searches")
+    a.add_argument("--strict", action="store_true", help="exit 1 if any claim is refuted")
+    a.add_argument("--full-reproduction", action="store_true", help="all nine gaps of §7")
     from verify.network.command import add_parser as _add_network  # no jax import (optional extra)
     _add_network(sub)
     from verify.proofs.command import add_parser as _add_prove
@@ -660,6 +670,8 @@ def _cmd_phases(args) -> int:
 def _cmd_diagram(args) -> int:
     from verify.report.diagram import phase_diagram
 
+    if Path(args.out).suffix.lower() != ".png":
+        raise UsageError(f"--out {args.out}: the figure is written as PNG; give a .png file name")
     _output_file(args.out)
     lam, k, kap, x0, chol = _problem(args, 1, args.seed)
     if chol is not None:

@@ -85,6 +85,35 @@ def docs_claims_with_list(text: str) -> str:
     return f"{head}{CLAIMS_START}\n{claims_list_markdown()}{CLAIMS_END}{tail}"
 
 
+FINDINGS_START, FINDINGS_END = "<!-- findings:start -->", "<!-- findings:end -->"
+
+
+def findings_markdown() -> str:
+    """The README's findings list: refuted claims of the committed audit snapshot, ordered by their
+    measured severity, each with why and the command that re-checks it."""
+    if not SNAPSHOT.exists():
+        return "(no audit snapshot yet)\n"
+    data = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    refuted = [c for c in data["claims"] if c["status"] == "refuted"]
+    refuted.sort(key=lambda c: ((c.get("severity") or {}).get("rank", 9), c["claim_id"]))
+    out, current = [], None
+    for c in refuted:
+        sev = c.get("severity") or {}
+        if sev.get("class") != current:
+            current = sev.get("class")
+            out.append(f"\n**{current or 'unclassified'}**\n")
+        fix = f" Corrected: `{c['corrected_by']}`." if c.get("corrected_by") else ""
+        out.append(f"- `{c['claim_id']}` ({c['reference']}): {sev.get('why', '')}.{fix} "
+                   f"Re-check: `{c.get('recheck') or 'salign check ' + c['claim_id']}`")
+    return "\n".join(out).lstrip("\n") + "\n"
+
+
+def readme_with_findings(readme: str) -> str:
+    head, rest = readme.split(FINDINGS_START, 1)
+    _, tail = rest.split(FINDINGS_END, 1)
+    return f"{head}{FINDINGS_START}\n{findings_markdown()}{FINDINGS_END}{tail}"
+
+
 START, END = "<!-- verdicts:start -->", "<!-- verdicts:end -->"
 
 
@@ -101,6 +130,7 @@ def verdict_table_markdown() -> str:
 
 
 def readme_with_table(readme: str) -> str:
+    readme = readme_with_findings(readme)
     head, rest = readme.split(START, 1)
     _, tail = rest.split(END, 1)
     return f"{head}{START}\n{verdict_table_markdown()}{END}{tail}"
