@@ -19,7 +19,7 @@ from verify.core.cases import parse_case
 from verify.core.signs import certified_sign
 from verify.core.theory import blocks, lemma22_pq
 from verify.proofs.driver import PROVED, REFUTED, decide, prove
-from verify.proofs.encode import ENCODINGS, NOT_ENCODED, build
+from verify.proofs.encode import ENCODINGS, NOT_ENCODED, P, Q, S, build
 
 TIMEOUT = 8.0
 
@@ -67,8 +67,8 @@ def _mutants():
     o.negation[0] = (label, sp.Lt(-rel.lhs, 0))
     out.append(("lem22-bound-flipped", o, lambda c: -MARGINS["lem22-bound"](c)))
     o = build("thm8-corrected")  # perturbed constant: η* ≤ 1.9/(λ_k + λ_d)
-    o.definitions = [(lab, sp.Eq(r.lhs, sp.Rational(19, 10)) if lab.startswith("thm8c_bound =") else r)
-                     for lab, r in o.definitions]
+    o.negation = []
+    o.fails(("1.9/(λ_k+λ_d) − η*", sp.Rational(19, 10) / (S["lamk"] + S["lamd"]) + Q / P))
 
     def m_pert(c):
         m = MARGINS["thm8-corrected"](c)

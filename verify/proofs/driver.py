@@ -43,7 +43,7 @@ def math_text(o: Obligation, interior: bool = False) -> list[str]:
             return "∀ " + ", ".join(v.name for v in rel.variables) + ": " + show(rel.body)
         return sp.sstr(rel).replace("**", "^")
 
-    return [f"{label}:  {show(rel)}" for label, rel in o.assertions(interior)]
+    return [f"{label}:  {show(o.display.get(label, rel))}" for label, rel in o.assertions(interior)]
 
 
 def smt_text(o: Obligation, interior: bool = False) -> str:
@@ -143,6 +143,14 @@ def _try_realise(o: Obligation, model: dict[str, str], margin: Margin | None = N
     v = {rename[k]: x for k, x in vals.items() if k in rename}
     for key in ("KD", "KB", "psiD", "psiB", "smin", "smax", "LamD", "LamB"):
         v.setdefault(key, Fraction(1))
+    # moments projected out of the obligation (unused by the claim): any admissible value
+    for X, a, b in (("D", "lamk", "lam1"), ("B", "lamd", "lamk1")):
+        s_, t_ = v.get("s" + X, Fraction(0)), v.get("t" + X, Fraction(0))
+        v.setdefault("u" + X, t_ * t_ / s_ if s_ else Fraction(0))  # one atom at τ/s
+        if "e" + X not in v:
+            v["e" + X] = v[a] * v.get("n" + X, Fraction(0))  # ξ-atom at a
+        if "n" + X not in v:
+            v["n" + X] = v["e" + X] / v[b]  # ξ-atom at b
     note = "" if exact else " (algebraic model values replaced by nearby rationals)"
     for case in realise(v, o.groups):
         bad, why = _violated(o.claim_id, o.strict, case, margin)

@@ -166,12 +166,18 @@ def _h4(tag: str, m, a, b) -> list[tuple[str, sp.Basic]]:
     ]
 
 
-def condition_exprs(groups: tuple[str, ...] = ("nu", "noise")) -> list[tuple[str, sp.Basic]]:
+def condition_exprs(groups: tuple[str, ...] = ("nu", "noise"),
+                    used: set[sp.Symbol] | None = None) -> list[tuple[str, sp.Basic]]:
     """The necessary conditions on an aggregate vector, as (label, SymPy relation).
 
     Groups (a claim asks only for those its aggregates need; dropping a necessary condition
     keeps every UNSAT a proof): "nu" (ν_S), "noise" (μ_S), "count" (N_S and s_min ≤ s_max),
-    "sandwich" (μ_S − s_min N_S, s_max N_S − μ_S), "norms" (ρ_S, degree 4)."""
+    "sandwich" (μ_S − s_min N_S, s_max N_S − μ_S), "norms" (ρ_S, degree 4).
+
+    `used` (the symbols the claim's own formulas mention): a moment the claim never uses is
+    projected out exactly — H2(m0, m1, m2) without m2 is H1(m0, m1) (a two-atom measure attains
+    any admissible m2), H1(n, e) without n is e ≥ 0, without e is n ≥ 0 — so the solvers see
+    fewer variables. None keeps every condition (as for the necessity test)."""
     s = S
     out: list[tuple[str, sp.Basic]] = [
         ("λ_d > 0", sp.Gt(s["lamd"], 0)),
@@ -182,10 +188,19 @@ def condition_exprs(groups: tuple[str, ...] = ("nu", "noise")) -> list[tuple[str
     iv = {"D": (s["lamk"], s["lam1"]), "B": (s["lamd"], s["lamk1"])}
     for X in ("D", "B"):
         a, b = iv[X]
+        uses = (lambda k: True) if used is None else (lambda k: s[k] in used)
         if "nu" in groups:
-            out += _h2(f"ν_{X}", s["s" + X], s["t" + X], s["u" + X], a, b)
+            if uses("u" + X) or "norms" in groups:
+                out += _h2(f"ν_{X}", s["s" + X], s["t" + X], s["u" + X], a, b)
+            else:
+                out += _h1(f"ν_{X} (u^{X} unused, projected)", s["s" + X], s["t" + X], a, b)
         if "noise" in groups:
-            out += _h1(f"λμ_{X}", s["n" + X], s["e" + X], a, b)
+            if "sandwich" in groups or (uses("n" + X) and uses("e" + X)):
+                out += _h1(f"λμ_{X}", s["n" + X], s["e" + X], a, b)
+            elif uses("e" + X):
+                out.append((f"e_{X} ≥ 0 (n^loss_{X} unused, projected)", sp.Ge(s["e" + X], 0)))
+            elif uses("n" + X):
+                out.append((f"n^loss_{X} ≥ 0 (e_{X} unused, projected)", sp.Ge(s["n" + X], 0)))
     if "count" in groups:
         out += [("s_min ≥ 0", sp.Ge(s["smin"], 0)), ("s_min ≤ s_max", sp.Ge(s["smax"], s["smin"]))]
         for X in ("D", "B"):
