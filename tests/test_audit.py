@@ -13,7 +13,10 @@ from verify.report import audit as audit_mod
 @pytest.fixture(scope="module")
 def audit_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("a") / "audit"
-    assert main(["audit", "--out", str(out), "--profile", "quick", "--seed", "0"]) == 0
+    # the proofs and the network study have their own tests (tests/proofs, tests/network); the
+    # audit's own sections for them are tested below from small inputs
+    assert main(["audit", "--out", str(out), "--profile", "quick", "--seed", "0", "--no-prove",
+                 "--no-network"]) == 0
     return out
 
 
@@ -39,7 +42,7 @@ def test_interrupted_audit_leaves_no_report(tmp_path, monkeypatch):
 
     monkeypatch.setattr(audit_mod, "render_html", boom)
     out = tmp_path / "audit"
-    assert main(["audit", "--out", str(out), "--profile", "quick"]) == 130
+    assert main(["audit", "--out", str(out), "--profile", "quick", "--no-prove", "--no-network"]) == 130
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".audit-staging")]
 
@@ -56,7 +59,8 @@ def test_reproduction_matches_exact_finite_d_expectation(audit_dir):
 
 def test_same_seed_same_report_json(audit_dir, tmp_path):
     out = tmp_path / "again"
-    assert main(["audit", "--out", str(out), "--profile", "quick", "--seed", "0"]) == 0
+    assert main(["audit", "--out", str(out), "--profile", "quick", "--seed", "0", "--no-prove",
+                 "--no-network"]) == 0
     assert (out / "report.json").read_bytes() == (audit_dir / "report.json").read_bytes()
     assert (out / "report.md").read_bytes() == (audit_dir / "report.md").read_bytes()
 
@@ -84,3 +88,45 @@ def test_html_renders_in_chromium(audit_dir, tmp_path):
     subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1000,4000", uri],
                    check=True, capture_output=True, timeout=120)
     assert shot.stat().st_size > 20000
+
+
+def test_report_opens_with_severity_ordered_findings(audit_dir):
+    md = (audit_dir / "report.md").read_text()
+    html = (audit_dir / "report.html").read_text()
+    assert md.index("Findings first") < md.index("## Summary") < md.index("## All claims")
+    data = json.loads((audit_dir / "report.json").read_text())
+    ranks = [c["severity"]["rank"] for c in data["claims"] if c["status"] == "refuted"]
+    assert ranks and all(r in (1, 2, 3) for r in ranks)
+    findings = md.split("## <a id=\"findings\"></a>", 1)[1].split("## Legend")[0]
+    order = [line.split("`")[1] for line in findings.splitlines() if line.startswith("| `")]
+    by_id = {c["claim_id"]: c["severity"]["rank"] for c in data["claims"] if c["status"] == "refuted"}
+    assert [by_id[i] for i in order] == sorted(by_id[i] for i in order)
+    assert "verdict-refuted" in html and "color:#b00020" in html and "Sign convention" in html
+
+
+def test_markdown_and_html_come_from_the_same_document():
+    """Both renderers walk the same blocks: every table cell text of the Markdown is in the HTML."""
+    from verify.report.document import C, Document, T, V, to_html, to_markdown
+
+    doc = Document("t")
+    doc.h(2, T("Head & tail"))
+    doc.table([[T("a")], [T("b")]], [[[C("x|y")], [V("refuted")]]])
+    md, html = to_markdown(doc), to_html(doc, {})
+    assert "x\\|y" in md and "<code>x|y</code>" in html and "Head &amp; tail" in html
+    assert "verdict-refuted" in html
+
+
+def test_network_and_proof_sections_render(tmp_path):
+    """The audit's proofs/network sections from small inputs (the full runs are tested elsewhere)."""
+    from verify.report.audit import _network_section, _proof_section, _simulation_section
+    from verify.report.document import Document, to_markdown
+
+    doc = Document("t")
+    _proof_section(doc, [{"claim_id": "thm6", "status": "proved (all d)", "evidence": "both unsat",
+                          "solvers": {"z3": {"answer": "unsat", "seconds": 0.1},
+                                      "cvc5": {"answer": "unsat", "seconds": 0.2}}}])
+    _simulation_section(doc, {"thm2": {"what": "one step", "test": "t::a", "control": "t::b"}})
+    _network_section(doc, {"skipped": "not requested"}, [])
+    md = to_markdown(doc)
+    assert "proved (all d)" in md and "z3 unsat 0.10 s" in md and "sim-thm2" in md
+    assert "Not run: not requested" in md

@@ -342,7 +342,10 @@ OPEN_UNIT = ("thm2", "thm3", "thm4-corrected", "thm7", "thm7-remark", "thm7-corr
 
 def _outside(R: dict) -> tuple[str, ...]:
     """Claims outside their hypotheses at the state whose reference values are R."""
-    return OPEN_UNIT if R["s_D"] == 0 or R["s_B"] == 0 else ()
+    out = OPEN_UNIT if R["s_D"] == 0 or R["s_B"] == 0 else ()
+    if R["n_loss_D"] == 0:  # Lemma 24 and Theorem 11 assume n^loss_D > 0 (γ < 0)
+        out = out + ("lem24", "thm11")
+    return out
 
 
 def _inside(R: dict, eta: Fraction) -> set[str]:

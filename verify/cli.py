@@ -225,6 +225,10 @@ def _build() -> argparse.ArgumentParser:
     a.add_argument("--seed", type=SEED, default=0, help="seed of the searches")
     a.add_argument("--strict", action="store_true", help="exit 1 if any claim is refuted")
     a.add_argument("--full-reproduction", action="store_true", help="all nine gaps of §7")
+    a.add_argument("--no-prove", action="store_true",
+                   help="skip the SMT proofs for every d (the report says it was skipped)")
+    a.add_argument("--no-network", action="store_true",
+                   help="skip the quick network study (the report says it was skipped)")
     from verify.network.command import add_parser as _add_network  # no jax import (optional extra)
     _add_network(sub)
     from verify.proofs.command import add_parser as _add_prove
@@ -439,7 +443,7 @@ def _simulate(args) -> int:
     import numpy as np
 
     from verify.core.atomic import write_atomic
-    from verify.simulation.engines import expected_trajectory, grouped_sgd, simulate
+    from verify.simulation.engines import expected_trajectory, group_levels, grouped_sgd, simulate
 
     if args.eta <= 0 or (args.sigma is not None and args.sigma < 0):
         raise UsageError("--eta must be positive and --sigma non-negative")
@@ -472,16 +476,10 @@ def _simulate(args) -> int:
             raise UsageError("--grouped supports plain constant-step SGD with diagonal noise")
         if fmt != "json":
             raise UsageError("--grouped writes JSON: give --out FILE.json")
-        keys = [(float(lam[i]), float(kap[i]), i < k) for i in range(len(lam))]
-        levels = sorted(set(keys), key=lambda t: (-t[2], -t[0], t[1]))
-        if len(levels) > 64:
-            raise UsageError(f"--grouped needs few distinct (λ, κ²) groups, found {len(levels)}")
-        idx = np.array([levels.index(t) for t in keys])
-        sizes = np.bincount(idx, minlength=len(levels))
-        energy0 = np.stack([np.bincount(idx, weights=row**2, minlength=len(levels))
-                            for row in x0])
-        tr = grouped_sgd(np.array([t[0] for t in levels]), sizes, sum(t[2] for t in levels),
-                         np.array([t[1] for t in levels]), energy0, args.eta, args.steps,
+        g = group_levels(lam, k, kap, x0)
+        if len(g.sizes) > 64:
+            raise UsageError(f"--grouped needs few distinct (λ, κ²) groups, found {len(g.sizes)}")
+        tr = grouped_sgd(g.lam, g.sizes, g.k_groups, g.kappa2, g.energy0, args.eta, args.steps,
                          args.seed)
         data = {"schema_version": 1, "kind": "samples", "method": "sgd", "sampler": "grouped",
                 "seed": args.seed, "record_every": 1, "parameters": params,
@@ -685,22 +683,6 @@ def _cmd_diagram(args) -> int:
     return 0
 
 
-class _Progress:
-    def __init__(self, total: int) -> None:
-        self.total, self.last = total, -1
-
-    def update(self, n: int) -> None:
-        pct = n * 100 // self.total
-        if pct != self.last and pct % 5 == 0:
-            self.last = pct
-            bar = "#" * (pct // 5)
-            sys.stderr.write(f"\r  [{bar:20s}] {pct:3d}%")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        sys.stderr.write("\n")
-
-
 def _output_dir(path: str) -> Path:
     """Validate an output directory before any work is done."""
     out = Path(path)
@@ -746,7 +728,8 @@ def _cmd_audit(args) -> int:
 
     _output_dir(args.out)
     return run_audit(Path(args.out), args.profile, args.seed, args.strict,
-                     full=args.full_reproduction)
+                     full=args.full_reproduction, proofs=not args.no_prove,
+                     network=not args.no_network)
 
 
 def _cmd_prove(args) -> int:

@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from verify.core.atomic import write_atomic
 from verify.core.provenance import provenance
@@ -31,7 +32,41 @@ def _stage(msg: str) -> None:
     sys.stderr.flush()
 
 
-def build_report_data(profile: str, seed: int, full: bool) -> tuple[dict, dict, list]:
+def _run_proofs(timeout: float) -> list[dict]:
+    """`salign prove` on every encoded claim (both solvers), as report data."""
+    from verify.proofs.driver import prove
+
+    out = []
+    for r in prove(None, timeout=timeout):
+        out.append({k: r.get(k) for k in ("claim_id", "status", "evidence", "solvers",
+                                            "counterexample")})
+    return out
+
+
+def _run_network(seed: int) -> tuple[dict, Any]:
+    """The quick network study (`salign network --quick`), or a note saying why it was not run."""
+    try:
+        from verify.network.run import run_network
+    except ImportError as exc:  # the optional extra is not installed
+        return {"skipped": f"network extra not installed ({exc.name}); pip install -e '.[network]'"}, None
+    try:
+        result = run_network(True, seed)
+    except ImportError as exc:
+        return {"skipped": f"network extra not installed ({exc.name}); pip install -e '.[network]'"}, None
+    return result, result
+
+
+def simulation_evidence() -> dict:
+    """claim id → the simulation property that confronts it with simulated SGD (tests/simulation)."""
+    path = Path(__file__).resolve().parents[2] / "tests" / "simulation" / "EVIDENCE.json"
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8")).get("claims", {})
+
+
+def build_report_data(profile: str, seed: int, full: bool, proofs: bool = True,
+                      network: bool = True, prove_timeout: float = 60.0
+                      ) -> tuple[dict, dict, list]:
     import sympy as sp
 
     from derivations.core import check_derivation
@@ -66,6 +101,21 @@ def build_report_data(profile: str, seed: int, full: bool) -> tuple[dict, dict, 
     t2 = time.perf_counter()
     sweep = run_sweep(ms=PAPER_M if full else (5, 50, 500))
     timings["reproduce"] = time.perf_counter() - t2
+    if proofs:
+        _stage("deciding the encoded claims for every d (z3 and cvc5)")
+        t3 = time.perf_counter()
+        proof_rows = _run_proofs(prove_timeout)
+        timings["prove"] = time.perf_counter() - t3
+    else:
+        proof_rows = None
+    net_result = None
+    if network:
+        _stage("network study (quick)")
+        t4 = time.perf_counter()
+        net_data, net_result = _run_network(seed)
+        timings["network"] = time.perf_counter() - t4
+    else:
+        net_data = {"skipped": "not requested (--no-network)"}
     counts = {s: sum(r.status == s for r in results) for s in STATUSES}
     corrected = sorted({r.corrected_by for r in results if r.status == REFUTED and r.corrected_by})
     data = {
@@ -78,9 +128,12 @@ def build_report_data(profile: str, seed: int, full: bool) -> tuple[dict, dict, 
                    for r, c in zip(results, CLAIMS)],
         "reproduction": {"rows": sweep.rows, "phase1": sweep.phase1, "steps": sweep.steps,
                          "seeds": 7},
+        "proofs": proof_rows if proof_rows is not None else {"skipped": "not requested (--no-prove)"},
+        "simulation_evidence": simulation_evidence(),
+        "network": net_data,
         "provenance": {**provenance(), "paper": "Deng et al., ALT 2026, arXiv 2601.11789"},
     }
-    return data, {k: round(v, 2) for k, v in timings.items()}, [sweep]
+    return data, {k: round(v, 2) for k, v in timings.items()}, [sweep, net_result]
 
 
 LEGEND = [
@@ -132,14 +185,20 @@ def build_document(data: dict, figs: list[str]) -> Document:
             "Statements that replace refuted ones: " + (", ".join(s["corrected_statements"]) or "none")
             + "."))
     doc.h(2, T("All claims (paper order)"))
+    proofs = {p["claim_id"]: p for p in data["proofs"]} if isinstance(data.get("proofs"), list) else {}
+    sim = data.get("simulation_evidence") or {}
     rows = []
     for c in data["claims"]:
         margin = c["min_margin"] if c.get("checker") == "margin" and c["min_margin"] else "—"
         sev = (c.get("severity") or {}).get("class", "")
-        rows.append([[C(c["claim_id"])], [T(c["reference"])], [V(c["status"])], [T(sev or "—")],
-                     [T(str(c["n_states"]))], [T(str(c["dps"] or "exact"))], [T(margin)]])
-    doc.table([[T("id")], [T("reference")], [T("verdict")], [T("severity")], [T("states")],
-               [T("digits")], [T("smallest margin (< 0: violated)")]], rows)
+        pr = proofs.get(c["claim_id"])
+        rows.append([[C(c["claim_id"])], [T(c["reference"])], [V(c["status"])],
+                     [V(pr["status"])] if pr else [T("—")], [T(sev or "—")],
+                     [T(str(c["n_states"]))], [T(str(c["dps"] or "exact"))], [T(margin)],
+                     [L("simulated", "#sim-" + c["claim_id"])] if c["claim_id"] in sim else [T("—")]])
+    doc.table([[T("id")], [T("reference")], [T("search / derivation verdict")],
+               [T("for every d (z3 + cvc5)")], [T("severity")], [T("states")], [T("digits")],
+               [T("smallest margin (< 0: violated)")], [T("simulated SGD")]], rows)
     doc.h(2, T("Refuted claims"))
     for c in refuted:
         doc.h(3, C(c["claim_id"]), T(" — " + c["reference"]), anchor=f"claim-{c['claim_id']}")
@@ -156,6 +215,8 @@ def build_document(data: dict, figs: list[str]) -> Document:
         doc.p(B("Re-check: "), C(c.get("recheck") or f"salign check {c['claim_id']}"))
         if c["corrected_by"]:
             doc.p(T("Corrected statement: "), C(c["corrected_by"]), T("."))
+    _proof_section(doc, data.get("proofs"))
+    _simulation_section(doc, sim)
     doc.h(2, T("Closed forms (SymPy; every derivation step checked at run time)"))
     for d in data["derivations"]:
         doc.p(C(d["id"]), T(f" {d['title']}: {d['confirmed']}/{d['steps']} steps confirmed"))
@@ -184,10 +245,78 @@ def build_document(data: dict, figs: list[str]) -> Document:
                                 "exact logit")],
               [[[T(str(r["m"]))]] + [[T(str(r[k]))] for k in keys] for r in rep["phase1"]])
     for f in figs:
-        doc.figure(f)
+        if not f.startswith("network-"):
+            doc.figure(f)
+    _network_section(doc, data.get("network") or {}, [f for f in figs if f.startswith("network-")])
     doc.h(2, T("Provenance"))
     doc.ul([[T(f"{k} {v}")] for k, v in data["provenance"]["versions"].items()])
     return doc
+
+
+def _proof_section(doc: Document, proofs) -> None:
+    doc.h(2, T("For every dimension: SMT proofs (salign prove)"), anchor="proofs")
+    if not isinstance(proofs, list):
+        doc.p(T("Not run: " + (proofs or {}).get("skipped", "unknown") + "."))
+        return
+    doc.p(T("Each encodable claim is reduced to block moments (docs/proofs.md) and its negation is "
+            "given to z3 and to cvc5: 'proved (all d)' needs unsat from both; a sat model counts only "
+            "once realised as an explicit case and re-checked by the exact evaluator. The obligations "
+            "are re-runnable with any SMT solver: "), C("salign prove ID --smt-dir DIR"), T("."))
+    rows = []
+    for p in proofs:
+        sv = p.get("solvers") or {}
+        times = ", ".join(f"{n} {v.get('answer')} {v.get('seconds', 0):.2f} s" for n, v in sorted(sv.items()))
+        rows.append([[C(p["claim_id"])], [V(p["status"])], [T(times or "—")], [T(p.get("evidence") or "")]])
+    doc.table([[T("claim")], [T("status")], [T("solvers")], [T("evidence")]], rows)
+
+
+def _simulation_section(doc: Document, sim: dict) -> None:
+    doc.h(2, T("Simulation evidence: the lemmas against simulated SGD"), anchor="simulation")
+    if not sim:
+        doc.p(T("No simulation evidence map found (tests/simulation/EVIDENCE.json)."))
+        return
+    doc.p(T("Each claim below is confronted with simulated SGD / Dom-SGD / Bulk-SGD by a Hypothesis "
+            "property of the simulation suite (run by CI: "), C("pytest -m simulation"),
+          T("), with a negative control that feeds the same decision a wrong prediction."))
+    for cid, e in sorted(sim.items()):
+        doc.h(3, C(cid), anchor=f"sim-{cid}")
+        doc.p(T(e.get("what", "")))
+        doc.p(T("Property: "), C(e.get("test", "")), T("; negative control: "), C(e.get("control", "")))
+
+
+def _bold_spans(text: str) -> list:
+    """Spans of a sentence whose **…** parts are bold (the network section's statements)."""
+    parts = text.split("**")
+    return [B(x) if i % 2 else T(x) for i, x in enumerate(parts) if x]
+
+
+def _network_section(doc: Document, net: dict, figs: list[str]) -> None:
+    doc.h(2, T("Theory vs network"), anchor="network")
+    if "skipped" in net:
+        doc.p(T("Not run: " + net["skipped"] + "."))
+        return
+    from verify.network.report import agreement_scores, failure_statements, inconclusive
+
+    s = net["settings"]
+    doc.p(T(f"Network: {s['problem']} ({s['P']} parameters, n = {s['n']} examples of load_digits), SGD "
+            f"with η_train = {s['eta_train']}, b = {s['b']}, {s['train_steps']} steps; k = {s['k']}; "
+            f"{s['R']} independent minibatches per state; seed {net['seeds']['seed']}; "
+            f"{'quick' if s['quick'] else 'full'} settings ("), C("salign network --quick --out DIR"),
+          T("; the full study: "), C("salign network --out DIR"), T(")."))
+    doc.table([[T("prediction (network)")], [T("agree / checkpoints")]],
+              [[[T(f)], [T(f"{a}/{n}")]] for f, a, n in agreement_scores(net["predictions"])])
+    doc.p(T(f"{inconclusive(net['predictions'])} sign predictions at η_train were inconclusive (the 95% "
+            "interval of the measured loss change contains 0); they count as not agreeing."))
+    ctrl = net["control"]
+    doc.p(T("Quadratic control through the same code path (criterion: "
+            f"{ctrl.get('criterion', '95% interval')}); rows marked NEGATIVE CONTROL must disagree:"))
+    doc.table([[T("prediction (control)")], [T("agree")], [T("replicates agreeing")]],
+              [[[T(p["name"])], [T(str(p["agree"]))], [T(str(p.get("agree_count", "—")))]]
+               for p in ctrl["predictions"]])
+    doc.h(3, T("Where the quadratic theory fails on the network, and why"))
+    doc.ul([_bold_spans(x) for x in failure_statements(net)])
+    for f in figs:
+        doc.figure(f)
 
 
 def render_markdown(data: dict, figs: list[str]) -> str:
@@ -198,16 +327,27 @@ def render_html(data: dict, figs: dict[str, bytes]) -> str:
     return to_html(build_document(data, list(figs)), figs)
 
 
-def run_audit(out: Path, profile: str, seed: int, strict: bool, full: bool = False) -> int:
+def run_audit(out: Path, profile: str, seed: int, strict: bool, full: bool = False,
+              proofs: bool = True, network: bool = True) -> int:
     from verify.simulation.reproduce import figures
 
     t0 = time.perf_counter()
-    data, timings, (sweep,) = build_report_data(profile, seed, full)
+    data, timings, (sweep, net_result) = build_report_data(profile, seed, full, proofs, network)
     _stage("writing report")
     staging = Path(tempfile.mkdtemp(prefix=".audit-staging-", dir=out.parent if out.parent.exists()
                                     else None))
     try:
         fig_paths = figures(sweep, staging)
+        if net_result is not None:
+            from verify.network.report import figures as network_figures
+
+            net_dir = staging / "network-figs"
+            net_dir.mkdir()
+            for name in network_figures(net_result, net_dir):
+                target = staging / f"network-{Path(name).name}"
+                (net_dir / Path(name).name).rename(target)
+                fig_paths.append(target)
+            net_dir.rmdir()
         fig_names = [p.name for p in fig_paths]
         write_atomic(staging / "report.md", render_markdown(data, fig_names))
         write_atomic(staging / "report.html",

@@ -41,7 +41,7 @@ def simulate(
     lam: np.ndarray, k: int, kappa2: np.ndarray, x0: np.ndarray, eta, steps: int,
     seed: int, method: str = "sgd", chol: np.ndarray | None = None, record_every: int = 1,
     switch_at: int | str | None = None, switch_method: str | None = None, progress=None,
-    track_loss_thresholds: bool = False, settle_window: int = 1000, settle_tol: float = 1e-3,
+    track_loss_thresholds: bool = False, settle_window: int = 1000, settle_tol: float = 1e-2,
 ) -> Trajectory:
     """Run `method` from eigenbasis states x0 (seeds × d). `eta` is a float or a callable t ↦ η_t.
     `lam` is (d,) or (seeds, d) (one spectrum per row).
@@ -98,46 +98,46 @@ def simulate(
     prev_window = None
     # noise is drawn in chunks of consecutive steps (the same stream as step-by-step draws)
     chunk = int(max(1, min(16, 2**20 // (n_seeds * d))))
-    pool = ThreadPoolExecutor(max_workers=n_blocks)
+    # the thread pool is shut down on every exit, an exception or Ctrl-C included
+    with ThreadPoolExecutor(max_workers=n_blocks) as pool:
 
-    def draw(i: int, n: int) -> np.ndarray:
-        Zi = np.empty((n, row_blocks[i].stop - row_blocks[i].start, d))
-        gens[i].standard_normal(out=Zi)
-        if chol is None:
-            Zi *= sd
-        else:
-            Zi = Zi @ chol.T
-        return Zi
+        def draw(i: int, n: int) -> np.ndarray:
+            Zi = np.empty((n, row_blocks[i].stop - row_blocks[i].start, d))
+            gens[i].standard_normal(out=Zi)
+            if chol is None:
+                Zi *= sd
+            else:
+                Zi = Zi @ chol.T
+            return Zi
 
-    for start in range(0, steps, chunk):
-        n = min(chunk, steps - start)
-        parts = list(zip(row_blocks, pool.map(draw, range(n_blocks), [n] * n_blocks)))
-        for j in range(n):
-            t = start + j
-            et = eta(t) if callable(eta) else eta
-            m = method if (switched is None or t < switched) else (switch_method or method)
-            sl = blocks[m]
-            cs, b = c[:, sl], buf[:, sl]
-            # x ← x − η P^S(Ax + ξ), in place on the block S that moves
-            np.multiply(lam[..., sl], cs, out=b)
-            for rows, Zi in parts:
-                b[rows] += Zi[j][:, sl]
-            b *= et
-            cs -= b
-            if (t + 1) % record_every == 0:
-                record((t + 1) // record_every)
-            if switch_at == "settled" and switched is None:
-                np.multiply(c, c, out=e)
-                np.multiply(e, lam2, out=el)
-                running += el[:, :k].sum(axis=1) / el.sum(axis=1)
-                if (t + 1) % settle_window == 0:
-                    win = running.mean() / settle_window
-                    if prev_window is not None and abs(win - prev_window) < settle_tol:
-                        switched = t + 1
-                    prev_window, running = win, np.zeros(n_seeds)
-            if progress is not None:
-                progress(t + 1)
-    pool.shutdown()
+        for start in range(0, steps, chunk):
+            n = min(chunk, steps - start)
+            parts = list(zip(row_blocks, pool.map(draw, range(n_blocks), [n] * n_blocks)))
+            for j in range(n):
+                t = start + j
+                et = eta(t) if callable(eta) else eta
+                m = method if (switched is None or t < switched) else (switch_method or method)
+                sl = blocks[m]
+                cs, b = c[:, sl], buf[:, sl]
+                # x ← x − η P^S(Ax + ξ), in place on the block S that moves
+                np.multiply(lam[..., sl], cs, out=b)
+                for rows, Zi in parts:
+                    b[rows] += Zi[j][:, sl]
+                b *= et
+                cs -= b
+                if (t + 1) % record_every == 0:
+                    record((t + 1) // record_every)
+                if switch_at == "settled" and switched is None:
+                    np.multiply(c, c, out=e)
+                    np.multiply(e, lam2, out=el)
+                    running += el[:, :k].sum(axis=1) / el.sum(axis=1)
+                    if (t + 1) % settle_window == 0:
+                        win = running.mean() / settle_window
+                        if prev_window is not None and abs(win - prev_window) < settle_tol:
+                            switched = t + 1
+                        prev_window, running = win, np.zeros(n_seeds)
+                if progress is not None:
+                    progress(t + 1)
     return Trajectory(**out, switched_at=switched)
 
 
@@ -162,6 +162,30 @@ def simulate_dense_published(
         if t < steps:
             x = x - eta * (g + sigma * rng.standard_normal(d))
     return out
+
+
+@dataclass(frozen=True)
+class Levels:
+    """Groups of coordinates sharing (λ, κ², block): the dominant groups first (k_groups of them),
+    each with its size and, per seed row, its initial energy E_G = Σ_G c_i²."""
+
+    lam: np.ndarray
+    kappa2: np.ndarray
+    sizes: np.ndarray
+    k_groups: int
+    energy0: np.ndarray
+
+
+def group_levels(lam, k: int, kappa2, x0: np.ndarray) -> Levels:
+    """Group the coordinates of a spectrum by (λ, κ², i < k) for `grouped_sgd` (exact in law)."""
+    keys = [(float(lam[i]), float(kappa2[i]), i < k) for i in range(len(lam))]
+    levels = sorted(set(keys), key=lambda t: (-t[2], -t[0], t[1]))
+    index = {t: j for j, t in enumerate(levels)}
+    idx = np.array([index[t] for t in keys])
+    sizes = np.bincount(idx, minlength=len(levels))
+    energy0 = np.stack([np.bincount(idx, weights=row**2, minlength=len(levels)) for row in x0])
+    return Levels(np.array([t[0] for t in levels]), np.array([t[1] for t in levels]), sizes,
+                  sum(t[2] for t in levels), energy0)
 
 
 def grouped_sgd(
