@@ -27,14 +27,14 @@ from verify.core.cases import Case
 from verify.core.signs import certified_sign
 from verify.core.theory import Theta_map, blocks
 from verify.proofs.encode import ENCODINGS, Obligation, build
-from verify.proofs.realise import realise
+from verify.proofs.realise import realise_iter
 from verify.proofs.smt import SOLVERS, parse_model_value, run_solver, to_smt
 
 PROVED, REFUTED, UNDECIDED = "proved (all d)", "refuted", "undecided by solvers"
 DISAGREE, ERROR = "solver disagreement", "solver error"
 
 
-def math_text(o: Obligation, interior: bool = False) -> list[str]:
+def math_text(o: Obligation, interior: bool | str = False) -> list[str]:
     """The obligation in mathematical notation, one conjunct per line."""
     def show(rel: Any) -> str:
         if hasattr(rel, "parts"):
@@ -46,7 +46,7 @@ def math_text(o: Obligation, interior: bool = False) -> list[str]:
     return [f"{label}:  {show(o.display.get(label, rel))}" for label, rel in o.assertions(interior)]
 
 
-def smt_text(o: Obligation, interior: bool = False) -> str:
+def smt_text(o: Obligation, interior: bool | str = False) -> str:
     """The obligation as an SMT-LIB2 script (deterministic)."""
     asserts = o.assertions(interior)
     syms: set[sp.Symbol] = set()
@@ -152,7 +152,7 @@ def _try_realise(o: Obligation, model: dict[str, str], margin: Margin | None = N
         if "n" + X not in v:
             v["n" + X] = v["e" + X] / v[b]  # ξ-atom at b
     note = "" if exact else " (algebraic model values replaced by nearby rationals)"
-    for case in realise(v, o.groups):
+    for case in realise_iter(v, o.groups):
         bad, why = _violated(o.claim_id, o.strict, case, margin)
         if bad:
             return case, why + note
@@ -201,17 +201,20 @@ def decide(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | None =
                     res.update(status=REFUTED, counterexample=case.to_json_obj(),
                                evidence=f"{n} model realised at d = {case.d}; re-check: {why}")
                     return res
-        # interior variant: a model strictly inside the moment cone survives rounding
-        ipath = smt_dir / f"{name}.interior.smt2"
-        write_atomic(ipath, smt_text(o, interior=True))
-        a = run_solver("z3", str(ipath), timeout)
-        res["solvers"]["z3-interior"] = {"answer": a["answer"], "seconds": a["seconds"]}
-        if a["answer"] == "sat" and a.get("model"):
-            case, why2 = _try_realise(o, a["model"], margin)
-            if case is not None:
-                res.update(status=REFUTED, counterexample=case.to_json_obj(),
-                           evidence=f"z3 interior model realised at d = {case.d}; re-check: {why2}")
-                return res
+        # interior variants: a model strictly inside (part of) the moment cone survives rounding
+        # and boundary-free realisation; first only the counting measures, then everything
+        variants = (["N_"] if "count" in o.groups else []) + [True]
+        for k, interior in enumerate(variants):
+            ipath = smt_dir / f"{name}.interior{k}.smt2"
+            write_atomic(ipath, smt_text(o, interior=interior))
+            a = run_solver("z3", str(ipath), timeout)
+            res["solvers"][f"z3-interior{k}"] = {"answer": a["answer"], "seconds": a["seconds"]}
+            if a["answer"] == "sat" and a.get("model"):
+                case, why2 = _try_realise(o, a["model"], margin)
+                if case is not None:
+                    res.update(status=REFUTED, counterexample=case.to_json_obj(),
+                               evidence=f"z3 interior model realised at d = {case.d}; re-check: {why2}")
+                    return res
         res.update(status=UNDECIDED, evidence=f"sat, but no re-checked witness: {why}")
         return res
     if "error" in ans.values():

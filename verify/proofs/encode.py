@@ -88,10 +88,13 @@ class Obligation:
             out |= r.free_symbols
         return out
 
-    def conditions(self, interior: bool = False) -> list[tuple[str, Rel]]:
+    def conditions(self, interior: bool | str = False) -> list[tuple[str, Rel]]:
+        """The conditions; `interior` True makes all strict, a string only those whose label
+        starts with it (e.g. "N_": counting measures strictly inside, endpoints get mass)."""
         out = condition_exprs(self.groups, self.used())
         if interior:
-            out = [(lab, _strict(r)) for lab, r in out]
+            out = [(lab, _strict(r) if interior is True or lab.startswith(interior) else r)
+                   for lab, r in out]
         return out
 
     def symbols(self) -> list[sp.Symbol]:
@@ -104,9 +107,9 @@ class Obligation:
             names += ETA
         return [S[n] for n in names] + self.aux
 
-    def assertions(self, interior: bool = False) -> list[tuple[str, Rel]]:
+    def assertions(self, interior: bool | str = False) -> list[tuple[str, Rel]]:
         neg = Disj([r for _, r in self.negation]) if len(self.negation) > 1 else self.negation[0][1]
-        if interior:
+        if interior is True:
             neg = _strict(neg)
         label = "¬claim: " + " ∨ ".join(lab for lab, _ in self.negation)
         return self.conditions(interior) + self.definitions + self.hypotheses + [(label, neg)]
@@ -298,6 +301,7 @@ def _thm4_printed(o: Obligation) -> None:
     M = s_tot * (lam1**2 - lamd**2)
     bb = M + h - a
     o.lemmas["thm4-root-lemma"] = THM4_ROOT_LEMMA
+    _eta_pos(o)  # a case's η is positive; the claim is "for every η > 0"
     o.hyp("Tr Σ > 0 (some κ_i² > 0, i.e. n^loss_D + n^loss_B > 0)", sp.Gt(S["nD"] + S["nB"], 0))
     has_root = sp.Or(sp.And(sp.Gt(a, 0), sp.Or(sp.Gt(h, 0), sp.Gt(bb, 0))),
                      sp.And(sp.Eq(a, 0), sp.Lt(h * bb, 0)), sp.And(sp.Eq(a, 0), sp.Eq(bb, 0), sp.Eq(h, 0)))

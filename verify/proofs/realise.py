@@ -27,6 +27,7 @@ moment cone); the caller then reports the claim undecided, never refuted.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
 from math import lcm
 
@@ -173,7 +174,7 @@ def _noise_lp(v: dict[str, F], X: str, pts: list[F], N: list[F], slack: F) -> li
 
 
 def _integer_counts(v: dict[str, F], pts: dict[str, list[F]], need: dict[str, list[int]],
-                    max_d: int) -> tuple[int, dict[str, list[int]]] | None:
+                    max_d: int, exact: bool = True) -> tuple[int, dict[str, list[int]]] | None:
     """Smallest replication factor r and integer counts n_j ≥ need_j with Σ n_j = r K_S and
     Σ n_j x_j² = r ψ_S in both blocks. Interior points get the least multiple c_j ≥ need_j of the
     denominator of (x_j² − a²)/(b² − a²); the endpoints a, b solve the two equations, which are
@@ -192,22 +193,26 @@ def _integer_counts(v: dict[str, F], pts: dict[str, list[F]], need: dict[str, li
         base = lcm(base, ((psi - a * a * K) / span).denominator)
         cs = []
         for x, nd in zip(P[2:], need[X][2:]):
-            den = ((x * x - a * a) / span).denominator
+            den = ((x * x - a * a) / span).denominator if exact else 1
             cs.append(den * -(-nd // den))
         fixed[X] = cs
+    if not exact:  # rounded counts: Σ n_j ≈ r K_S, Σ n_j x_j² ≈ r ψ_S (re-check decides)
+        base = 1
     r = base
     while True:
         counts, total = {}, 0
         for X, P in pts.items():
             K, psi = v["K" + X], v["psi" + X]
             if len(P) == 1:
-                counts[X] = [int(r * K)]
+                counts[X] = [int(r * K) if exact else max(1, round(r * K))]
             else:
                 a, b = P[0], P[1]
                 cs = fixed[X]
                 rest = r * K - sum(cs)
                 nb = (r * psi - sum((c * x * x for c, x in zip(cs, P[2:])), F(0)) - a * a * rest) / (
                     b * b - a * a)
+                if not exact:
+                    rest, nb = round(rest), round(nb)
                 na = rest - nb
                 assert nb.denominator == 1 and na.denominator == 1
                 counts[X] = [int(na), int(nb)] + cs
@@ -220,8 +225,10 @@ def _integer_counts(v: dict[str, F], pts: dict[str, list[F]], need: dict[str, li
 
 
 def realise_counts(v: dict[str, F], modes: dict[str, str] | None = None,
-                   max_d: int = 20000) -> Case | None:
-    """Realise a vector whose claim uses counts, ψ and the noise extremes (step 3, second case)."""
+                   max_d: int = 20000, exact: bool = True) -> Case | None:
+    """Realise a vector whose claim uses counts, ψ and the noise extremes (step 3, second case).
+    exact=False rounds the counts (ψ_S and |S| then only approximate the model's; used as a last
+    resort for witnesses, which the exact re-check accepts or rejects on their own merit)."""
     if v["lamk"] <= v["lamk1"] or v["lamd"] <= 0:
         return None
     pts, nus, need = {}, {}, {}
@@ -237,11 +244,12 @@ def realise_counts(v: dict[str, F], modes: dict[str, str] | None = None,
         # midpoint needs room for one s_min and one s_max coordinate
         need[X] = [4 if x in nus[X] else 1 for x in P]
         need[X][-1] = max(need[X][-1], 3)
-    ic = _integer_counts(v, pts, need, max_d)
+    ic = _integer_counts(v, pts, need, max_d if exact else 400, exact)
     if ic is None:
         return None
     r, counts = ic
-    res: dict[str, list[Coord]] = {}
+    smin, smax = v["smin"], v["smax"]
+    kap: dict[tuple[str, int], list[F]] = {}
     for X, P in pts.items():
         N = [F(n, r) for n in counts[X]]  # counts in the model's units
         mu = None
@@ -251,38 +259,59 @@ def realise_counts(v: dict[str, F], modes: dict[str, str] | None = None,
                 break
         if mu is None:
             return None
+        for j in range(len(P)):
+            kap[X, j] = [mu[j] / N[j]] * counts[X][j]
+    # the diagonal noise must attain s_min and s_max: give one coordinate each extreme where the
+    # remaining coordinates of that point can keep the point's total noise within [s_min, s_max]
+    missing = [e for e, hit in ((smin, any(k[0] == smin for k in kap.values())),
+                                (smax, any(k[0] == smax for k in kap.values()))) if not hit]
+    for key, ks in sorted(kap.items(), key=lambda kv: -len(kv[1])):
+        if not missing:
+            break
+        n = len(ks)
+        for take in (missing, missing[:1], missing[1:]):
+            if not take or n <= len(take):
+                continue
+            rest = (n * ks[0] - sum(take, F(0))) / (n - len(take))
+            if smin <= rest <= smax:
+                kap[key] = list(take) + [rest] * (n - len(take))
+                missing = [m for m in missing if m not in take]
+                break
+    if missing:
+        return None
+    res: dict[str, list[Coord]] = {}
+    for X, P in pts.items():
         coords: list[Coord] = []
         for j, x in enumerate(P):
             n = counts[X][j]
             cs = _squares_at(x, nus[X][x] * r) if x in nus[X] else []
             if len(cs) > n:
                 return None
-            kbar = mu[j] / N[j]
-            kap = [kbar] * n
-            if j == len(P) - 1 and X == "D" and v["smin"] < v["smax"]:  # attain the extremes
-                rest = (n * kbar - v["smin"] - v["smax"]) / (n - 2)
-                if not v["smin"] <= rest <= v["smax"]:
-                    return None
-                kap = [v["smin"], v["smax"]] + [rest] * (n - 2)
             cs = cs + [F(0)] * (n - len(cs))
-            coords += [(x, c, kk) for c, kk in zip(cs, kap)]
+            coords += [(x, c, kk) for c, kk in zip(cs, kap[X, j])]
         res[X] = coords
     return _to_case(res["D"], res["B"], v.get("eta"))
 
 
-def realise(v: dict[str, F], groups: tuple[str, ...]) -> list[Case]:
+def realise(v: dict[str, F], groups: tuple[str, ...], approximate: bool = True) -> list[Case]:
+    """All candidate realisations (see `realise_iter`)."""
+    return list(realise_iter(v, groups, approximate))
+
+
+def realise_iter(v: dict[str, F], groups: tuple[str, ...], approximate: bool = True) -> Iterator[Case]:
     """Candidate cases realising the vector (several when the claim uses norms: the lower and
-    upper principal representations bound ‖P^S x‖² from both sides). [] if none."""
-    fn = realise_counts if "count" in groups else realise_free
+    upper principal representations bound ‖P^S x‖² from both sides). [] if none.
+    approximate=True appends rounded-count realisations (ψ, |S| approximate) after the exact ones."""
     choices = [{"D": m, "B": m} for m in ("nice", "lower")]
     if "norms" in groups:  # the principal representations bound ‖P^S x‖² from both sides
         choices += [{"D": m1, "B": m2} for m1 in ("lower", "upper") for m2 in ("lower", "upper")]
-    out = []
-    for ch in choices:
-        try:
-            c = fn(v, ch)
-        except Exception:  # noqa: BLE001 — an invalid case is simply not a realisation
-            c = None
-        if c is not None:
-            out.append(c)
-    return out
+    fns = [realise_free] if "count" not in groups else [realise_counts] + (
+        [lambda w, ch: realise_counts(w, ch, exact=False)] if approximate else [])
+    for fn in fns:
+        for ch in choices:
+            try:
+                c = fn(v, ch)
+            except Exception:  # noqa: BLE001 — an invalid case is simply not a realisation
+                c = None
+            if c is not None:
+                yield c
