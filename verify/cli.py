@@ -711,6 +711,8 @@ def _cmd_reproduce(args) -> int:
     from verify.core.provenance import provenance
 
     payload = json.dumps({"schema_version": 1, "rows": res.rows, "phase1": res.phase1,
+                          "inputs": {"ms": list(ms), "quick": args.quick,
+                                     "setting": getattr(res, "setting", None)},
                           "provenance": provenance()}, sort_keys=True, indent=1) + "\n"
     write_atomic(out / "reproduce.json", payload)
     if args.json:

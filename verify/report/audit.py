@@ -121,6 +121,8 @@ def build_report_data(profile: str, seed: int, full: bool, proofs: bool = True,
     data = {
         "schema_version": 1,
         "profile": profile, "seed": seed,
+        "inputs": {"profile": profile, "seed": seed, "full_reproduction": full, "prove": proofs,
+                   "network": network, "prove_timeout_s": prove_timeout},
         "summary": {"claims": len(results), **counts, "corrected_statements": corrected},
         "derivations": der_rows,
         "claims": [{**r.to_json_obj(), "reference": c.reference, "statement": c.statement,

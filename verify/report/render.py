@@ -84,6 +84,7 @@ def check_json_obj(results: list[CheckResult], profile: str, seed: int,
         "schema_version": SCHEMA_VERSION,
         "profile": profile,
         "seed": seed,
+        "inputs": {"ids": [r.claim_id for r in results], "profile": profile, "seed": seed},
         "results": [r.to_json_obj(with_time) for r in results],
         "provenance": provenance(),
     }
