@@ -1,6 +1,7 @@
 """Worker process: decide one SMT-LIB2 file with z3 or cvc5 and print one JSON line.
 
-Usage: python -m verify.proofs.solve {z3|cvc5} FILE TIMEOUT_SECONDS
+Usage: python -m verify.proofs.solve {z3|cvc5|cvc5-cov} FILE TIMEOUT_SECONDS
+(cvc5-cov: cvc5 with cylindrical algebraic coverings only, nl-ext=none)
 Output: {"answer": sat|unsat|unknown|timeout, "solver_seconds": t, "model": {name: value}|null,
 "detail": text}. Model values are exact rationals "p/q" or, for irrational algebraic numbers,
 "~" followed by a 40-digit decimal approximation.
@@ -40,7 +41,7 @@ def _z3(text: str, timeout: float) -> dict:
     return {"answer": ans, "solver_seconds": round(secs, 3), "model": model, "detail": detail}
 
 
-def _cvc5(text: str, timeout: float) -> dict:
+def _cvc5(text: str, timeout: float, coverings_only: bool = False) -> dict:
     import cvc5
 
     tm = cvc5.TermManager()
@@ -48,6 +49,8 @@ def _cvc5(text: str, timeout: float) -> dict:
     s.setOption("produce-models", "true")
     s.setOption("tlimit", str(int(timeout * 1000)))
     s.setOption("nl-cov", "true")  # cylindrical algebraic coverings: complete for QF_NRA
+    if coverings_only:  # without the incremental-linearisation extensions (see smt.run_solver)
+        s.setOption("nl-ext", "none")
     parser = cvc5.InputParser(s)
     parser.setIncrementalStringInput(cvc5.InputLanguage.SMT_LIB_2_6, "obligation")
     parser.appendIncrementalStringInput(text)
@@ -89,7 +92,10 @@ def main(argv: list[str]) -> int:
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
     try:
-        out = (_z3 if name == "z3" else _cvc5)(text, timeout)
+        if name == "z3":
+            out = _z3(text, timeout)
+        else:
+            out = _cvc5(text, timeout, coverings_only=name == "cvc5-cov")
     except Exception as exc:  # noqa: BLE001 — reported as an "error" answer, never a verdict
         out = {"answer": "error", "solver_seconds": 0.0, "model": None,
                "detail": f"{type(exc).__name__}: {exc}"[:300]}
