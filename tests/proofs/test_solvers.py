@@ -131,3 +131,15 @@ def test_slow_refuted(cid, tmp_path):
     assert r["status"] == REFUTED, r
     if cid != "thm4":
         assert _violates(MARGINS[cid], r["counterexample"], CLAIMS_BY_ID[cid].strict)
+
+
+def test_disagreement_is_loud(tmp_path, monkeypatch):
+    """One solver sat, the other unsat: 'solver disagreement', never proved or refuted."""
+    import verify.proofs.driver as drv
+
+    def fake(name, path, timeout):
+        return {"answer": "unsat" if name == "z3" else "sat", "seconds": 0.0, "model": {}}
+
+    monkeypatch.setattr(drv, "run_solver", fake)
+    r = drv.decide(build("lem22-bound"), 1.0, tmp_path)
+    assert r["status"] == drv.DISAGREE
