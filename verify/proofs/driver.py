@@ -81,7 +81,13 @@ def _violated(claim_id: str, strict: bool, case: Case, margin: Margin | None = N
     sign, val, _ = certified_sign(lambda: m(case))
     if sign is None:
         return False, "margin undefined or sign not certified at the realised case"
-    return (sign < 0 or (strict and sign == 0)), f"certified margin sign {sign} (value {val})"
+    # the same rule as the search (Claim.violated_by): an equivalence's zero margin is a boundary
+    # point, never a counterexample
+    from verify.claims import CLAIMS_BY_ID
+
+    kind = CLAIMS_BY_ID[claim_id].kind if claim_id in CLAIMS_BY_ID else "inequality"
+    violated = sign < 0 or (strict and sign == 0 and kind != "equivalence")
+    return violated, f"certified margin sign {sign} (value {val})"
 
 
 def _thm4_printed_violated(case: Case) -> tuple[bool, str]:

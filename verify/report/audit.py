@@ -65,7 +65,7 @@ def simulation_evidence() -> dict:
 
 
 def build_report_data(profile: str, seed: int, full: bool, proofs: bool = True,
-                      network: bool = True, prove_timeout: float = 60.0
+                      network: bool = True, prove_timeout: float = 30.0
                       ) -> tuple[dict, dict, list]:
     import sympy as sp
 

@@ -135,10 +135,14 @@ def verdict_table_markdown() -> str:
     if not SNAPSHOT.exists():
         return "(no audit snapshot yet)\n"
     data = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
-    lines = ["| claim | reference | verdict | corrected by |", "|---|---|---|---|"]
+    proofs = ({p["claim_id"]: p["status"] for p in data["proofs"]}
+              if isinstance(data.get("proofs"), list) else {})
+    lines = ["| claim | reference | verdict | for every d (SMT) | severity | corrected by |",
+             "|---|---|---|---|---|---|"]
     for c in data["claims"]:
+        sev = (c.get("severity") or {}).get("class", "")
         lines.append(f"| `{c['claim_id']}` | {c['reference']} | {c['status']} | "
-                     f"{c['corrected_by'] or ''} |")
+                     f"{proofs.get(c['claim_id'], '')} | {sev} | {c['corrected_by'] or ''} |")
     return "\n".join(lines) + "\n"
 
 
