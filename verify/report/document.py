@@ -44,6 +44,9 @@ VERDICT_STYLE = {
     "refuted": ("#b00020", "✘"),
     "inconclusive": ("#b26a00", "?"),
     "outside hypotheses": ("#666666", "–"),
+    "undecided by solvers": ("#b26a00", "?"),
+    "solver disagreement": ("#b00020", "‼"),
+    "solver error": ("#b00020", "‼"),
 }
 
 
