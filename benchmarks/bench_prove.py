@@ -9,7 +9,7 @@ import argparse
 import time
 
 from verify.proofs.driver import prove
-from verify.proofs.encode import ENCODINGS
+from verify.proofs.registry import ENCODINGS
 
 ap = argparse.ArgumentParser()
 ap.add_argument("ids", nargs="*")

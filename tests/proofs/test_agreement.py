@@ -17,8 +17,8 @@ from verify.core.families import random_case
 from verify.core.signs import certified_sign
 from verify.core.theory import blocks, lemma22_pq
 from verify.proofs.driver import encoded_violation
-from verify.proofs.encode import ENCODINGS, build
 from verify.proofs.model import aggregates
+from verify.proofs.registry import ENCODINGS, build
 
 IDS = [i for i in ENCODINGS if i != "thm4"]  # thm4 (printed) has no margin function
 

@@ -19,7 +19,8 @@ from verify.core.cases import parse_case
 from verify.core.signs import certified_sign
 from verify.core.theory import blocks, lemma22_pq
 from verify.proofs.driver import PROVED, REFUTED, UNDECIDED, decide, prove
-from verify.proofs.encode import ENCODINGS, NOT_ENCODED, P, Q, S, build
+from verify.proofs.encode import P, Q, S
+from verify.proofs.registry import ENCODINGS, NOT_ENCODED, build
 
 TIMEOUT = 8.0
 

@@ -37,14 +37,10 @@ def _arb_sqrt(x):
 
 def one_minus_theta_star(case: Case):
     """arb value of 1 − θ* (Theorem 4, current flint precision); None if undefined."""
-    ss = exact_noise_extremes(case)
-    if ss is None:
+    poly = _star_poly(case)
+    if poly is None:
         return None
-    b = blocks(case)
-    lam = case.eigenvalues
-    a, h, m_aux = T.theta_star_aux(ss[0], ss[1], b.psiD, b.psiB, b.s, lam[0], lam[-1])
-    if a == 0 or h == 0:
-        return None
+    a, m_aux, h = poly
     res = T.theta_star_root(arb(a), arb(h), arb(m_aux), _arb_sqrt)
     return None if res is None else res[1]
 

@@ -10,11 +10,14 @@ family.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 import flint
 import mpmath
+import sympy as sp
 
+import verify.proofs.encode as E
 from verify.claims.common import (
     arb_min,
     eta_star,
@@ -78,6 +81,8 @@ LEM20 = Claim(
     kind="limit",
     special=lem20,
     derivation="lem20",
+    not_encoded="a limit statement (concentration as d → ∞ under Assumption 1), not first-order in the "
+             "aggregates; checked by the replication special checker",
 )
 
 
@@ -90,6 +95,7 @@ LEM21 = Claim(
     quantity="E[s^S_{t+1}|x_t]",
     kind="identity",
     derivation="lem21",
+    not_encoded="an identity; its SymPy derivation (salign derive lem21) is already a proof for every d",
 )
 
 
@@ -101,6 +107,7 @@ LEM22 = Claim(
     quantity="p_t, q_t, η*_t",
     kind="identity",
     derivation="lem22",
+    not_encoded="an identity; proved symbolically by its derivation",
 )
 
 
@@ -109,6 +116,11 @@ def m_lem22_bound(case: Case):
     lam, k = case.eigenvalues, case.k
     p, q = lemma22_pq(b)
     return 2 * b.sB * b.sD * (lam[k] - lam[k - 1]) - q
+
+
+
+def enc_lem22_bound(o: E.Obligation) -> None:
+    o.fails(("2s^Bs^D(λ_{k+1}−λ_k) − q", 2 * E.S["sB"] * E.S["sD"] * (E.lamk1 - E.lamk) - E.Q))
 
 
 LEM22_BOUND = Claim(
@@ -122,6 +134,7 @@ LEM22_BOUND = Claim(
     margin=m_lem22_bound,
     derivation="lem22",
     strict=False,
+    encoding=(enc_lem22_bound, E._B),
 )
 
 
@@ -130,6 +143,16 @@ def m_thm2(case: Case):
     if not in_open_unit(case) or es is None or es <= 0 or not 0 < case.eta < es:
         return None
     return theta(case) - Theta_map(case, case.eta)
+
+
+
+def enc_thm2(o: E.Obligation) -> None:
+    E._open_unit(o)
+    E._eta_pos(o)
+    es = E._eta_star(o)
+    o.hyp("η* > 0", sp.Gt(es, 0))
+    o.hyp("η < η*", sp.Lt(E.eta, es))
+    o.fails(("θ − Θ(η)", E._theta(o) - E._Theta(o)))
 
 
 THM2 = Claim(
@@ -144,6 +167,7 @@ THM2 = Claim(
     needs_eta=True,
     eta_mode="below_star",
     sides=("theta", "Theta_next"),
+    encoding=(enc_thm2, E._B + E._E),
 )
 
 
@@ -154,6 +178,18 @@ def m_thm3(case: Case):
     if not (theta(case) <= gg and case.eta > es):
         return None
     return Theta_map(case, case.eta) - theta(case)
+
+
+
+def enc_thm3(o: E.Obligation) -> None:
+    gg = E._g_gap(o)
+    es = E._eta_star(o)
+    E._open_unit(o)
+    E._eta_pos(o)
+    th = E._theta(o)
+    o.hyp("θ ≤ g_gap", sp.Le(th, gg))
+    o.hyp("η > η*", sp.Gt(E.eta, es))
+    o.fails(("Θ(η) − θ", E._Theta(o) - th))
 
 
 THM3 = Claim(
@@ -169,6 +205,7 @@ THM3 = Claim(
     needs_eta=True,
     eta_mode="above_star",
     sides=("Theta_next", "theta", "g_gap", "eta_star"),
+    encoding=(enc_thm3, E._C + E._E),
 )
 
 
@@ -182,6 +219,15 @@ def m_thm3_bounds(case: Case):
     return min(gg, 1 - gg, g_noise - gg)
 
 
+
+def enc_thm3_bounds(o: E.Obligation) -> None:
+    gg = E._g_gap(o)
+    # g_noise = 1/(1 + s_maxψ_B/(s_minψ_D)) = s_minψ_D/(s_minψ_D + s_maxψ_B), s_minψ_D > 0
+    Y = E.S["smin"] * E.S["psiD"]
+    gn = o.quot("g_noise", Y, Y + E.S["smax"] * E.S["psiB"])
+    o.fails(("g_gap", gg), ("1 − g_gap", 1 - gg), ("g_noise − g_gap", gn - gg))
+
+
 THM3_BOUNDS = Claim(
     id="thm3-bounds",
     reference="§4 Theorem 3 and its proof",
@@ -192,6 +238,7 @@ THM3_BOUNDS = Claim(
     margin=m_thm3_bounds,
     derivation="thm3",
     strict=False,
+    encoding=(enc_thm3_bounds, E._K),
 )
 
 
@@ -221,6 +268,46 @@ def thm4(claim: Claim, profile: str, seed: int) -> R.CheckResult:
         failing={"theta": str(th), "Theta_next": str(Th)}, corrected_by="thm4-corrected")
 
 
+
+THM4_ROOT_LEMMA = """(set-logic NRA)
+; lemma used by the thm4 obligation (quantifier elimination done by hand, checked here):
+; for a >= 0, h >= 0:  (exists r > 0: a r^2 - bb r - h = 0)  <=>  QF(a, h, bb)
+; unsat <=> the lemma holds
+(declare-const a Real)
+(declare-const h Real)
+(declare-const bb Real)
+(assert (>= a 0))
+(assert (>= h 0))
+(assert (not (= (exists ((r Real)) (and (> r 0) (= (- (* a r r) (* bb r) h) 0)))
+   (or (and (> a 0) (or (> h 0) (> bb 0))) (and (= a 0) (< (* h bb) 0))
+       (and (= a 0) (= bb 0) (= h 0))))))
+(check-sat)
+"""
+
+
+def enc_thm4_printed(o: E.Obligation) -> None:
+    """Printed Theorem 4 (Tr Σ ∈ (0,∞) only): ∃ r0 > 0 root of a r² − (m+h−a) r − h, and
+    θ ≥ θ* = r0/(1+r0) ⇒ Θ(η) < θ for every η > 0. Negation: Tr Σ > 0 ∧ (no positive root ∨
+    ∃ positive root r0, η > 0 with θ ≥ θ*, Θ(η) ≥ θ). "No positive root" is written without a
+    quantifier through THM4_ROOT_LEMMA (a, h ≥ 0), which both solvers are asked to prove too."""
+    a, h = E.S["smin"] * E.S["psiB"], E.S["smax"] * E.S["psiD"]
+    M = E.s_tot * (E.lam1**2 - E.lamd**2)
+    bb = M + h - a
+    o.lemmas["thm4-root-lemma"] = THM4_ROOT_LEMMA
+    E._eta_pos(o)  # a case's η is positive; the claim is "for every η > 0"
+    o.hyp("Tr Σ > 0 (some κ_i² > 0, i.e. n^loss_D + n^loss_B > 0)", sp.Gt(E.S["nD"] + E.S["nB"], 0))
+    has_root = sp.Or(sp.And(sp.Gt(a, 0), sp.Or(sp.Gt(h, 0), sp.Gt(bb, 0))),
+                     sp.And(sp.Eq(a, 0), sp.Lt(h * bb, 0)), sp.And(sp.Eq(a, 0), sp.Eq(bb, 0), sp.Eq(h, 0)))
+    r0 = o.var("r0")
+    ED, EB = E.expected_next_blocks(None, E.B_, E.eta)  # type: ignore[arg-type]
+    # θ ≥ r0/(1+r0) and Θ ≥ θ, with denominators cleared (1 + r0 > 0, s > 0, E s' > 0)
+    bad_state = sp.And(sp.Gt(r0, 0), sp.Eq(a * r0**2 - bb * r0 - h, 0), sp.Gt(E.S["sD"], 0),
+                       sp.Gt(E.S["sB"], 0), sp.Gt(E.eta, 0), sp.Ge(E.S["sD"] * (1 + r0), r0 * E.s_tot),
+                       sp.Gt(ED + EB, 0), sp.Ge(ED * E.s_tot, E.S["sD"] * (ED + EB)))
+    o.negation.append(("no θ* ∈ (0,1) exists", sp.Not(has_root)))
+    o.negation.append(("θ ≥ θ* but Θ(η) ≥ θ", bad_state))
+
+
 THM4 = Claim(
     id="thm4",
     reference="§4 Theorem 4",
@@ -234,6 +321,7 @@ THM4 = Claim(
     needs_eta=True,
     corrected_by="thm4-corrected",
     missing_hypothesis=lambda case: min(case.kappa2) > 0 if case.noise_is_diagonal else True,
+    encoding=(enc_thm4_printed, E._C + E._E),
 )
 
 
@@ -245,6 +333,16 @@ def m_thm4(case: Case):
     if sign_minus_one_minus_theta_star(case, 1 - theta(case)) > 0:
         return None
     return theta(case) - Theta_map(case, case.eta)
+
+
+
+def enc_thm4_corrected(o: E.Obligation) -> None:
+    om = E._one_minus_theta_star(o)
+    E._open_unit(o)
+    E._eta_pos(o)
+    th = E._theta(o)
+    o.hyp("θ ≥ θ*", sp.Ge(th, 1 - om))
+    o.fails(("θ − Θ(η)", th - E._Theta(o)))
 
 
 THM4_CORRECTED = Claim(
@@ -259,6 +357,7 @@ THM4_CORRECTED = Claim(
     derivation="thm4",
     needs_eta=True,
     sides=("theta", "Theta_next", "theta_star"),
+    encoding=(enc_thm4_corrected, E._C + E._E),
 )
 
 
@@ -304,6 +403,8 @@ THM5 = Claim(
     special=thm5,
     derivation="thm5",
     corrected_by="thm5-corrected",
+    not_encoded="asymptotic rate with unspecified constants α, β uniform over a family (∃α,β ∀m): not a "
+            "statement about one aggregate vector; its corrected two-sided bound thm5-corrected is encoded",
 )
 
 
@@ -319,6 +420,16 @@ def m_thm5_corrected(case: Case):
                        Decided(sign_minus_one_minus_theta_star(case, hi), arb(hi) - om))
 
 
+
+def enc_thm5_corrected(o: E.Obligation) -> None:
+    om = E._one_minus_theta_star(o)
+    a, h = E.S["smin"] * E.S["psiB"], E.S["smax"] * E.S["psiD"]
+    M = E.s_tot * (E.lam1**2 - E.lamd**2)
+    lo = o.quot("lo", a, 2 * a + M + h)
+    hi = o.quot("hi", a, M + h)
+    o.fails(("(1 − θ*) − a/(2a+m+h)", om - lo), ("a/(m+h) − (1 − θ*)", hi - om))
+
+
 THM5_CORRECTED = Claim(
     id="thm5-corrected",
     reference="§4 Theorem 5 (corrected)",
@@ -331,6 +442,7 @@ THM5_CORRECTED = Claim(
     derivation="thm5",
     strict=False,
     sides=("one_minus_theta_star",),
+    encoding=(enc_thm5_corrected, E._K),
 )
 
 
@@ -347,6 +459,13 @@ def m_thm5_lower(case: Case):
     return Decided(sign_minus_one_minus_theta_star(case, bound), arb(bound) - om)
 
 
+
+def enc_thm5_lower(o: E.Obligation) -> None:
+    om = E._one_minus_theta_star(o)
+    bound = o.quot("beta_over_m2", E.S["KB"] * E.lamk1**2, E.S["KD"] * E.lamk**2)  # ((d−k)/k)(λ_{k+1}/λ_k)²
+    o.fails(("β/m² − (1 − θ*)", bound - om))
+
+
 THM5_LOWER = Claim(
     id="thm5-lower",
     reference="§4 Theorem 5 (lower half)",
@@ -358,6 +477,7 @@ THM5_LOWER = Claim(
     derivation="thm5",
     strict=False,
     sides=("one_minus_theta_star", "m"),
+    encoding=(enc_thm5_lower, E._K),
 )
 
 
@@ -367,6 +487,14 @@ def m_thm6(case: Case):
         return None
     # θ* − g_gap = (1 − g_gap) − (1 − θ*), sign decided exactly
     return Decided(sign_minus_one_minus_theta_star(case, 1 - gg), (1 - om) - arb(gg))
+
+
+
+def enc_thm6(o: E.Obligation) -> None:
+    om = E._one_minus_theta_star(o)
+    gg = E._g_gap(o)
+    o.hyp("s ≠ 0", sp.Ne(E.s_tot, 0))
+    o.fails(("θ* − g_gap", (1 - om) - gg))
 
 
 THM6 = Claim(
@@ -379,6 +507,7 @@ THM6 = Claim(
     margin=m_thm6,
     derivation="thm6",
     sides=("theta_star", "g_gap"),
+    encoding=(enc_thm6, E._K),
 )
 
 
@@ -427,6 +556,26 @@ def m_thm7_printed(case: Case):
     return m_thm7(case, False, 0)
 
 
+
+def enc_thm7_parts(o: E.Obligation, corrected: bool) -> tuple[sp.Symbol, sp.Symbol, sp.Symbol]:
+    es = E._eta_star(o)
+    E._open_unit(o)
+    if corrected:
+        o.hyp("p > 0", sp.Gt(E.P, 0))
+    th = E._theta(o)
+    gap1, M = E.lamk - E.lamk1, E.lam1**2 - E.lamd**2
+    X = o.quot("X7", E.S["smax"] * E.S["psiD"], E.lamd**2 * (E.S["r0D"] + E.S["r0B"]) * th)
+    lower = o.quot("thm7_lower", 2 * gap1, M + X)
+    Y = o.quot("Y7", E.lam1**2 * E.S["smax"] * E.S["psiD"], E.lamk**2 * E.lamd**2 * E.S["r0D"])
+    remark = o.quot("thm7_remark", 2 * gap1, M + Y)
+    return es, lower, remark
+
+
+def enc_thm7(o: E.Obligation) -> None:
+    es, lower, _ = enc_thm7_parts(o, False)
+    o.fails(("η* − 2gap1/(λ_1²−λ_d² + s_maxψ_D/(λ_d²‖x‖²θ))", es - lower))
+
+
 THM7 = Claim(
     id="thm7",
     reference="§4 Theorem 7",
@@ -441,12 +590,19 @@ THM7 = Claim(
     sides=("eta_star", "eta_star_lower_thm7", "p"),
     explain=_explain_p,
     missing_hypothesis=_p_positive,
+    encoding=(enc_thm7, E._N),
 )
 
 
 def m_thm7_remark(case: Case):
     """The Remark's bound as printed (no hypothesis on p_t)."""
     return m_thm7(case, False, 1)
+
+
+
+def enc_thm7_remark(o: E.Obligation) -> None:
+    es, _, remark = enc_thm7_parts(o, False)
+    o.fails(("η* − remark bound", es - remark))
 
 
 THM7_REMARK = Claim(
@@ -464,6 +620,7 @@ THM7_REMARK = Claim(
     sides=("eta_star", "eta_star_lower_thm7_remark", "p"),
     explain=_explain_p,
     missing_hypothesis=_p_positive,
+    encoding=(enc_thm7_remark, E._N),
 )
 
 
@@ -472,6 +629,12 @@ def m_thm7_corrected(case: Case):
     if m_thm7(case, True, 0) is None:
         return None
     return arb_min(*(m_thm7(case, True, i) for i in (0, 1)))
+
+
+
+def enc_thm7_corrected(o: E.Obligation) -> None:
+    es, lower, remark = enc_thm7_parts(o, True)
+    o.fails(("η* − Thm 7 bound", es - lower), ("η* − remark bound", es - remark))
 
 
 THM7_CORRECTED = Claim(
@@ -486,6 +649,7 @@ THM7_CORRECTED = Claim(
     derivation="thm7",
     strict=False,
     sides=("eta_star", "eta_star_lower_thm7", "eta_star_lower_thm7_remark"),
+    encoding=(enc_thm7_corrected, E._N),
 )
 
 
@@ -498,6 +662,7 @@ THM7_APPROX = Claim(
     quantity="identity",
     kind="identity",
     derivation="thm7",
+    not_encoded="an identity on a two-level spectrum; proved symbolically",
 )
 
 
@@ -519,6 +684,23 @@ def m_thm8_main(case: Case):
     return m_thm8(case, 1)
 
 
+
+def enc_thm8_hyp(o: E.Obligation) -> None:
+    E._open_unit(o)
+    o.hyp("e_B + e_D > 0", sp.Gt(E.S["eB"] + E.S["eD"], 0))
+    thr = o.quot("thm8_threshold", E.S["eB"], E.S["eB"] + E.S["eD"])
+    o.hyp("θ ≥ e_B/(e_B+e_D)", sp.Ge(E._theta(o), thr))
+
+
+def enc_thm8(factor: int) -> Callable[[E.Obligation], None]:
+    def enc(o: E.Obligation) -> None:
+        es = E._eta_star(o)
+        enc_thm8_hyp(o)
+        bound = o.quot("thm8_bound", factor * (E.lam1 - E.lamd), E.lamk * E.lam1 - E.lamk1 * E.lamd)
+        o.fails(("bound − η*", bound - es))
+    return enc
+
+
 THM8_MAIN = Claim(
     id="thm8-main",
     reference="§4 Theorem 8 (main text)",
@@ -532,6 +714,7 @@ THM8_MAIN = Claim(
     strict=False,
     corrected_by="thm8-corrected",
     sides=("eta_star_upper_thm8_main", "eta_star", "thm8_threshold", "theta"),
+    encoding=(enc_thm8(1), E._B),
 )
 
 
@@ -553,6 +736,7 @@ THM8_APP = Claim(
     strict=False,
     corrected_by="thm8-corrected",
     sides=("eta_star_upper_thm8_app", "eta_star", "thm8_threshold", "theta"),
+    encoding=(enc_thm8(2), E._B),
 )
 
 
@@ -581,6 +765,14 @@ def m_thm8_corrected(case: Case):
     return Fraction(2) / (lam[k - 1] + lam[-1]) - es
 
 
+
+def enc_thm8_corrected(o: E.Obligation) -> None:
+    es = E._eta_star(o)
+    E._open_unit(o)
+    o.hyp("s^B e_D − s^D e_B ≥ 0", sp.Ge(E.S["sB"] * E.S["eD"] - E.S["sD"] * E.S["eB"], 0))
+    o.fails(("2/(λ_k+λ_d) − η*", o.quot("thm8c_bound", 2, E.lamk + E.lamd) - es))
+
+
 THM8_CORRECTED = Claim(
     id="thm8-corrected",
     reference="Theorem 8 (corrected)",
@@ -594,6 +786,7 @@ THM8_CORRECTED = Claim(
     strict=False,
     sides=("eta_star",),
     remark=thm8_paper_condition_unbounded,
+    encoding=(enc_thm8_corrected, E._B),
 )
 
 
@@ -602,6 +795,13 @@ def m_cor9(case: Case):
     if es is None or not _thm8_hyp(case):
         return None
     return Fraction(2) / case.eigenvalues[0] - es
+
+
+
+def enc_cor9(o: E.Obligation) -> None:
+    es = E._eta_star(o)
+    enc_thm8_hyp(o)
+    o.fails(("2/λ_1 − η*", o.quot("cor9_bound", 2, E.lam1) - es))
 
 
 COR9 = Claim(
@@ -616,6 +816,7 @@ COR9 = Claim(
     strict=False,
     corrected_by="thm8-corrected",
     sides=("eta_star", "thm8_threshold", "theta"),
+    encoding=(enc_cor9, E._B),
 )
 
 

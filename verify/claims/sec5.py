@@ -6,8 +6,12 @@ One unit per claim: its margin or special checker directly above its declaration
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
+import sympy as sp
+
+import verify.proofs.encode as E
 from verify.claims.common import (
     crit_family,
     delta_crit,
@@ -39,6 +43,17 @@ def m_thm10(case: Case):
     return min(out)
 
 
+
+def enc_thm10(o: E.Obligation) -> None:
+    E._eta_pos(o)
+    parts = []
+    for X in ("D", "B"):
+        el, dl = E._loss(o, X)
+        o.hyp(f"η ≠ η^loss_{X}", sp.Ne(E.eta, el))
+        parts.append((f"−EΔL_{X}·(η^loss_{X} − η)", -dl * (el - E.eta)))
+    o.fails(*parts)
+
+
 THM10 = Claim(
     id="thm10",
     reference="§5 Theorem 10",
@@ -53,6 +68,7 @@ THM10 = Claim(
     eta_mode="around_loss",
     sides=("expected_loss_change_dsgd", "eta_loss_D", "expected_loss_change_bsgd",
            "eta_loss_B"),
+    encoding=(enc_thm10, E._B + E._E),
 )
 
 
@@ -64,6 +80,7 @@ THM10_EXACT = Claim(
     quantity="identity",
     kind="identity",
     derivation="thm10",
+    not_encoded="an identity; proved symbolically",
 )
 
 
@@ -91,6 +108,16 @@ def _explain_box(case: Case) -> str:
             f"η^loss_D = 2s^D/(τ^D + n^loss_D) = {float(right):.6g} (λ³), not at the box's λ⁴ form")
 
 
+
+def enc_intro_box(o: E.Obligation) -> None:
+    E._eta_pos(o)
+    o.hyp("s^D ≠ 0", sp.Ne(E.S["sD"], 0))
+    box = o.quot("eta_box", 2 * E.S["sD"], E.S["uD"] + E.S["nD"])
+    o.hyp("η ≠ η_box", sp.Ne(E.eta, box))
+    dl = -E.eta * E.S["sD"] + E.eta**2 * (E.S["tD"] + E.S["nD"]) / 2
+    o.fails(("−EΔL_D·(η_box − η)", -dl * (box - E.eta)))
+
+
 INTRO_BOX = Claim(
     id="intro-box",
     reference="§1 'Answer to Problem 2'",
@@ -105,6 +132,7 @@ INTRO_BOX = Claim(
     corrected_by="thm10",
     sides=("expected_loss_change_dsgd", "eta_loss_D_intro_box", "eta_loss_D"),
     explain=_explain_box,
+    encoding=(enc_intro_box, E._B + E._E),
 )
 
 
@@ -126,6 +154,18 @@ def m_lem23(case: Case, corrected: bool = False):
     return min(alpha, b.nD, b.nB)  # α > 0, γ = −n_D < 0, h(1) = n_B > 0
 
 
+
+def enc_lem23(corrected: bool) -> Callable[[E.Obligation], None]:
+    def enc(o: E.Obligation) -> None:
+        E._open_unit(o)
+        if corrected:
+            o.hyp("n_D ≠ 0", sp.Ne(E.S["nD"], 0))
+            o.hyp("n_B ≠ 0", sp.Ne(E.S["nB"], 0))
+        al = E._alpha(o)
+        o.fails(("α", al), ("n^loss_D (= −γ)", E.S["nD"]), ("n^loss_B (= h(1))", E.S["nB"]))
+    return enc
+
+
 LEM23 = Claim(
     id="lem23",
     reference="App. A.7 Lemma 23",
@@ -139,6 +179,7 @@ LEM23 = Claim(
     sides=("alpha", "gamma", "n_loss_D", "n_loss_B"),
     explain=_explain_lem23,
     missing_hypothesis=lambda case: blocks(case).nD > 0 and blocks(case).nB > 0,
+    encoding=(enc_lem23(False), E._B),
 )
 
 
@@ -158,6 +199,7 @@ LEM23_CORRECTED = Claim(
     margin=m_lem23_corrected,
     derivation="lem23",
     sides=("alpha", "gamma", "n_loss_D", "n_loss_B"),
+    encoding=(enc_lem23(True), E._B),
 )
 
 
@@ -168,6 +210,13 @@ def m_lem24(case: Case):
         return None
     # δ > 0 always (g(0) = n_B > 0); the sign of 1 − δ is decided exactly
     return decided_min(Decided(1, d), Decided(sign_minus_delta_crit(case, Fraction(1)), 1 - d))
+
+
+
+def enc_lem24(o: E.Obligation) -> None:
+    d, _ = E._delta_crit(o)
+    o.hyp("n_D ≠ 0", sp.Ne(E.S["nD"], 0))
+    o.fails(("1 − θ^crit", d), ("θ^crit", 1 - d))
 
 
 LEM24 = Claim(
@@ -181,6 +230,7 @@ LEM24 = Claim(
     margin=m_lem24,
     derivation="lem24",
     sides=("theta_crit",),
+    encoding=(enc_lem24, E._B),
 )
 
 
@@ -198,6 +248,16 @@ def m_thm11(case: Case):
                    arb(diff) * (arb(theta(case)) - (1 - d)))
 
 
+
+def enc_thm11(o: E.Obligation) -> None:
+    d, _ = E._delta_crit(o)
+    o.hyp("n_D ≠ 0", sp.Ne(E.S["nD"], 0))
+    elD, _ = E._loss(o, "D")
+    elB, _ = E._loss(o, "B")
+    o.hyp("η^loss_D ≠ η^loss_B", sp.Ne(elD, elB))
+    o.fails(("(η^loss_D − η^loss_B)(θ − θ^crit)", (elD - elB) * (E._theta(o) - (1 - d))))
+
+
 THM11 = Claim(
     id="thm11",
     reference="§5 Theorem 11",
@@ -208,6 +268,7 @@ THM11 = Claim(
     margin=m_thm11,
     derivation="thm11",
     sides=("theta", "theta_crit", "eta_loss_D", "eta_loss_B"),
+    encoding=(enc_thm11, E._B),
 )
 
 
@@ -221,6 +282,15 @@ def m_sec5_interval(case: Case):
     dD = -case.eta * b.sD + case.eta**2 * (b.tauD + b.nD) / 2
     dB = -case.eta * b.sB + case.eta**2 * (b.tauB + b.nB) / 2
     return min(dD, -dB)
+
+
+
+def enc_sec5_interval(o: E.Obligation) -> None:
+    elD, dD = E._loss(o, "D")
+    elB, dB = E._loss(o, "B")
+    o.hyp("η^loss_D < η", sp.Lt(elD, E.eta))
+    o.hyp("η < η^loss_B", sp.Lt(E.eta, elB))
+    o.fails(("E ΔL_D", dD), ("−E ΔL_B", -dB))
 
 
 SEC5_INTERVAL = Claim(
@@ -237,6 +307,7 @@ SEC5_INTERVAL = Claim(
     eta_mode="between_loss",
     sides=("expected_loss_change_dsgd", "expected_loss_change_bsgd", "eta_loss_D",
            "eta_loss_B"),
+    encoding=(enc_sec5_interval, E._B + E._E),
 )
 
 
@@ -265,6 +336,8 @@ THM12 = Claim(
     kind="limit",
     special=thm12,
     derivation="thm12",
+    not_encoded="a limit m → ∞ along families; thm13-corrected's bounds imply it but the limit itself is "
+             "not a first-order formula",
 )
 
 
@@ -294,6 +367,23 @@ def m_thm13_upper(case: Case):
     return m_thm13(case, "upper")
 
 
+
+def enc_thm13(which: str) -> Callable[[E.Obligation], None]:
+    def enc(o: E.Obligation) -> None:
+        d, al = E._delta_crit(o)
+        base = E.s_tot * (E.lamk - E.lamk1)
+        nB, nD = E.S["nB"], E.S["nD"]
+        if which == "upper":
+            o.fails(("n_B/(s(λ_k−λ_{k+1})) − (1 − θ^crit)", o.quot("up13", nB, base) - d))
+        elif which == "lower":
+            o.fails(("(1 − θ^crit) − n_B/(s(λ_k−λ_{k+1}) + n_B + n_D)",
+                     d - o.quot("lo13", nB, base + nB + nD)))
+        else:
+            o.fails(("(1 − θ^crit) − n_B/(α + n_B + n_D)", d - o.quot("lo13c", nB, al + nB + nD)),
+                    ("n_B/α − (1 − θ^crit)", o.quot("up13c", nB, al) - d))
+    return enc
+
+
 THM13_UPPER = Claim(
     id="thm13-upper",
     reference="§5 Theorem 13 (upper)",
@@ -305,6 +395,7 @@ THM13_UPPER = Claim(
     derivation="thm13",
     strict=False,
     sides=("one_minus_theta_crit", "alpha"),
+    encoding=(enc_thm13("upper"), E._B),
 )
 
 
@@ -325,6 +416,7 @@ THM13_LOWER = Claim(
     strict=False,
     corrected_by="thm13-corrected",
     sides=("one_minus_theta_crit", "alpha"),
+    encoding=(enc_thm13("lower"), E._B),
 )
 
 
@@ -345,6 +437,7 @@ THM13_CORRECTED = Claim(
     derivation="thm13",
     strict=False,
     sides=("one_minus_theta_crit", "alpha"),
+    encoding=(enc_thm13("corrected"), E._B),
 )
 
 
@@ -377,6 +470,8 @@ THM13_RATE = Claim(
     kind="rate",
     special=thm13rate,
     derivation="thm13",
+    not_encoded="a Θ(·) rate along families (constants uniform over m): not first-order in one "
+                  "aggregate vector; the two-sided bound thm13-corrected is encoded instead",
 )
 
 

@@ -31,6 +31,7 @@ LEM25 = Claim(
     quantity="k(·) = Θ(η; x)",
     kind="identity",
     derivation="lem20",
+    not_encoded="an identity; proved symbolically (derivation lem20)",
 )
 
 
@@ -42,6 +43,7 @@ LEM26 = Claim(
     quantity="E c_t²",
     kind="identity",
     derivation="lem26",
+    not_encoded="an identity in t (Gaussian recursion); proved symbolically",
 )
 
 
@@ -85,6 +87,7 @@ LEM27 = Claim(
     kind="limit",
     special=lem27,
     derivation="lem26",
+    not_encoded="a limit over the random trajectory (d → ∞); not first-order in the aggregates",
 )
 
 
@@ -107,6 +110,7 @@ LEM28 = Claim(
     kind="limit",
     special=lem28,
     derivation="lem26",
+    not_encoded="a limit over the random trajectory (d → ∞); not first-order in the aggregates",
 )
 
 
@@ -150,6 +154,8 @@ ASM14 = Claim(
     quantity="whether the paper's §7 setups meet it",
     kind="assumption",
     special=asm14,
+    not_encoded="an assumption about the paper's settings (a fact about given numbers), not a claim "
+    "over states",
 )
 
 
@@ -324,6 +330,8 @@ THM15 = Claim(
     derivation="thm15",
     remark="The printed t* uses log(1 − ηλ_1), undefined for ηλ_1 ≥ 1, which Assumption 14 allows; "
     "the printed statement is checked where it is defined, its extension is thm15-abs",
+    not_encoded="a statement along the expected CSGD trajectory for t < t* (an exponential-in-t sequence), "
+             "not a first-order statement about one aggregate vector",
 )
 
 
@@ -339,6 +347,8 @@ THM15_ABS = Claim(
     derivation="thm15",
     missing_hypothesis=lambda case: case.eta * case.eigenvalues[0] < 1,
     corrected_by="thm15",
+    not_encoded="a statement along the expected CSGD trajectory for t < t* (as thm15), not first-order "
+                 "in one aggregate vector",
 )
 
 
@@ -368,6 +378,7 @@ THM16 = Claim(
     kind="limit",
     special=thm16,
     derivation="thm16",
+    not_encoded="a limit t → ∞ of the trajectory; checked by the special checker",
 )
 
 
@@ -379,6 +390,7 @@ THM16_SMALL_ETA = Claim(
     quantity="lim_{η→0}",
     kind="limit",
     derivation="thm16",
+    not_encoded="a limit η → 0; proved symbolically",
 )
 
 

@@ -11,7 +11,9 @@ sign decides it, its kind, and exactly one way of checking it:
 * `derivation` alone: the claim is an identity proved by that SymPy derivation (`derivations/`).
 
 `derivation` may also accompany a margin or special checker: it names the derivation that
-states the claim's closed forms (shown by `salign derive ID`).
+states the claim's closed forms (shown by `salign derive ID`). `encoding` is the claim's SMT
+encoding for `salign prove` (or `not_encoded` says why there is none); `sides`, `explain`,
+`missing_hypothesis` and `remark` shape the evidence a reviewer reads.
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ class Claim:
     # the hypothesis the paper's statement lacks, as a predicate on states (the corrected claim
     # adds it): a refutation whose witness fails it is classed "missing hypothesis"
     missing_hypothesis: Callable[[Case], bool] | None = None
+    # the claim's SMT encoding for `salign prove` (verify/proofs): a function adding its hypotheses
+    # and negation to an Obligation, and the moment-condition groups it needs; or why it has none
+    encoding: tuple[Callable[..., None], tuple[str, ...]] | None = None
+    not_encoded: str | None = None
     # a sentence added to the evidence (e.g. how a corrected statement relates to the paper's)
     remark: str | Callable[[], str] | None = None
 

@@ -41,7 +41,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from verify.claims import CLAIMS_BY_ID
     from verify.proofs.driver import DISAGREE, ERROR, prove
-    from verify.proofs.encode import ENCODINGS, NOT_ENCODED
+    from verify.proofs.registry import ENCODINGS, NOT_ENCODED
 
     if args.list:
         for cid in ENCODINGS:

@@ -26,8 +26,9 @@ from verify.core.atomic import write_atomic
 from verify.core.cases import Case
 from verify.core.signs import certified_sign
 from verify.core.theory import Theta_map, blocks
-from verify.proofs.encode import ENCODINGS, Obligation, build
+from verify.proofs.encode import Obligation
 from verify.proofs.realise import realise_iter
+from verify.proofs.registry import ENCODINGS, build
 from verify.proofs.smt import SOLVERS, parse_model_value, run_solver, to_smt
 
 PROVED, REFUTED, UNDECIDED = "proved (all d)", "refuted", "undecided by solvers"

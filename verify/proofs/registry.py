@@ -1,0 +1,24 @@
+"""The encoded claims: each claim unit's `encoding` (verify/claims/secN.py), and `build`, which turns
+one into its proof obligation. (Kept apart from verify/proofs/encode.py, whose building blocks the
+claim units import, so that the claims and the proof machinery do not import each other.)"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from verify.claims import CLAIMS, CLAIMS_BY_ID
+from verify.proofs.encode import Obligation
+
+# claim id → (encoding, moment-condition groups); claim id → why it is not encoded
+ENCODINGS: dict[str, tuple[Callable[[Obligation], None], tuple[str, ...]]] = {
+    c.id: c.encoding for c in CLAIMS if c.encoding is not None}
+NOT_ENCODED: dict[str, str] = {c.id: c.not_encoded for c in CLAIMS if c.not_encoded is not None}
+
+
+def build(claim_id: str, strict: bool | None = None, polynomial: bool = False) -> Obligation:
+    """The obligation of a claim (strictness from the registry unless given, e.g. by a mutant)."""
+    enc, groups = CLAIMS_BY_ID[claim_id].encoding
+    st = CLAIMS_BY_ID[claim_id].strict if strict is None else strict
+    o = Obligation(claim_id, groups, st, CLAIMS_BY_ID[claim_id].statement, polynomial=polynomial)
+    enc(o)
+    return o
