@@ -84,6 +84,9 @@ def test_html_renders_in_chromium(audit_dir, tmp_path):
     dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", uri], check=True,
                          capture_output=True, text=True, timeout=120).stdout
     assert "<math" in dom and "data:image/png;base64," in dom and "Refuted claims" in dom
+    # the rendered page opens with the severity-ordered findings, verdicts coloured
+    assert dom.index("Findings first") < dom.index("Legend") < dom.index("All claims")
+    assert "verdict-refuted" in dom and "fails in the paper's own regime" in dom
     shot = tmp_path / "shot.png"
     subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1000,4000", uri],
                    check=True, capture_output=True, timeout=120)

@@ -647,8 +647,19 @@ def _cmd_phases(args) -> int:
             raise UsageError("--eta must be positive")
         out = {"schema_version": 1, "report": analyze(lam, k, kap, c0sq, args.eta).to_json_obj()}
     else:
+        from verify.execution.progress import Progress
+
+        bar: list = []
+
+        def tick(done: int, total: int) -> None:
+            if not bar:
+                bar.append(Progress(total, label="phases", unit="step sizes"))
+            bar[0].update(done)
+
         out = {"schema_version": 1, "two_over_lambda1": 2 / float(lam[0]),
-               "ranges": sweep(lam, k, kap, c0sq, args.grid)}
+               "ranges": sweep(lam, k, kap, c0sq, args.grid, progress=tick)}
+        if bar:
+            bar[0].close()
     out["inputs"] = {**_problem_inputs(args, lam, k), "eta": args.eta, "grid": args.grid}
     out["provenance"] = provenance()
     if args.json:

@@ -108,14 +108,18 @@ def analyze(lam, k: int, kap, c0sq, eta: float, max_steps: int = 400_000) -> Pha
                        float(a[0]), float(a[-1]), H, ti, tis, a14.get("t_star"), a14)
 
 
-def sweep(lam, k: int, kap, c0sq, n: int = 40) -> list[dict]:
+def sweep(lam, k: int, kap, c0sq, n: int = 40, progress=None) -> list[dict]:
     """Classify η on a log grid of (0, 2/λ_1) (plus points above) and merge equal shapes into
-    ranges."""
+    ranges. `progress(done, total)` is called after each step size."""
     lam = np.asarray(lam, float)
     top = 2 / lam[0]
     grid = np.unique(np.concatenate([top * np.logspace(-4, -0.3, n // 2),
                                      top * np.linspace(0.5, 0.995, n - n // 2), [top * 1.05]]))
-    reps = [analyze(lam, k, kap, c0sq, float(e), max_steps=100_000) for e in grid]
+    reps = []
+    for e in grid:
+        reps.append(analyze(lam, k, kap, c0sq, float(e), max_steps=100_000))
+        if progress is not None:
+            progress(len(reps), len(grid))
     ranges: list[dict] = []
     for r in reps:
         label = r.shape
