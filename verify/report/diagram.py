@@ -13,6 +13,7 @@ import io
 
 import numpy as np
 
+from verify.core import thresholds as T
 from verify.core.atomic import write_atomic
 
 
@@ -28,31 +29,36 @@ def _family(lam, k, c, thetas):
     return out
 
 
-def _curves(lam, k, kap, c):
+def _sums(lam, k, kap, c) -> dict:
+    """The block sums of a state in float64 (drawing only; the exact ones: verify.core.theory)."""
     w = lam**2 * c**2
-    sD, sB = w[:k].sum(), w[k:].sum()
-    tD, tB = (lam * w)[:k].sum(), (lam * w)[k:].sum()
-    uD, uB = (lam**2 * w)[:k].sum(), (lam**2 * w)[k:].sum()
-    eD, eB = (lam**2 * kap)[:k].sum(), (lam**2 * kap)[k:].sum()
-    nD, nB = (lam * kap)[:k].sum(), (lam * kap)[k:].sum()
-    p = sB * (uD + eD) - sD * (uB + eB)
-    q = 2 * (sD * tB - sB * tD)
-    s = sD + sB
-    alpha = s * (tD / sD - tB / sB)
-    n = nB + nD
-    delta = 2 * nB / ((alpha + n) + np.sqrt((alpha + n) ** 2 - 4 * alpha * nB))
-    a, h, M = kap.min() * (lam[k:] ** 2).sum(), kap.max() * (lam[:k] ** 2).sum(), s * (
-        lam[0] ** 2 - lam[-1] ** 2)
-    bb = M + h - a
-    r0 = (bb + np.sqrt(bb * bb + 4 * a * h)) / (2 * a) if a > 0 else np.inf
-    return {"eta_star": -q / p if p > 0 else np.nan, "eta_loss_D": 2 * sD / (tD + nD),
-            "eta_loss_B": 2 * sB / (tB + nB), "theta_crit": 1 - delta,
-            "theta_star": r0 / (1 + r0)}
+    return {"sD": w[:k].sum(), "sB": w[k:].sum(), "tauD": (lam * w)[:k].sum(),
+            "tauB": (lam * w)[k:].sum(), "uD": (lam**2 * w)[:k].sum(), "uB": (lam**2 * w)[k:].sum(),
+            "eD": (lam**2 * kap)[:k].sum(), "eB": (lam**2 * kap)[k:].sum(),
+            "nD": (lam * kap)[:k].sum(), "nB": (lam * kap)[k:].sum()}
+
+
+def _curves(lam, k, kap, c):
+    """η*, η^loss_D, η^loss_B, θ^crit and θ* of a state: the one definition of each
+    (verify.core.thresholds) evaluated in float64."""
+    b = _sums(lam, k, kap, c)
+    p, q = T.lemma22_pq(b["sD"], b["sB"], b["tauD"], b["tauB"], b["uD"], b["uB"], b["eD"], b["eB"])
+    s = b["sD"] + b["sB"]
+    alpha = T.alpha_crit(b["sD"], b["sB"], b["tauD"], b["tauB"])
+    delta = T.one_minus_theta_crit(alpha, b["nB"], b["nD"], np.sqrt)
+    star = T.theta_star_root(*T.theta_star_aux(kap.min(), kap.max(), (lam[:k] ** 2).sum(),
+                                               (lam[k:] ** 2).sum(), s, lam[0], lam[-1]), np.sqrt)
+    return {"eta_star": -q / p if p > 0 else np.nan,
+            "eta_loss_D": T.eta_loss(b["sD"], b["tauD"], b["nD"]),
+            "eta_loss_B": T.eta_loss(b["sB"], b["tauB"], b["nB"]),
+            "theta_crit": 1 - delta, "theta_star": 1 - star[1] if star else 1.0}
 
 
 def Theta(lam, k, kap, c, eta):
-    e = (1 - eta * lam) ** 2 * lam**2 * c**2 + eta**2 * lam**2 * kap
-    return e[:k].sum() / e.sum()
+    """Θ(η; x) (verify.core.thresholds.theta_map) in float64."""
+    b = _sums(lam, k, kap, c)
+    return T.theta_map(b["sD"], b["sB"], b["tauD"], b["tauB"], b["uD"], b["uB"], b["eD"], b["eB"],
+                       eta)
 
 
 def setting_text(lam, k: int, kap) -> str:
@@ -78,8 +84,8 @@ def build_phase_diagram(lam, k, kap, c, seed: int = 0, n_theta: int = 60, n_eta:
     drift = np.array([[Theta(lam, k, kap, cc, e) - th for th, cc in zip(thetas, fam)]
                       for e in etas])
     kap_min, kap_max = kap.min(), kap.max()
-    g_gap = (1 / (1 + kap_max / kap_min * (lam[k] / lam[k - 1]) ** 2 * (len(lam) - k) / k)
-             if kap_min > 0 else np.nan)
+    g_gap = T.g_gap(kap_min, kap_max, lam[k - 1], lam[k], k, len(lam))
+    g_gap = np.nan if g_gap is None else g_gap
     fig = Figure(figsize=(9, 5.5), layout="constrained")
     ax = fig.subplots()
     ax.pcolormesh(thetas, etas, np.sign(drift), cmap="RdBu_r", vmin=-1.5, vmax=1.5,
