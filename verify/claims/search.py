@@ -277,6 +277,7 @@ def run_claim(claim_id: str, profile: str = "ci", seed: int = 0) -> R.CheckResul
     if res.status == R.REFUTED:
         from verify.claims.severity import classify
 
+        res.corrected_by = res.corrected_by or claim.corrected_by
         res.recheck = res.recheck or _recheck_command(claim)
         res.severity = classify(claim, res, seed)
     res.seconds = time.perf_counter() - t0
