@@ -12,6 +12,11 @@ ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "notes" / "audit" / "report.json"
 
 
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell (a literal | would end the cell)."""
+    return text.replace("|", "\\|")
+
+
 def claim_location(claim) -> tuple[str, int]:
     """(repository-relative path, line) of the claim's declaration in its section module."""
     import inspect
@@ -61,7 +66,7 @@ def claims_markdown() -> str:
             simcell = f"[{tname}](../{tpath})"
         else:
             simcell = ""
-        lines.append(f"| `{c.id}` | {c.reference} | {c.kind} | {c.checker} | "
+        lines.append(f"| `{c.id}` | {_cell(c.reference)} | {c.kind} | {c.checker} | "
                      f"[{path}:{line}](../{path}#L{line}) | [{Path(test).name}](../{test}) | {der} | "
                      f"{simcell} | {verdicts.get(c.id, 'not yet audited')} | {proofs.get(c.id, '')} |")
     return "\n".join(lines) + "\n"
@@ -141,7 +146,7 @@ def verdict_table_markdown() -> str:
              "|---|---|---|---|---|---|"]
     for c in data["claims"]:
         sev = (c.get("severity") or {}).get("class", "")
-        lines.append(f"| `{c['claim_id']}` | {c['reference']} | {c['status']} | "
+        lines.append(f"| `{c['claim_id']}` | {_cell(c['reference'])} | {c['status']} | "
                      f"{proofs.get(c['claim_id'], '')} | {sev} | {c['corrected_by'] or ''} |")
     return "\n".join(lines) + "\n"
 
