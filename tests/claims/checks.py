@@ -14,7 +14,7 @@ import numpy as np
 from hypothesis import note, target
 
 from verify import claims as claims_pkg
-from verify.claims.search import _etas, _violates, run_claim
+from verify.claims.search import _etas, run_claim
 from verify.cli import main
 from verify.core.cases import loads_case
 from verify.core.results import REFUTED
@@ -57,7 +57,7 @@ def assert_counterexample_rechecks(claim_id: str, tmp_path, capsys) -> tuple[dic
     sign, _, _ = certified_sign(lambda: claim.margin(case))
     # strictly violated: negative, or zero only where equality is what a strict inequality excludes
     # (never for an equivalence, whose zero margin is a boundary point)
-    assert sign is not None and _violates(sign, claim), (claim_id, sign)
+    assert sign is not None and claim.violated_by(sign), (claim_id, sign)
     p = tmp_path / f"{claim_id}.json"
     p.write_text(json.dumps(r.counterexample))
     assert main(["eval", "--case", str(p), "--json", "--dps", "60", "--claim", claim_id]) == 0

@@ -97,14 +97,9 @@ def _shrink(claim: Claim, margin, case: Case, eta) -> tuple[Case, Fraction]:
             sgn, _, _ = certified_sign(lambda cand=cand: margin(cand))
         except Exception:  # noqa: BLE001 — a failed candidate is simply not smaller
             continue
-        if sgn is not None and _violates(sgn, claim):
+        if sgn is not None and claim.violated_by(sgn):
             return cand, e2
     return best
-
-
-def _violates(sign: int, claim: Claim) -> bool:
-    """Whether a certified sign is a strict witness against the claim (`Claim.violated_by`)."""
-    return claim.violated_by(sign)
 
 
 def _region(case: Case) -> list[str]:
@@ -181,9 +176,9 @@ def margin_check(claim: Claim, profile: str, seed: int) -> R.CheckResult:
             del pool[20:]
             if min_val is None or fval < min_val:
                 min_val, min_margin = fval, as_text(val)
-            if sgn == 0 and not _violates(sgn, claim):
+            if sgn == 0 and not claim.violated_by(sgn):
                 n_boundary += 1
-            if _violates(sgn, claim):
+            if claim.violated_by(sgn):
                 small, e2 = _shrink(claim, margin, case, eta)
                 sgn2, v2, dps2 = certified_sign(lambda: margin(small))
                 how = ("exact rational" if isinstance(v2, Fraction) else
@@ -198,7 +193,7 @@ def margin_check(claim: Claim, profile: str, seed: int) -> R.CheckResult:
                 return R.CheckResult(
                     claim.id, R.REFUTED, ev,
                     n_states=n_ok, dps=dps2, min_margin=as_text(v2), certified=True,
-                    counterexample=small.to_json_obj(), failing=witness_sides(claim, small),
+                    counterexample=small.to_json_obj(), failing=witness_sides(claim, small, v2),
                     corrected_by=claim.corrected_by, recheck=_recheck_command(claim),
                 )
     if n_ok == 0 and n_undecided:
@@ -235,11 +230,10 @@ def margin_check(claim: Claim, profile: str, seed: int) -> R.CheckResult:
                          n_boundary=n_boundary, n_undecided=n_undecided, coverage=coverage)
 
 
-def witness_sides(claim: Claim, case: Case) -> dict[str, str]:
-    """The margin and, where the claim names them, the two sides of its inequality as `salign eval`
-    names its quantities (20 significant digits)."""
-    sgn, val, _ = certified_sign(lambda: claim.margin(case))
-    out = {"margin": as_text(val, 20)}
+def witness_sides(claim: Claim, case: Case, margin) -> dict[str, str]:
+    """The witness's certified margin and, where the claim names them, the two sides of its
+    inequality as `salign eval` names its quantities (20 significant digits)."""
+    out = {"margin": as_text(margin, 20)}
     if claim.sides:
         from verify.core.theory import decimal_quantities
 
@@ -301,7 +295,7 @@ def evaluate_claim(claim_id: str, case: Case) -> dict:
         verdict = "outside hypotheses"
     elif sign is None:
         verdict = "undecided"
-    elif _violates(sign, claim):
+    elif claim.violated_by(sign):
         verdict = "violated"
     elif sign == 0:
         verdict = "boundary"

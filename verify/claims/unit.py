@@ -77,8 +77,3 @@ class Claim:
         the claim excludes). For an equivalence encoded as a product, margin = 0 is a boundary
         point (one side exactly at its threshold) and never a counterexample."""
         return sign < 0 or (sign == 0 and self.strict and self.kind != "equivalence")
-
-    @property
-    def function(self) -> Callable[..., Any] | None:
-        """The Python function that decides the claim (margin or special checker), if any."""
-        return self.margin or self.special
