@@ -85,7 +85,9 @@ def test_sigint_during_reproduce_keeps_earlier_outputs(tmp_path):
     (out / "reproduce.json").write_text("earlier\n")
     (out / "align_vs_m.png").write_bytes(b"earlier png")
     before = _snapshot(out)
-    rc, err = _interrupt(["reproduce", "--quick", "--out", str(out)], tmp_path, 1.0)
+    # the full sweep (nine gaps): with the fused engine `--quick` can finish within the second
+    # the helper waits, and the interrupt would then land after the outputs were written
+    rc, err = _interrupt(["reproduce", "--out", str(out)], tmp_path, 1.0)
     assert rc == 130 and err.strip().endswith("salign: interrupted")
     assert _snapshot(out) == before
 
@@ -106,3 +108,27 @@ def test_selftest_bad_usage_exit_2(capsys):
 
     assert main(["--jobs", "0"]) == 2
     assert main(["--bogus"]) == 2
+
+
+def test_interrupt_while_reproduce_writes_figures_keeps_earlier_outputs(tmp_path, monkeypatch):
+    """The outputs are staged and moved into --out only once all exist: an interrupt after the
+    first figure is written leaves --out as it was and no staging directory behind."""
+    from verify.cli import main
+    from verify.execution import reproduce_tasks
+    from verify.simulation import reproduce as rep
+
+    out = tmp_path / "rep"
+    out.mkdir()
+    (out / "reproduce.json").write_text("earlier\n")
+    before = _snapshot(out)
+    monkeypatch.setattr(reproduce_tasks, "reproduce", lambda ms, **kw: rep.run_sweep(
+        ms=ms, steps=300, seeds=(1, 2), window=100))
+
+    def figures_then_interrupt(res, directory):
+        (Path(directory) / "align_vs_m.png").write_bytes(b"new")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rep, "figures", figures_then_interrupt)
+    assert main(["reproduce", "--quick", "--out", str(out)]) == 130
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]

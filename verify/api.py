@@ -51,18 +51,10 @@ def simulate(case: Case, steps: int, seeds: int = 1, eta: float | None = None, m
     """Simulate SGD / Dom-SGD ("dsgd") / Bulk-SGD ("bsgd") from the case's state (every seed row
     starts there) with the case's noise, in float64 (`verify.simulation.engines.simulate`).
     Returns a Trajectory with alignment and loss per recorded step."""
-    import numpy as np
-
+    from verify.simulation.engines import case_arrays
     from verify.simulation.engines import simulate as _simulate
 
-    lam = np.array([float(x) for x in case.eigenvalues])
-    kap = np.array([float(x) for x in case.kappa2])
-    x0 = np.tile(np.array([float(x) for x in case.state]), (seeds, 1))
-    chol = None
-    if not case.noise_is_diagonal:
-        cov = np.array([[float(v) for v in row] for row in case.covariance])
-        w, v = np.linalg.eigh(cov)
-        chol = v * np.sqrt(np.clip(w, 0, None))
+    lam, kap, x0, chol = case_arrays(case, seeds)
     step = float(eta if eta is not None else case.eta)
     return _simulate(lam, case.k, kap, x0, step, steps, seed, method=method, chol=chol,
                      record_every=record_every)

@@ -387,15 +387,11 @@ def _problem(args, n_rows: int = 1, seed: int = 0):
         if getattr(args, n, None) is None:
             setattr(args, n, v)
     if args.case:
+        from verify.simulation.engines import case_arrays
+
         case = load_case(args.case)
-        lam = np.array([float(x) for x in case.eigenvalues])
         k = case.k
-        kap = np.array([float(x) for x in case.kappa2])
-        x0 = np.tile(np.array([float(x) for x in case.state]), (n_rows, 1))
-        chol = None
-        if not case.noise_is_diagonal:
-            cov = np.array([[float(x) for x in r] for r in case.covariance])
-            chol = np.linalg.cholesky(cov + 1e-300 * np.eye(len(cov)))
+        lam, kap, x0, chol = case_arrays(case, n_rows)
     else:
         d, k = args.d, args.k
         if not 1 <= k < d:
@@ -717,15 +713,30 @@ def _cmd_reproduce(args) -> int:
     _output_dir(args.out)
     ms = (5, 50, 500) if args.quick else PAPER_M
     res = reproduce(ms, workers=args.workers, scheduler=args.scheduler)  # one task per gap m
-    out = Path(args.out)
-    figures(res, out)
+    import os
+    import shutil
+    import tempfile
+
     from verify.core.provenance import provenance
 
+    out = Path(args.out)
     payload = json.dumps({"schema_version": 1, "rows": res.rows, "phase1": res.phase1,
                           "inputs": {"ms": list(ms), "quick": args.quick,
                                      "setting": getattr(res, "setting", None)},
                           "provenance": provenance()}, sort_keys=True, indent=1) + "\n"
-    write_atomic(out / "reproduce.json", payload)
+    # every output is written into a staging directory first and moved into --out only once all
+    # exist, so an interrupt while the figures are drawn leaves the earlier outputs untouched
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".reproduce-staging-", dir=parent))
+    try:
+        figures(res, staging)
+        write_atomic(staging / "reproduce.json", payload)
+        out.mkdir(exist_ok=True)
+        for p in sorted(staging.iterdir()):
+            os.replace(p, out / p.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     if args.json:
         sys.stdout.write(payload)
     else:

@@ -164,6 +164,19 @@ def simulate_dense_published(
     return out
 
 
+def case_arrays(case, n_rows: int = 1):
+    """A case as the engines take it, in float64: (λ, κ², n_rows copies of its state, the
+    Cholesky factor of its full noise covariance or None for noise diagonal in the eigenbasis)."""
+    lam = np.array([float(x) for x in case.eigenvalues])
+    kap = np.array([float(x) for x in case.kappa2])
+    x0 = np.tile(np.array([float(x) for x in case.state]), (n_rows, 1))
+    chol = None
+    if not case.noise_is_diagonal:
+        cov = np.array([[float(x) for x in r] for r in case.covariance])
+        chol = np.linalg.cholesky(cov + 1e-300 * np.eye(len(cov)))
+    return lam, kap, x0, chol
+
+
 @dataclass(frozen=True)
 class Levels:
     """Groups of coordinates sharing (λ, κ², block): the dominant groups first (k_groups of them),
