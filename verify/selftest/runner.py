@@ -18,6 +18,7 @@ Hypothesis): `pip install -e '.[test]'`.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -83,6 +84,49 @@ def reusable_outcomes(previous: dict, items: list, modules: list[str]) -> dict[s
             and old[it[0].module].get(it[0].scope) == new[it[0].module].get(it[0].scope)}
 
 
+def _code_digest(cfg: dict) -> str:
+    """sha1 of every Python file of the project and the kill suite: a survivor (or an uncovered
+    mutant) recorded in a checkpoint is reused only while this digest is unchanged."""
+    h = hashlib.sha1()
+    files = sorted({*ROOT.glob("verify/**/*.py"), *ROOT.glob("derivations/**/*.py"),
+                    *ROOT.glob("tests/**/*.py"), ROOT / "pyproject.toml"})
+    for f in files:
+        h.update(str(f.relative_to(ROOT)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def checkpoint_outcomes(path: Path, items: list, modules: list[str], cfg: dict) -> dict[str, dict]:
+    """Outcomes recorded in a checkpoint (JSON lines, one per finished mutant) that still hold.
+
+    A kill is reused when the mutated scope is textually unchanged (killing is monotone in the
+    kill suite, as for `--resume-from`); a survivor or uncovered mutant only when the whole code
+    and test tree is unchanged (`_code_digest`); a time-out is never reused, because a run on a
+    loaded machine can time out a mutant that the suite would pass: it is run again."""
+    if not path.exists():
+        return {}
+    current = {m: _scope_sources(m, None) for m in modules}
+    digest = _code_digest(cfg)
+    by_key = {it[0].key: it[0] for it in items}
+    out: dict[str, dict] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rec = json.loads(line)
+        except ValueError:  # a line cut by an interrupt
+            continue
+        m = by_key.get(rec.get("key"))
+        if m is None or rec.get("scope_sha") != _sha(current[m.module].get(m.scope, "")):
+            continue
+        if rec["status"] == "killed" or (rec["status"] in ("survived", "uncovered")
+                                         and rec.get("code_digest") == digest):
+            out[m.key] = rec
+    return out
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
 def _wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     """95 % Wilson score interval for a binomial proportion k/n."""
     if n == 0:
@@ -95,7 +139,8 @@ def _wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
 
 
 def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
-                 max_new: int | None = None, workers: int = 1, scheduler: str | None = None) -> dict:
+                 max_new: int | None = None, workers: int = 1, scheduler: str | None = None,
+                 checkpoint: Path | None = None) -> dict:
     os.environ["HYPOTHESIS_PROFILE"] = "mutation"
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
@@ -106,13 +151,17 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
     items = M.enumerate_mutants(modules, exclude)
     chosen = _sample(items, int(cfg.get("quick_sample", 40))) if quick else items
     reused = reusable_outcomes(resume, chosen, modules) if resume else {}
+    if checkpoint:
+        from_ckpt = checkpoint_outcomes(checkpoint, chosen, modules, cfg)
+        reused.update(from_ckpt)
+        log(f"checkpoint {checkpoint}: {len(from_ckpt)} outcomes reused")
     processed: set[str] = set()  # keys an earlier run already ran (reused kills among them)
     if resume:
         processed |= {k["key"] for k in resume["mutation"]["kills"]}
         processed |= set(resume["mutation"].get("processed_survivors", []))
         processed |= {sv["key"] for sv in resume["mutation"].get("survivors", [])}
     rerun = [it for it in chosen if it[0].key in processed and it[0].key not in reused]
-    fresh = [it for it in chosen if it[0].key not in processed]
+    fresh = [it for it in chosen if it[0].key not in processed and it[0].key not in reused]
     n_fresh = len(fresh)
     if max_new is not None and len(fresh) > max_new:
         fresh = _sample(fresh, max_new)
@@ -128,8 +177,17 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
     done = [0]
     t0 = time.perf_counter()
 
+    scope_sha = {m: {sc: _sha(src) for sc, src in _scope_sources(m, None).items()} for m in modules}
+    digest = _code_digest(cfg)
+
     def progress(m, o):
         done[0] += 1
+        if checkpoint:  # one line per finished mutant, flushed: an interrupted run resumes here
+            rec = {"key": o.key, "status": o.status, "seconds": round(o.seconds, 2),
+                   "tests_run": o.tests_run, "killed_by": o.killed_by, "detail": o.detail,
+                   "scope_sha": scope_sha[m.module].get(m.scope, ""), "code_digest": digest}
+            with open(checkpoint, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(rec, sort_keys=True) + "\n")
         if o.status not in ("killed", "timeout") or done[0] % 50 == 0:
             log(f"  [{done[0]}/{len(to_run)}] {o.status:9s} {m.module}.{m.scope}:{m.line} "
                 f"{m.operator}: {m.original} → {m.mutated}")
@@ -145,8 +203,10 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
                             timeout_factor=float(cfg.get("timeout_factor", 10)), progress=progress,
                             last=detectors)
     by_key = {o.key: o for o in ran}
-    by_key.update({k: M.Outcome(k, v["status"], 0.0, killed_by=v.get("killed_by"),
-                                detail="reused from the earlier run") for k, v in reused.items()})
+    by_key.update({k: M.Outcome(k, v["status"], v.get("seconds", 0.0), v.get("tests_run", 0),
+                                killed_by=v.get("killed_by"),
+                                detail=v.get("detail") or "reused from the earlier run")
+                   for k, v in reused.items()})
     reported = [it for it in chosen if it[0].key in by_key]
     outcomes = [by_key[it[0].key] for it in reported]
     fresh_keys = {it[0].key for it in fresh}
@@ -253,6 +313,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-new", type=int, metavar="N",
                     help="with --resume-from: run only a stratified sample of N of the mutants the "
                          "earlier run never reached (the report then estimates their kill rate)")
+    ap.add_argument("--checkpoint", metavar="JSONL",
+                    help="append each finished mutant's outcome to this file and, when it exists, "
+                         "skip the mutants it already holds (kills of unchanged code; survivors "
+                         "only if no file changed; time-outs are run again): a long --thorough "
+                         "run can be stopped and resumed")
     ap.add_argument("--commit-of-resume", metavar="SHA",
                     help="commit the earlier run was made at (if its JSON does not record it)")
     try:
@@ -294,7 +359,8 @@ def main(argv: list[str] | None = None) -> int:
             why.append("fuzz tests failed")
     if args.only in (None, "mutation"):
         res["mutation"] = m = run_mutation(quick, args.jobs, log, resume, args.max_new, args.workers,
-                                           args.scheduler)
+                                           args.scheduler,
+                                           Path(args.checkpoint) if args.checkpoint else None)
         live = [s for s in m["survivors"] if not s["equivalent"]]
         if quick and live:
             why.append(f"{len(live)} sampled non-equivalent mutant(s) survived")
