@@ -7,6 +7,7 @@ from fractions import Fraction as F
 
 import mpmath
 import numpy as np
+import sympy as sp
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -169,3 +170,34 @@ def test_realisation_negative_control():
 def test_four_squares(v):
     parts = four_squares(v)
     assert len(parts) <= 4 and sum(p * p for p in parts) == v
+
+
+@given(st.integers(0, 2**32 - 1), st.sampled_from([(2, 2), (1, 3), (3, 2)]))
+def test_atoms_substitution_is_the_aggregate_map(seed, shape):
+    """The explicit-state template's polynomials (verify.proofs.atoms) evaluated at random
+    unknowns equal the exact aggregates of the case built from them: a model of the template
+    obligation is that state, nothing is approximated."""
+    from verify.proofs.atoms import case_from_model, substitution
+    from verify.proofs.model import S
+
+    kD, kB = shape
+    rng = np.random.default_rng(seed)
+    lam = sorted((F(int(v), 7) for v in rng.choice(np.arange(1, 200), kD + kB, replace=False)),
+                 reverse=True)
+    vals = {f"w_lam{i + 1}": x for i, x in enumerate(lam)}
+    vals |= {f"w_c{i + 1}": F(int(rng.integers(-9, 10)), 5) for i in range(kD + kB)}
+    vals |= {f"w_kap{i + 1}": F(int(rng.integers(0, 9)), 4) for i in range(kD + kB)}
+    assume(any(vals[f"w_c{i + 1}"] for i in range(kD + kB)))
+    case = case_from_model(vals, kD, kB, F(1, 3))
+    kap = [vals[f"w_kap{i + 1}"] for i in range(kD + kB)]
+    vals |= {"w_smin": min(kap), "w_smax": max(kap)}
+    sub, cons, _ = substitution(kD, kB)
+    env = {sp.Symbol(k, real=True): sp.Rational(v.numerator, v.denominator) for k, v in vals.items()}
+    assert all(c.xreplace(env) in (sp.true, True) for c in cons)
+    agg = aggregates(case).as_dict()
+    for key, sym in S.items():
+        if sym in sub and key in agg:
+            assert sub[sym].xreplace(env) == sp.Rational(agg[key].numerator, agg[key].denominator), key
+    # negative control: a wrong s_min (not attained) violates the template's constraints
+    env[sp.Symbol("w_smin", real=True)] = sp.Rational(min(kap).numerator, min(kap).denominator) - 1
+    assert not all(c.xreplace(env) in (sp.true, True) for c in cons)

@@ -105,10 +105,30 @@ def test_cli_json(tmp_path):
 
 
 SLOW_PROVED = ["thm3-bounds", "thm10", "lem23-corrected", "sec5-interval", "thm13-upper", "thm13-corrected",
-               "lem24", "thm11", "thm5-corrected", "thm5-lower", "thm6"]
+               "lem24", "thm11", "thm5-corrected", "thm5-lower", "thm6", "thm2", "thm4-corrected"]
 # true (corrected) claims that the solvers do not settle within 60 s yet: never refuted
-SLOW_NOT_REFUTED = ["thm2", "thm3", "thm4-corrected", "thm7-corrected"]
-SLOW_REFUTED = ["thm8-main", "thm8-app", "intro-box", "thm13-lower", "thm4"]
+SLOW_NOT_REFUTED = ["thm3", "thm7-corrected"]
+SLOW_REFUTED = ["thm8-main", "thm8-app", "intro-box", "thm13-lower", "thm4", "thm7-remark"]
+
+
+def test_ci_thm7_refuted_on_an_explicit_state(tmp_path):
+    """thm7 (η* ≥ bound, no hypothesis on p): the solver path refutes it with a re-checked
+    witness; the witness search on explicit small states (verify.proofs.atoms) on its own finds a
+    d = 4 state with p < 0, where η* < 0 < bound."""
+    from verify.proofs.driver import _try_atoms
+
+    (r,) = prove(["thm7"], 6.0, tmp_path)
+    assert r["status"] == REFUTED, r
+    res: dict = {"solvers": {}}
+    assert _try_atoms(build("thm7"), 6.0, tmp_path, None, "thm7", res), res
+    assert "explicit state" in res["evidence"] and res["status"] == REFUTED
+    for cx in (r["counterexample"], res["counterexample"]):
+        assert _violates(MARGINS["thm7"], cx, CLAIMS_BY_ID["thm7"].strict)
+        assert lemma22_pq(blocks(parse_case(cx)))[0] < 0  # the missing hypothesis p > 0 fails
+    assert parse_case(res["counterexample"]).d == 4
+    # negative control: the corrected statement (p > 0 added) is never refuted on those states
+    (rc,) = prove(["thm7-corrected"], 3.0, tmp_path)
+    assert rc["status"] != REFUTED, rc
 
 
 @pytest.mark.slow

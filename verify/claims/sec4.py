@@ -152,7 +152,7 @@ def enc_thm2(o: E.Obligation) -> None:
     es = E._eta_star(o)
     o.hyp("η* > 0", sp.Gt(es, 0))
     o.hyp("η < η*", sp.Lt(E.eta, es))
-    o.fails(("θ − Θ(η)", E._theta(o) - E._Theta(o)))
+    o.fails(("θ − Θ(η)", E._theta_minus_Theta(o)))
 
 
 THM2 = Claim(
@@ -189,7 +189,7 @@ def enc_thm3(o: E.Obligation) -> None:
     th = E._theta(o)
     o.hyp("θ ≤ g_gap", sp.Le(th, gg))
     o.hyp("η > η*", sp.Gt(E.eta, es))
-    o.fails(("Θ(η) − θ", E._Theta(o) - th))
+    o.fails(("Θ(η) − θ", -E._theta_minus_Theta(o)))
 
 
 THM3 = Claim(
@@ -337,12 +337,10 @@ def m_thm4(case: Case):
 
 
 def enc_thm4_corrected(o: E.Obligation) -> None:
-    om = E._one_minus_theta_star(o)
     E._open_unit(o)
+    E._theta_at_least_theta_star(o)
     E._eta_pos(o)
-    th = E._theta(o)
-    o.hyp("θ ≥ θ*", sp.Ge(th, 1 - om))
-    o.fails(("θ − Θ(η)", th - E._Theta(o)))
+    o.fails(("θ − Θ(η)", E._theta_minus_Theta(o)))
 
 
 THM4_CORRECTED = Claim(
@@ -357,7 +355,7 @@ THM4_CORRECTED = Claim(
     derivation="thm4",
     needs_eta=True,
     sides=("theta", "Theta_next", "theta_star"),
-    encoding=(enc_thm4_corrected, E._C + E._E),
+    encoding=(enc_thm4_corrected, E._C + E._E + E._CUTS),
 )
 
 

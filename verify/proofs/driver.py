@@ -26,11 +26,14 @@ from verify.core.atomic import write_atomic
 from verify.core.cases import Case
 from verify.core.signs import certified_sign
 from verify.core.theory import Theta_map, blocks
+from verify.proofs.atoms import TEMPLATES, atomic_assertions, case_from_model
 from verify.proofs.encode import Obligation
+from verify.proofs.model import S as _S
 from verify.proofs.realise import realise_iter
 from verify.proofs.registry import ENCODINGS, build
-from verify.proofs.smt import SOLVERS, parse_model_value, run_solver, to_smt
+from verify.proofs.smt import SOLVERS, parse_model_value, run_one, run_solver, to_smt
 
+S_ETA = _S["eta"].name
 PROVED, REFUTED, UNDECIDED = "proved (all d)", "refuted", "undecided by solvers"
 DISAGREE, ERROR = "solver disagreement", "solver error"
 
@@ -222,14 +225,67 @@ def decide(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | None =
                     res.update(status=REFUTED, counterexample=case.to_json_obj(),
                                evidence=f"z3 interior model realised at d = {case.d}; re-check: {why2}")
                     return res
+        if _try_atoms(o, timeout, smt_dir, margin, name, res):
+            return res
         res.update(status=UNDECIDED, evidence=f"sat, but no re-checked witness: {why}")
         return res
     if "error" in ans.values():
         res.update(status=ERROR, evidence="; ".join(f"{n}: {answers[n].get('detail', '')}"
                                                     for n in SOLVERS if ans[n] == "error"))
         return res
+    if _try_atoms(o, timeout, smt_dir, margin, name, res):
+        return res
     res.update(status=UNDECIDED, evidence=f"answers {ans}")
     return res
+
+
+def atoms_text(o: Obligation, kD: int, kB: int, eigs: tuple[Fraction, ...] | None = None) -> str:
+    """The obligation at an explicit state with |D| = kD, |B| = kB (verify.proofs.atoms)."""
+    asserts = atomic_assertions(o, kD, kB, eigs)
+    syms: set[sp.Symbol] = set()
+    for _, rel in asserts:
+        syms |= rel.free_symbols
+    lines = [f"; salign witness search for claim {o.claim_id} on explicit states with |D| = {kD}, "
+             f"|B| = {kB}" + (f", eigenvalues {', '.join(map(str, eigs))}" if eigs else ""),
+             "; sat = a state violating the claim (re-checked exactly before it is "
+             "reported); unsat proves nothing", f"(set-logic {o.logic})"]
+    lines += [f"(declare-const {s.name} Real)" for s in sorted(syms, key=lambda s: s.name)]
+    for label, rel in asserts:
+        lines.append(f"; {label}")
+        lines.append(f"(assert {to_smt(rel)})")
+    lines.append("(check-sat)")
+    return "\n".join(lines) + "\n"
+
+
+def _try_atoms(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | None, name: str,
+               res: dict[str, Any]) -> bool:
+    """Witness search on explicit small states (verify.proofs.atoms) when the moment obligation
+    gave no re-checked witness and no solver answered unsat: z3 (its default, complete nlsat
+    procedure) on each template for a sixth of the time limit. Fills `res` and returns True on a
+    re-checked witness."""
+    if any(v.get("answer") == "unsat" for v in res["solvers"].values() if isinstance(v, dict)):
+        return False  # a solver proved that no aggregate vector violates the claim
+    for j, (kD, kB, eigs) in enumerate(TEMPLATES):
+        tag = f"atoms{j}"
+        path = smt_dir / f"{name}.{tag}.smt2"
+        write_atomic(path, atoms_text(o, kD, kB, eigs))
+        a = run_one("z3", str(path), timeout / 6)
+        res["solvers"][f"z3-{tag}"] = {"answer": a["answer"], "seconds": a["seconds"]}
+        if a["answer"] != "sat" or not a.get("model"):
+            continue
+        vals, exact = _model_values(a["model"])
+        try:
+            case = case_from_model(vals, kD, kB, vals.get(S_ETA), eigs)
+        except ValueError:
+            continue
+        bad, why = _violated(o.claim_id, o.strict, case, margin)
+        if bad:
+            note = "" if exact else " (algebraic model values replaced by nearby rationals)"
+            res.update(status=REFUTED, counterexample=case.to_json_obj(),
+                       evidence=f"z3 model of an explicit state with |D| = {kD}, |B| = {kB} "
+                                f"(d = {case.d}); re-check: {why}{note}")
+            return True
+    return False
 
 
 def prove(ids: list[str] | None, timeout: float = 60.0, smt_dir: str | Path | None = None,

@@ -179,6 +179,30 @@ def _Theta(o: Obligation) -> sp.Symbol:
     return o.quot("Theta", sp.expand(ED), sp.expand(ED + EB))
 
 
+def _theta_minus_Theta(o: Obligation) -> sp.Expr:
+    """A polynomial with the sign of θ − Θ(η): θ − Θ = (s^D·E s'^B − s^B·E s'^D)/(s·E s') with
+    E s'^S = s^S − 2ητ^S + η²(u^S + e_S) (Lemma 21), and both denominators are positive — s > 0
+    under `_open_unit` (call it first), E s' ≥ 0 for every state (a necessary condition,
+    model._chain_cuts) and ≠ 0 where Θ is defined (recorded here). Cross-multiplying by the
+    positive denominators keeps the degree low; `sign_form` would multiply by them instead."""
+    ED, EB = (sp.expand(x) for x in expected_next_blocks(None, B_, eta))  # type: ignore[arg-type]
+    o.definitions.append(("Θ defined: E s' ≠ 0", sign_form(sp.Ne(ED + EB, 0))))
+    return sp.expand(S["sD"] * EB - S["sB"] * ED)
+
+
+def _theta_at_least_theta_star(o: Obligation) -> None:
+    """Hypothesis θ ≥ θ*, without the square root: with a = s_min ψ_B > 0, h = s_max ψ_D > 0 the
+    quadratic g(r) = a r² − (m + h − a) r − h has g(0) = −h < 0, hence one negative and one
+    positive root r0, and for r = θ/(1 − θ) = s^D/s^B > 0: θ ≥ θ* = r0/(1 + r0) ⇔ r ≥ r0 ⇔
+    g(r) ≥ 0 ⇔ s^B² g(s^D/s^B) = a s^D² − (m + h − a) s^D s^B − h s^B² ≥ 0 (call `_open_unit`)."""
+    a, h = S["smin"] * S["psiB"], S["smax"] * S["psiD"]
+    o.hyp("a = s_min ψ_B ≠ 0", sp.Ne(a, 0))
+    o.hyp("h = s_max ψ_D ≠ 0", sp.Ne(h, 0))
+    bb = s_tot * (lam1**2 - lamd**2) + h - a
+    sD, sB = S["sD"], S["sB"]
+    o.hyp("θ ≥ θ* (g(s^D/s^B) ≥ 0)", sp.Ge(sp.expand(a * sD**2 - bb * sD * sB - h * sB**2), 0))
+
+
 def _eta_star(o: Obligation) -> sp.Symbol:
     return o.quot("eta_star", -Q, P)
 
@@ -238,58 +262,10 @@ def _loss(o: Obligation, X: str) -> tuple[sp.Symbol, sp.Expr]:
 # that adds its hypotheses and negation to an Obligation, and its condition groups); the claims
 # that are not encoded say why (field `not_encoded`).
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 # condition groups per claim (verify.proofs.model.condition_exprs) + "eta" when η is a variable
 _B = ("nu", "noise")
 _C = ("nu", "noise", "count", "sandwich")  # noise tied to s_min, s_max, ψ, |S|
 _K = ("nu", "count")  # uses s_min, s_max, ψ, |S| but not e, n
 _N = _C + ("norms",)  # Theorem 7: s_max ψ_D, ‖x‖², and p, q (which contain e_S)
 _E = ("eta",)
+_CUTS = ("cuts",)  # redundant consequences of the conditions (model._chain_cuts)

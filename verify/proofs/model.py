@@ -172,7 +172,8 @@ def condition_exprs(groups: tuple[str, ...] = ("nu", "noise"),
 
     Groups (a claim asks only for those its aggregates need; dropping a necessary condition
     keeps every UNSAT a proof): "nu" (ν_S), "noise" (μ_S), "count" (N_S and s_min ≤ s_max),
-    "sandwich" (μ_S − s_min N_S, s_max N_S − μ_S), "norms" (ρ_S, degree 4).
+    "sandwich" (μ_S − s_min N_S, s_max N_S − μ_S), "norms" (ρ_S, degree 4), "cuts" (redundant
+    consequences, `_chain_cuts`).
 
     `used` (the symbols the claim's own formulas mention): a moment the claim never uses is
     projected out exactly — H2(m0, m1, m2) without m2 is H1(m0, m1) (a two-atom measure attains
@@ -218,15 +219,57 @@ def condition_exprs(groups: tuple[str, ...] = ("nu", "noise"),
         for X in ("D", "B"):
             a, b = iv[X]
             out += _h4(f"ρ_{X}", [s["r0" + X], s["r1" + X], s["s" + X], s["t" + X], s["u" + X]], a, b)
+    return out + (_chain_cuts(groups, used) if "cuts" in groups else [])
+
+
+def _chain_cuts(groups: tuple[str, ...], used: set[sp.Symbol] | None) -> list[tuple[str, sp.Basic]]:
+    """Redundant consequences of the conditions above, stated directly so that a solver need not
+    multiply inequalities to find them ("cuts"; they change no answer, only the search):
+
+    * moment chains: for a positive measure μ on [a, b] and j ≥ 1, a^j m_i ≤ m_{i+j} ≤ b^j m_i
+      (∫λ^i (λ^j − a^j) dμ ≥ 0 and ∫λ^i (b^j − λ^j) dμ ≥ 0): ν_S (s, τ, u), ρ_S (‖P^S x‖², s);
+    * the noise sandwich at order 1: s_min ψ_S ≤ e_S ≤ s_max ψ_S (Σ_S λ²(κ² − s_min) ≥ 0, …);
+    * for the η-dependent claims, the expected next block sums are non-negative:
+      E s'^S = Σ_S λ²c²(1 − ηλ)² + η² e_S = s^S − 2ητ^S + η²(u^S + e_S) ≥ 0.
+    Each is necessary by the same argument as the conditions, and the necessity test evaluates
+    them at real states like every other condition. A claim asks for them with the group "cuts":
+    they decide some obligations (thm4-corrected: cvc5 unsat in 0.1 s with them, a time-out of
+    both solvers without) and slow others down (thm8-corrected: cvc5 unsat in 0.03 s without,
+    a time-out with)."""
+    s = S
+    uses = (lambda *ks: True) if used is None else (lambda *ks: all(s[k] in used for k in ks))
+    iv = {"D": (s["lamk"], s["lam1"]), "B": (s["lamd"], s["lamk1"])}
+    out: list[tuple[str, sp.Basic]] = []
+    for X in ("D", "B"):
+        a, b = iv[X]
+        sX, tX, uX, eX = (s[n + X] for n in ("s", "t", "u", "e"))
+        if "nu" in groups and (uses("u" + X) or "norms" in groups):
+            out += [(f"cut ν_{X}: a²s ≤ u", sp.Ge(uX - a**2 * sX, 0)),
+                    (f"cut ν_{X}: u ≤ b²s", sp.Ge(b**2 * sX - uX, 0)),
+                    (f"cut ν_{X}: aτ ≤ u", sp.Ge(uX - a * tX, 0)),
+                    (f"cut ν_{X}: u ≤ bτ", sp.Ge(b * tX - uX, 0))]
+        if "sandwich" in groups:
+            out += [(f"cut μ_{X}: s_min ψ ≤ e", sp.Ge(eX - s["smin"] * s["psi" + X], 0)),
+                    (f"cut μ_{X}: e ≤ s_max ψ", sp.Ge(s["smax"] * s["psi" + X] - eX, 0))]
+        if "norms" in groups:
+            r0 = s["r0" + X]
+            out += [(f"cut ρ_{X}: a²‖P x‖² ≤ s", sp.Ge(sX - a**2 * r0, 0)),
+                    (f"cut ρ_{X}: s ≤ b²‖P x‖²", sp.Ge(b**2 * r0 - sX, 0))]
+        if "eta" in groups and "nu" in groups and "noise" in groups \
+                and uses("s" + X, "t" + X, "u" + X, "e" + X, "eta"):
+            eta = s["eta"]
+            out.append((f"cut E s'^{X} ≥ 0", sp.Ge(sX - 2 * eta * tX + eta**2 * (uX + eX), 0)))
     return out
 
 
-ALL_GROUPS = ("nu", "noise", "count", "sandwich", "norms")
+ALL_GROUPS = ("nu", "noise", "count", "sandwich", "norms", "eta", "cuts")
 
 
 def check_conditions(agg: Aggregates, groups: tuple[str, ...] = ALL_GROUPS) -> list[str]:
     """Labels of the conditions that the exact aggregate vector violates ([] = all hold)."""
     vals = {S[k]: sp.Rational(v.numerator, v.denominator) for k, v in agg.as_dict().items()}
+    if agg.eta is None:  # a state without a step size: the η-dependent cuts do not apply
+        groups = tuple(g for g in groups if g != "eta")
     bad = []
     for label, rel in condition_exprs(groups):
         if not rel.free_symbols <= set(vals):

@@ -110,26 +110,32 @@ class Disj:
 def run_solver(name: str, path: str, timeout: float) -> dict[str, Any]:
     """Decide an SMT-LIB2 file with one solver in a subprocess.
 
-    "cvc5" is a two-configuration schedule of the same solver: coverings only (nl-ext=none) for a
-    third of the time, then cvc5's default non-linear configuration for the rest — each of the two
-    times out on obligations the other decides in under a second (thm3-bounds, thm6).
+    "cvc5" and "z3" are each a two-configuration schedule of the same solver, the first
+    configuration for a sixth of the time, the second for the rest — each of the two times out on
+    obligations the other decides in under a second:
+    * cvc5: cylindrical algebraic coverings only (nl-ext=none), then cvc5's default non-linear
+      configuration (thm3-bounds, thm6; thm2);
+    * z3: its default for QF_NRA (the nlsat procedure), then its SMT core with incremental
+      non-linear arithmetic (tactic `smt`) (thm5-lower, thm6; thm4-corrected).
     Returns {"answer": "sat"|"unsat"|"unknown"|"timeout"|"error", "seconds": float,
     "model": {var: "p/q" | "~decimal"} (sat only), "detail": str}."""
-    if name == "cvc5":
+    if name in ("cvc5", "z3"):
         t0 = time.perf_counter()
-        first = _run_one("cvc5-cov", path, timeout / 3)
+        first_name, detail = {"cvc5": ("cvc5-cov", "cvc5 coverings only (nl-ext=none)"),
+                              "z3": ("z3-nlsat", "z3 default (nlsat)")}[name]
+        first = run_one(first_name, path, timeout / 6)
         if first["answer"] in ("sat", "unsat"):
-            first["detail"] = "cvc5 coverings only (nl-ext=none)"
+            first["detail"] = detail
             return first
         rest = max(1.0, timeout - (time.perf_counter() - t0))
-        second = _run_one("cvc5", path, rest)
+        second = run_one({"cvc5": "cvc5", "z3": "z3-smt"}[name], path, rest)
         second["seconds"] = round(time.perf_counter() - t0, 3) if second["answer"] not in (
             "sat", "unsat") else round(first["seconds"] + second["seconds"], 3)
         return second
-    return _run_one(name, path, timeout)
+    return run_one(name, path, timeout)
 
 
-def _run_one(name: str, path: str, timeout: float) -> dict[str, Any]:
+def run_one(name: str, path: str, timeout: float) -> dict[str, Any]:
     t0 = time.perf_counter()
     cmd = [sys.executable, "-m", "verify.proofs.solve", name, path, str(timeout)]
     try:

@@ -1,7 +1,10 @@
 """Worker process: decide one SMT-LIB2 file with z3 or cvc5 and print one JSON line.
 
-Usage: python -m verify.proofs.solve {z3|cvc5|cvc5-cov} FILE TIMEOUT_SECONDS
-(cvc5-cov: cvc5 with cylindrical algebraic coverings only, nl-ext=none)
+Usage: python -m verify.proofs.solve {z3|z3-nlsat|z3-smt|cvc5|cvc5-cov} FILE TIMEOUT_SECONDS
+(z3, z3-nlsat: z3's default solver, which picks the nlsat procedure for QF_NRA)
+(z3-smt: z3's SMT core with its incremental non-linear arithmetic solver — the `smt` tactic —
+instead of the nlsat procedure z3 picks for QF_NRA by default; cvc5-cov: cvc5 with cylindrical
+algebraic coverings only, nl-ext=none)
 Output: {"answer": sat|unsat|unknown|timeout, "solver_seconds": t, "model": {name: value}|null,
 "detail": text}. Model values are exact rationals "p/q" or, for irrational algebraic numbers,
 "~" followed by a 40-digit decimal approximation.
@@ -15,10 +18,10 @@ import time
 from fractions import Fraction
 
 
-def _z3(text: str, timeout: float) -> dict:
+def _z3(text: str, timeout: float, smt_core: bool = False) -> dict:
     import z3
 
-    s = z3.Solver()
+    s = z3.Tactic("smt").solver() if smt_core else z3.Solver()
     s.set("timeout", int(timeout * 1000))
     s.from_string(text)
     t0 = time.perf_counter()
@@ -92,8 +95,8 @@ def main(argv: list[str]) -> int:
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
     try:
-        if name == "z3":
-            out = _z3(text, timeout)
+        if name in ("z3", "z3-nlsat", "z3-smt"):
+            out = _z3(text, timeout, smt_core=name == "z3-smt")
         else:
             out = _cvc5(text, timeout, coverings_only=name == "cvc5-cov")
     except Exception as exc:  # noqa: BLE001 — reported as an "error" answer, never a verdict
