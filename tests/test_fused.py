@@ -121,6 +121,106 @@ def test_output_independent_of_threads():
     assert np.array_equal(a.alignment, b.alignment) and np.array_equal(a.loss, b.loss)
 
 
+def test_kernel_releases_the_gil():
+    """While the kernel runs a long row on a worker thread, the main thread keeps running Python
+    (it could not if the call held the GIL: the AOT build must release it as the JIT's nogil
+    does, or the seeds of a run share one core)."""
+    import threading
+    import time
+
+    from verify.simulation.fused import _kernels
+
+    d, n = 200_000, 150
+    c, o = np.zeros(d), np.empty((3, n + 1))
+    span = []
+
+    def job():
+        span.append(time.perf_counter())
+        _kernels().run_row(c, np.ones(d), np.ones(d), 1, np.full(d, 0.5), np.ones(d), np.empty(0), 0,
+                           d, 0, n, 1, sfc64_states(1, 1)[0], o[0], o[1], o[2])
+        span.append(time.perf_counter())
+
+    _kernels()  # loaded (or built) before timing
+    th = threading.Thread(target=job)
+    ticks = []
+    th.start()
+    while th.is_alive():
+        ticks.append(time.perf_counter())
+    th.join()
+    a, b = span
+    inside = [a] + [t for t in ticks if a < t < b] + [b]
+    assert max(np.diff(inside)) < 0.5 * (b - a), "the main thread stalled for the whole kernel call"
+
+
+def test_simulate_npz_byte_identical_on_one_and_two_threads(tmp_path, monkeypatch):
+    """The whole command's output (.npz and .json) is the same bytes whether the rows run on one
+    thread or on two (SALIGN_THREADS), over several segments per row (d = 64: 16384 steps a
+    segment) with the rows interleaved round robin — and the two-thread run did use two threads."""
+    import threading
+    import types
+
+    from verify.simulation import fused
+
+    kern = fused._kernels()
+    seen: set[int] = set()
+
+    def run_row(*args):
+        seen.add(threading.get_ident())
+        kern.run_row(*args)
+
+    monkeypatch.setattr(fused, "_KERNEL", [types.SimpleNamespace(run_row=run_row)])
+    base = ["simulate", "--paper-spectrum", "--m", "50", "--d", "64", "--k", "8", "--steps", "40000",
+            "--seeds", "5", "--seed", "3", "--eta", "0.003", "--sigma", "0.5"]
+    outs, used = [], []
+    for threads in ("1", "2"):
+        monkeypatch.setenv("SALIGN_THREADS", threads)
+        seen.clear()
+        assert main(base + ["--out", str(tmp_path / threads)]) == 0
+        used.append(set(seen))
+        outs.append([(tmp_path / threads / f).read_bytes() for f in ("simulate.npz", "simulate.json")])
+    assert used[0] == {threading.get_ident()} and len(used[1]) == 2
+    assert outs[0] == outs[1]
+    monkeypatch.setenv("SALIGN_THREADS", "0")
+    assert main(base + ["--out", str(tmp_path / "bad")]) == 2
+
+
+def test_a_failing_row_stops_the_run_and_is_raised(monkeypatch):
+    """An exception in a worker thread reaches the caller (after every thread has stopped)."""
+    import threading
+    import types
+
+    from verify.simulation import fused
+
+    kern, calls = fused._kernels(), []
+
+    def run_row(*args):
+        calls.append(1)
+        if len(calls) == 5:
+            raise RuntimeError("row failed")
+        kern.run_row(*args)
+
+    monkeypatch.setattr(fused, "_KERNEL", [types.SimpleNamespace(run_row=run_row)])
+    lam = np.array([float(x) for x in paper_spectrum(5, 64, 3)])
+    before = threading.active_count()
+    with pytest.raises(RuntimeError, match="row failed"):
+        simulate_fused(lam, 3, np.full(64, 0.25), np.ones((4, 64)), 0.003, 50000, 1, threads=2)
+    assert threading.active_count() == before
+
+
+def test_paper_spectrum_array_is_the_exact_spectrum_rounded():
+    """The simulate path's float spectrum (no verify.core import) equals the exact rationals of
+    verify.core.families.paper_spectrum rounded once, element for element."""
+    from fractions import Fraction
+
+    from verify.simulation.paper import paper_spectrum_array
+
+    for m, d, k in [(50, 500, 50), (5, 30, 3), (0.3, 7, 1), (123.456, 12, 11), (1e-3, 2, 1),
+                    (Fraction(7, 3), 40, 39), (500, 1000, 2)]:
+        want = [float(x) for x in paper_spectrum(m if isinstance(m, Fraction) else Fraction(str(m)), d, k)]
+        got = paper_spectrum_array(m, d, k)
+        assert got.dtype == np.float64 and got.tolist() == want, (m, d, k)
+
+
 def test_aot_and_jit_agree_bit_for_bit(monkeypatch):
     from verify.simulation import _kernels as jit
     from verify.simulation import aot
@@ -228,6 +328,30 @@ def test_simulate_outputs_record_inputs_and_are_deterministic(tmp_path):
     assert (tmp_path / "c.npz").read_bytes() == outs[0][0]
     assert main(base + ["--out", str(tmp_path / "c.json")]) == 0
     assert json.loads((tmp_path / "c.json").read_text())["parameters"] == p
+
+
+def test_npz_bytes_are_writestr_of_the_npy_bytes():
+    """The .npz writer streams each array into its member; the archive is byte for byte the one
+    ZipFile.writestr makes of each member's numpy.save bytes (the format before streaming)."""
+    import io
+    import zipfile
+
+    from verify.simulation.output import _EPOCH, npz_bytes
+
+    rng = np.random.default_rng(0)
+    arrays = {"t": np.arange(7), "a": rng.random((40, 3)), "b": rng.random((3, 40)).T,
+              "e": np.empty((0, 2)), "meta": np.array(json.dumps({"x": "é"}))}
+    ref = io.BytesIO()
+    with zipfile.ZipFile(ref, "w", compression=zipfile.ZIP_STORED) as zf:
+        for name, arr in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=_EPOCH)
+            info.external_attr = 0o644 << 16
+            member = io.BytesIO()
+            np.lib.format.write_array(member, arr, allow_pickle=False)
+            zf.writestr(info, member.getvalue())
+    assert npz_bytes(arrays) == ref.getvalue()
+    z = np.load(io.BytesIO(npz_bytes(arrays)), allow_pickle=False)
+    assert np.array_equal(z["b"], arrays["b"]) and str(z["meta"]) == str(arrays["meta"])
 
 
 def test_simulate_refuses_ignored_or_inconsistent_input(tmp_path, capsys):

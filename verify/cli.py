@@ -374,9 +374,6 @@ def _problem(args, n_rows: int = 1, seed: int = 0):
     """(λ, k, κ², x0 rows, Cholesky factor or None) from --case or --paper-spectrum."""
     import numpy as np
 
-    from verify.core.cases import load_case
-    from verify.core.families import paper_spectrum
-
     if bool(args.case) == bool(args.paper_spectrum):
         raise UsageError("give exactly one of --case or --paper-spectrum")
     given = [f"--{n}" for n in PAPER_DEFAULTS if getattr(args, n, None) is not None]
@@ -387,6 +384,7 @@ def _problem(args, n_rows: int = 1, seed: int = 0):
         if getattr(args, n, None) is None:
             setattr(args, n, v)
     if args.case:
+        from verify.core.cases import load_case
         from verify.simulation.engines import case_arrays
 
         case = load_case(args.case)
@@ -398,7 +396,9 @@ def _problem(args, n_rows: int = 1, seed: int = 0):
             raise UsageError("--k must lie in 1..d-1")
         if args.m <= 0:
             raise UsageError("--m must be positive")
-        lam = np.array([float(x) for x in paper_spectrum(Fraction(str(args.m)), d, k)])
+        from verify.simulation.paper import paper_spectrum_array  # no verify.core (mpmath) import
+
+        lam = paper_spectrum_array(Fraction(str(args.m)), d, k)
         if args.sigma < 0:
             raise UsageError("--sigma must be non-negative")
         kap = np.full(d, args.sigma**2)
@@ -438,7 +438,6 @@ def _simulate_params(args, lam, k, kap) -> dict:
 def _simulate(args) -> int:
     import numpy as np
 
-    from verify.core.atomic import write_atomic
     from verify.simulation.engines import expected_trajectory, group_levels, grouped_sgd, simulate
 
     if args.eta <= 0 or (args.sigma is not None and args.sigma < 0):
@@ -480,6 +479,7 @@ def _simulate(args) -> int:
         data = {"schema_version": 1, "kind": "samples", "method": "sgd", "sampler": "grouped",
                 "seed": args.seed, "record_every": 1, "parameters": params,
                 **_series(tr, TRAJ_NAMES)}
+        from verify.core.atomic import write_atomic
         from verify.core.provenance import provenance
 
         data["provenance"] = provenance()
@@ -505,6 +505,12 @@ def _simulate(args) -> int:
 
         bar = Progress(args.steps, "simulate", "steps") if args.steps * len(lam) * args.seeds >= 5e7 \
             else None
+        import threading
+
+        # what writing the output needs (provenance: git, versions; the writer's imports) is
+        # prepared on a second thread while the engine runs without the GIL, off the critical path
+        prep = threading.Thread(target=_prepare_output, daemon=True)
+        prep.start()
         if use_fused:
             from verify.simulation.fused import simulate_fused
 
@@ -520,6 +526,7 @@ def _simulate(args) -> int:
                           settle_window=args.settle_window, settle_tol=args.settle_tol)
         if bar:
             bar.close()
+        prep.join()
         params["engine"] = "fused" if use_fused else "numpy"
         data = {"schema_version": 1, "kind": "samples", "method": args.method,
                 "seed": args.seed, "record_every": args.record_every,
@@ -541,6 +548,7 @@ def _simulate(args) -> int:
             return 0
         names = TRAJ_NAMES + (("eta_loss_D", "eta_loss_B") if args.track_loss_thresholds else ())
         data.update(_series(tr, names))
+    from verify.core.atomic import write_atomic
     from verify.core.provenance import provenance
 
     data["provenance"] = provenance()
@@ -549,6 +557,18 @@ def _simulate(args) -> int:
 
 
 TRAJ_NAMES = ("alignment", "loss", "s_D", "s_B")
+
+
+def _prepare_output() -> None:
+    """Compute the (cached) provenance and import the .npz writer; any failure is left for the
+    main thread to meet again and report."""
+    try:
+        from verify.core.provenance import provenance
+        from verify.simulation import output  # noqa: F401
+
+        provenance()
+    except Exception:  # met again, and reported, by the main thread
+        pass
 
 
 def _fmt(v: float) -> str | None:

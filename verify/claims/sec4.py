@@ -182,12 +182,10 @@ def m_thm3(case: Case):
 
 
 def enc_thm3(o: E.Obligation) -> None:
-    gg = E._g_gap(o)
-    es = E._eta_star(o)
     E._open_unit(o)
+    E._theta_at_most_g_gap(o)
+    es = E._eta_star(o)
     E._eta_pos(o)
-    th = E._theta(o)
-    o.hyp("θ ≤ g_gap", sp.Le(th, gg))
     o.hyp("η > η*", sp.Gt(E.eta, es))
     o.fails(("Θ(η) − θ", -E._theta_minus_Theta(o)))
 

@@ -219,6 +219,16 @@ def _g_gap(o: Obligation) -> sp.Symbol:
     return o.quot("g_gap", Y, Y + S["smax"] * lamk1**2 * S["KB"])
 
 
+def _theta_at_most_g_gap(o: Obligation) -> None:
+    """Hypothesis θ ≤ g_gap cross-multiplied by the positive denominators (call `_open_unit`
+    first): θ = s^D/s, g_gap = Y/(Y + X) with Y = s_min λ_k² K_D > 0 (s_min > 0, K_D ≥ 1) and
+    X = s_max λ_{k+1}² K_B ≥ 0, so θ ≤ g_gap ⇔ s^D (Y + X) ≤ Y s ⇔ s^D X ≤ Y s^B."""
+    o.hyp("s_min > 0", sp.Gt(S["smin"], 0))
+    Y = S["smin"] * lamk**2 * S["KD"]
+    X = S["smax"] * lamk1**2 * S["KB"]
+    o.hyp("θ ≤ g_gap (s^D X ≤ Y s^B)", sp.Le(sp.expand(S["sD"] * X), sp.expand(Y * S["sB"])))
+
+
 def _one_minus_theta_star(o: Obligation) -> sp.Symbol:
     """1 − θ* = 1/(1 + r0), r0 the positive root of a r² − (m + h − a) r − h (a = s_min ψ_B,
     h = s_max ψ_D, m = s(λ_1² − λ_d²)); defined when a ≠ 0 and h ≠ 0."""

@@ -8,9 +8,15 @@ it (about 10 s; it needs a C compiler, which numba.pycc uses to link); when that
 possible the JIT kernel is used instead. Both compile the same source with the same
 arithmetic, and a test checks that their outputs are identical bit for bit.
 
+The exported `run_row` releases the GIL while it runs (as the JIT kernel's `nogil=True` does:
+numba.pycc has no option for it, so the build sets numba's `release_gil` flag on the functions
+it compiles), so threads run rows on all cores. It touches no Python object in between.
+
 Cache: $SALIGN_CACHE_DIR, else $XDG_CACHE_HOME/suspicious-alignment, else
-~/.cache/suspicious-alignment; one directory per (kernel source, numba, numpy, Python, CPU)
-because the code is compiled for the host CPU. `SALIGN_KERNEL=jit` skips the AOT module.
+~/.cache/suspicious-alignment; one directory per (kernel source, build recipe, numba, llvmlite,
+numpy, Python, CPU) because the code is compiled for the host CPU. The versions are read from
+the installed distributions' directory names (importlib.metadata, 15–20 ms per process, only
+when those are not found). `SALIGN_KERNEL=jit` skips the AOT module.
 """
 
 from __future__ import annotations
@@ -18,17 +24,15 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-import platform
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 MODULE = "_salign_fused_aot"
 SIGNATURE = ("void(f8[::1], f8[::1], f8[::1], i8, f8[::1], f8[::1], f8[::1], i8, i8, i8, i8, i8, "
              "u8[::1], f8[::1], f8[::1], f8[::1])")  # _kernels.run_row
 _SOURCE = Path(__file__).with_name("_kernels.py")
+# the build recipe (bump when _build changes what it compiles): 2 = run_row releases the GIL
+RECIPE = "2-nogil"
 
 
 def _cpu() -> str:
@@ -36,9 +40,15 @@ def _cpu() -> str:
     try:
         text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
     except OSError:
+        import platform
+
         return platform.processor() or platform.machine()
     keep = [ln for ln in text.splitlines() if ln.startswith(("model name", "flags"))][:2]
-    return "\n".join(keep) or platform.machine()
+    if keep:
+        return "\n".join(keep)
+    import platform
+
+    return platform.machine()
 
 
 def cache_dir() -> Path:
@@ -49,22 +59,32 @@ def cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "suspicious-alignment"
 
 
-def _versions() -> str:
+def _dist_version(dist: str) -> str:
+    """The installed version of `dist`: from the name of its `dist-<version>.dist-info` directory
+    beside the package (no import of the package, nor of importlib.metadata), else from
+    importlib.metadata; "none" when not installed."""
+    spec = importlib.util.find_spec(dist)
+    if spec is not None and spec.submodule_search_locations:
+        site = Path(next(iter(spec.submodule_search_locations))).parent
+        hits = sorted(site.glob(f"{dist}-*.dist-info"))
+        if len(hits) == 1:
+            return hits[0].name[len(dist) + 1:-len(".dist-info")]
     from importlib.metadata import PackageNotFoundError, version
 
-    out = []
-    for dist in ("numba", "numpy", "llvmlite"):
-        try:
-            out.append(f"{dist}={version(dist)}")
-        except PackageNotFoundError:
-            out.append(f"{dist}=none")
-    return ";".join(out)
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "none"
+
+
+def _versions() -> str:
+    return ";".join(f"{dist}={_dist_version(dist)}" for dist in ("numba", "numpy", "llvmlite"))
 
 
 def build_key() -> str:
     h = hashlib.sha256()
     for part in (_SOURCE.read_bytes(), _versions().encode(), sys.version.encode(), _cpu().encode(),
-                 SIGNATURE.encode()):
+                 SIGNATURE.encode(), RECIPE.encode()):
         h.update(part)
         h.update(b"\0")
     return h.hexdigest()[:24]
@@ -94,6 +114,8 @@ def load(build: bool = True, log=None):
     target = _target()
     path = _find(target) if target.is_dir() else None
     if path is None and build:
+        import subprocess
+
         if log:
             log("salign: note: compiling the simulation kernel for this machine (once, ~10 s)")
         try:
@@ -116,12 +138,25 @@ def load(build: bool = True, log=None):
 def _build(target: Path) -> None:
     """Compile _kernels.run_row with numba.pycc into `target` (atomically: a temporary directory
     renamed into place)."""
+    import shutil
+    import tempfile
     import warnings
 
     warnings.simplefilter("ignore")  # pycc's pending-deprecation notice
+    import numba.pycc.compiler as pycc_compiler
     from numba.pycc import CC
 
     from verify.simulation import _kernels
+
+    class _NoGilFlags(pycc_compiler.Flags):
+        """pycc's compile flags with numba's `release_gil` (what `nogil=True` sets for the JIT):
+        the CPython wrapper of every exported function releases the GIL around the call."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.release_gil = True
+
+    pycc_compiler.Flags = _NoGilFlags  # read by pycc's ModuleCompiler; this process only builds
 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".build-"))

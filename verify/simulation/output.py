@@ -23,15 +23,18 @@ _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
-    """A deterministic .npz: members in the given order, stored, timestamp 1980-01-01."""
+    """A deterministic .npz: members in the given order, stored, timestamp 1980-01-01. Each
+    array is written straight into its member (no intermediate copy of the member); the bytes
+    are those of `ZipFile.writestr` of the member's .npy bytes (tested)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
         for name, arr in arrays.items():
+            arr = np.asarray(arr)
             info = zipfile.ZipInfo(f"{name}.npy", date_time=_EPOCH)
             info.external_attr = 0o644 << 16
-            member = io.BytesIO()
-            np.lib.format.write_array(member, np.asarray(arr), allow_pickle=False)
-            zf.writestr(info, member.getvalue())
+            info.file_size = arr.nbytes  # as writestr would (decides ZIP64); exact after writing
+            with zf.open(info, "w") as member:
+                np.lib.format.write_array(member, arr, allow_pickle=False)
     return buf.getvalue()
 
 
@@ -51,10 +54,11 @@ def write_npz_and_meta(tr, record_every: int, meta: dict, out: str, diverged: np
     OUT/simulate.json (the metadata with the archive's SHA-256 and a steady-state summary)."""
     n_rec = tr.alignment.shape[0]
     arrays = {"t": np.arange(n_rec, dtype=np.int64) * record_every}
+    bad = diverged.any()
     for name in ("alignment", "loss", "s_D", "s_B", "eta_loss_D", "eta_loss_B"):
         arr = getattr(tr, name, None)
         if arr is not None:
-            arrays[name] = np.where(diverged, np.nan, arr)
+            arrays[name] = np.where(diverged, np.nan, arr) if bad else arr
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
     raw = npz_bytes(arrays)
     target = Path(out)
