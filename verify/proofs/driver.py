@@ -211,6 +211,8 @@ def decide(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | None =
                     res.update(status=REFUTED, counterexample=case.to_json_obj(),
                                evidence=f"{n} model realised at d = {case.d}; re-check: {why}")
                     return res
+        if _try_atoms(o, timeout, smt_dir, margin, name, res):  # fast when the spectrum is fixed
+            return res
         # interior variants: a model strictly inside (part of) the moment cone survives rounding
         # and boundary-free realisation; first only the counting measures, then everything
         variants = (["N_"] if "count" in o.groups else []) + [True]
@@ -225,8 +227,6 @@ def decide(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | None =
                     res.update(status=REFUTED, counterexample=case.to_json_obj(),
                                evidence=f"z3 interior model realised at d = {case.d}; re-check: {why2}")
                     return res
-        if _try_atoms(o, timeout, smt_dir, margin, name, res):
-            return res
         res.update(status=UNDECIDED, evidence=f"sat, but no re-checked witness: {why}")
         return res
     if "error" in ans.values():
