@@ -14,9 +14,9 @@ it compiles), so threads run rows on all cores. It touches no Python object in b
 
 Cache: $SALIGN_CACHE_DIR, else $XDG_CACHE_HOME/suspicious-alignment, else
 ~/.cache/suspicious-alignment; one directory per (kernel source, build recipe, numba, llvmlite,
-numpy, Python, CPU) because the code is compiled for the host CPU. The versions are read from
-the installed distributions' directory names (importlib.metadata, 15–20 ms per process, only
-when those are not found). `SALIGN_KERNEL=jit` skips the AOT module.
+numpy, Python, CPU) because the code is compiled for the host CPU. The versions come from the
+names of the installed `.dist-info` directories (importlib.metadata, whose import alone costs
+~15 ms per process, only when none is found). `SALIGN_KERNEL=jit` skips the AOT module.
 """
 
 from __future__ import annotations
