@@ -629,8 +629,21 @@ def m_thm7_corrected(case: Case):
 
 
 def enc_thm7_corrected(o: E.Obligation) -> None:
-    es, lower, remark = enc_thm7_parts(o, True)
-    o.fails(("η* − Thm 7 bound", es - lower), ("η* − remark bound", es - remark))
+    """Cross-multiplied by the positive denominators (p > 0; M + X > 0, M + Y > 0 with
+    M = λ_1² − λ_d² > 0): η* − 2gap1/(M + X) has the sign of −q·D_l − 2gap1 λ_d²‖x‖² s^D p with
+    D_l = M λ_d² ‖x‖² s^D + s_max ψ_D s, and the remark's of −q·D_r − 2gap1 λ_k²λ_d²‖P^D x‖² p with
+    D_r = M λ_k² λ_d² ‖P^D x‖² + λ_1² s_max ψ_D. Decided on the linear moment conditions and cuts
+    (groups "cuts", "lean"): the paper's proof uses exactly −q ≥ 2gap1 s^D s^B, p ≤ s^D s^B M +
+    s^B s_max ψ_D and s ≥ λ_d²‖x‖²."""
+    E._open_unit(o)
+    o.hyp("p > 0", sp.Gt(E.P, 0))
+    S, sD = E.S, E.S["sD"]
+    gap1, M, N = E.lamk - E.lamk1, E.lam1**2 - E.lamd**2, E.S["r0D"] + E.S["r0B"]
+    o.definitions.append(("bounds defined: θ > 0, ‖P^D x‖ > 0", sp.Gt(S["r0D"], 0)))
+    Dl = M * E.lamd**2 * N * sD + S["smax"] * S["psiD"] * E.s_tot
+    Dr = M * E.lamk**2 * E.lamd**2 * S["r0D"] + E.lam1**2 * S["smax"] * S["psiD"]
+    o.fails(("η* − Thm 7 bound", sp.expand(-E.Q * Dl - 2 * gap1 * E.lamd**2 * N * sD * E.P)),
+            ("η* − remark bound", sp.expand(-E.Q * Dr - 2 * gap1 * E.lamk**2 * E.lamd**2 * S["r0D"] * E.P)))
 
 
 THM7_CORRECTED = Claim(
@@ -645,7 +658,7 @@ THM7_CORRECTED = Claim(
     derivation="thm7",
     strict=False,
     sides=("eta_star", "eta_star_lower_thm7", "eta_star_lower_thm7_remark"),
-    encoding=(enc_thm7_corrected, E._N),
+    encoding=(enc_thm7_corrected, E._N + E._CUTS + ("lean",)),
 )
 
 

@@ -173,7 +173,10 @@ def condition_exprs(groups: tuple[str, ...] = ("nu", "noise"),
     Groups (a claim asks only for those its aggregates need; dropping a necessary condition
     keeps every UNSAT a proof): "nu" (ν_S), "noise" (μ_S), "count" (N_S and s_min ≤ s_max),
     "sandwich" (μ_S − s_min N_S, s_max N_S − μ_S), "norms" (ρ_S, degree 4), "cuts" (redundant
-    consequences, `_chain_cuts`).
+    consequences, `_chain_cuts`), "lean" (keep only the conditions that are linear in the moments
+    and mention no moment outside the claim's own formulas: a subset of necessary conditions is
+    necessary, so an unsat stays a proof; it helps when the claim follows from linear moment
+    bounds and the other conditions only distract a solver — thm7-corrected).
 
     `used` (the symbols the claim's own formulas mention): a moment the claim never uses is
     projected out exactly — H2(m0, m1, m2) without m2 is H1(m0, m1) (a two-atom measure attains
@@ -219,7 +222,17 @@ def condition_exprs(groups: tuple[str, ...] = ("nu", "noise"),
         for X in ("D", "B"):
             a, b = iv[X]
             out += _h4(f"ρ_{X}", [s["r0" + X], s["r1" + X], s["s" + X], s["t" + X], s["u" + X]], a, b)
-    return out + (_chain_cuts(groups, used) if "cuts" in groups else [])
+    out += _chain_cuts(groups, used) if "cuts" in groups else []
+    if "lean" in groups:  # a subset of the conditions (still necessary): those linear in the
+        # moments and free of moments the claim never mentions (auxiliary ones such as Σλ, |S|)
+        keep = None if used is None else used | {s[n] for n in ("lam1", "lamk", "lamk1", "lamd")}
+        out = [(lab, r) for lab, r in out if not any(t in lab for t in _PRODUCT_CONDITIONS)
+               and (keep is None or r.free_symbols <= keep)]
+    return out
+
+
+# labels of the conditions that multiply two moments (dropped by the group "lean")
+_PRODUCT_CONDITIONS = ("m0·m2 − m1²", "(a+b)m1 − m2 − ab·m0", "Hankel", "localising")
 
 
 def _chain_cuts(groups: tuple[str, ...], used: set[sp.Symbol] | None) -> list[tuple[str, sp.Basic]]:
@@ -243,6 +256,11 @@ def _chain_cuts(groups: tuple[str, ...], used: set[sp.Symbol] | None) -> list[tu
     for X in ("D", "B"):
         a, b = iv[X]
         sX, tX, uX, eX = (s[n + X] for n in ("s", "t", "u", "e"))
+        # signs: every moment of a positive measure on (0, ∞) is ≥ 0
+        out += [(f"cut: {n}{X} ≥ 0", sp.Ge(s[n + X], 0)) for n in ("s", "t", "u", "e", "psi")
+                if uses(n + X)]
+        if "norms" in groups:
+            out.append((f"cut: r0{X} ≥ 0", sp.Ge(s["r0" + X], 0)))
         if "nu" in groups and (uses("u" + X) or "norms" in groups):
             out += [(f"cut ν_{X}: a²s ≤ u", sp.Ge(uX - a**2 * sX, 0)),
                     (f"cut ν_{X}: u ≤ b²s", sp.Ge(b**2 * sX - uX, 0)),
