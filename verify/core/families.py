@@ -14,6 +14,7 @@ from fractions import Fraction
 import numpy as np
 
 from verify.core.cases import Case, make_case
+from verify.core.spectrum import paper_spectrum  # noqa: F401  (re-exported)
 
 # the paper's §7 grid of spectral gaps m = λ_k/λ_{k+1} (docs/experiments.md)
 PAPER_M = (5, 10, 20, 50, 100, 200, 300, 400, 500)
@@ -24,18 +25,6 @@ def q(x: float, digits: int = 6) -> Fraction:
     if x == 0:
         return Fraction(0)
     return Fraction(f"{x:.{digits - 1}e}")
-
-
-def paper_spectrum(m: float | Fraction, d: int = 500, k: int = 50) -> list[Fraction]:
-    """docs/experiments.md: dominant evenly spaced 100 → 80; bulk evenly spaced 7 → 1, scaled so
-    the largest bulk eigenvalue is 80/(m + 0.1). Exact rationals."""
-    m = Fraction(str(m)) if not isinstance(m, Fraction) else m
-    dom = [Fraction(100) - Fraction(20 * i, k - 1) for i in range(k)] if k > 1 else [Fraction(100)]
-    scale = Fraction(80) / (m + Fraction(1, 10)) / 7
-    nb = d - k
-    bulk = [(Fraction(7) - Fraction(6 * j, nb - 1)) * scale for j in range(nb)] if nb > 1 else [
-        7 * scale]
-    return dom + bulk
 
 
 def random_spectrum(rng: np.random.Generator, d: int, k: int) -> list[Fraction]:

@@ -50,12 +50,24 @@ def math_text(o: Obligation, interior: bool | str = False) -> list[str]:
     return [f"{label}:  {show(o.display.get(label, rel))}" for label, rel in o.assertions(interior)]
 
 
-def smt_text(o: Obligation, interior: bool | str = False) -> str:
-    """The obligation as an SMT-LIB2 script (deterministic)."""
-    asserts = o.assertions(interior)
+def _script(header: list[str], asserts: list[tuple[str, Any]]) -> str:
+    """An SMT-LIB2 script: the header lines, one declaration per free symbol (sorted), each
+    assertion under its label, check-sat."""
     syms: set[sp.Symbol] = set()
     for _, rel in asserts:
         syms |= rel.free_symbols
+    lines = list(header)
+    lines += [f"(declare-const {s.name} Real)" for s in sorted(syms, key=lambda s: s.name)]
+    for label, rel in asserts:
+        lines.append(f"; {label}")
+        lines.append(f"(assert {to_smt(rel)})")
+    lines.append("(check-sat)")
+    return "\n".join(lines) + "\n"
+
+
+def smt_text(o: Obligation, interior: bool | str = False) -> str:
+    """The obligation as an SMT-LIB2 script (deterministic)."""
+    asserts = o.assertions(interior)
     claim = CLAIMS_BY_ID[o.claim_id]
     lines = [
         f"; salign proof obligation for claim {o.claim_id} ({claim.reference})",
@@ -65,12 +77,7 @@ def smt_text(o: Obligation, interior: bool | str = False) -> str:
         + ("; INTERIOR variant (witness search only)" if interior else ""),
         f"(set-logic {o.logic})",
     ]
-    lines += [f"(declare-const {s.name} Real)" for s in sorted(syms, key=lambda s: s.name)]
-    for label, rel in asserts:
-        lines.append(f"; {label}")
-        lines.append(f"(assert {to_smt(rel)})")
-    lines.append("(check-sat)")
-    return "\n".join(lines) + "\n"
+    return _script(lines, asserts)
 
 
 Margin = Callable[[Case], Any]
@@ -242,19 +249,11 @@ def decide(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | None =
 def atoms_text(o: Obligation, kD: int, kB: int, eigs: tuple[Fraction, ...] | None = None) -> str:
     """The obligation at an explicit state with |D| = kD, |B| = kB (verify.proofs.atoms)."""
     asserts = atomic_assertions(o, kD, kB, eigs)
-    syms: set[sp.Symbol] = set()
-    for _, rel in asserts:
-        syms |= rel.free_symbols
     lines = [f"; salign witness search for claim {o.claim_id} on explicit states with |D| = {kD}, "
              f"|B| = {kB}" + (f", eigenvalues {', '.join(map(str, eigs))}" if eigs else ""),
              "; sat = a state violating the claim (re-checked exactly before it is "
              "reported); unsat proves nothing", f"(set-logic {o.logic})"]
-    lines += [f"(declare-const {s.name} Real)" for s in sorted(syms, key=lambda s: s.name)]
-    for label, rel in asserts:
-        lines.append(f"; {label}")
-        lines.append(f"(assert {to_smt(rel)})")
-    lines.append("(check-sat)")
-    return "\n".join(lines) + "\n"
+    return _script(lines, asserts)
 
 
 def _try_atoms(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | None, name: str,
