@@ -63,6 +63,17 @@ def test_local_cluster_same_results_in_task_order():
     assert all(a != b for a, b in zip(serial, other))
 
 
+def test_on_result_sees_every_task_as_it_finishes():
+    """on_result (the selftest's checkpoint hook) gets each (index, result) once, serial and on
+    workers, and the results it sees are the returned ones."""
+    args = [(i, 5, 0.0) for i in range(8)]
+    for workers in (1, 2):
+        seen: dict[int, object] = {}
+        out = run_tasks(probe, args, workers=workers, progress=False,
+                        on_result=lambda i, r: seen.setdefault(i, r))
+        assert sorted(seen) == list(range(8)) and [seen[i] for i in range(8)] == out
+
+
 def _start(cmd: list[str], log: Path) -> subprocess.Popen:
     fh = open(log, "wb")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT,

@@ -23,8 +23,9 @@ def run_one(item, base, timeout_factor: float, last: tuple[str, ...]):
 def run_mutants(items: list, base, workers: int, scheduler: str | None, timeout_factor: float,
                 progress=None, last: tuple[str, ...] = ()) -> list:
     """Like verify.selftest.mutation.run_mutants, one task per mutant on the execution layer;
-    outcomes in input order. `progress(mutant, outcome)` is called for each, in order, at the end
-    (the execution layer prints the aggregated done/total, rate and ETA while it runs)."""
+    outcomes in input order. `progress(mutant, outcome)` is called for each as it finishes
+    (completion order; the selftest's --checkpoint writes there), and the execution layer prints
+    the aggregated done/total, rate and ETA."""
     from verify.execution.tasks import run_tasks
     from verify.selftest import mutation as M
 
@@ -35,8 +36,6 @@ def run_mutants(items: list, base, workers: int, scheduler: str | None, timeout_
                           seconds={t: base.seconds.get(t, 0.0) for t in tests}, failed=[], wall=base.wall)
         tasks.append((it, part, timeout_factor, tuple(last)))
     outcomes = run_tasks(run_one, tasks, workers=workers, scheduler=scheduler, label="mutants",
-                         keys=[f"mutant-{it[0].key}" for it in items])
-    if progress:
-        for it, o in zip(items, outcomes):
-            progress(it[0], o)
+                         keys=[f"mutant-{it[0].key}" for it in items],
+                         on_result=(lambda i, o: progress(items[i][0], o)) if progress else None)
     return outcomes

@@ -47,8 +47,12 @@ def _quiet_dask_logs() -> None:
 
 def run_tasks(fn: Callable[..., Any], task_args: Sequence[tuple], workers: int = 1,
               scheduler: str | None = None, progress: bool = True, label: str = "tasks",
-              keys: Sequence[str] | None = None, stream=None) -> list[Any]:
+              keys: Sequence[str] | None = None, stream=None,
+              on_result: Callable[[int, Any], None] | None = None) -> list[Any]:
     """[fn(*a) for a in task_args], in task order.
+
+    `on_result(i, result)` is called in this process as each task finishes (completion order),
+    e.g. to checkpoint results so that an interrupted run can resume.
 
     workers = 1 and no scheduler: a plain loop in this process. workers > 1: a LocalCluster of
     `workers` single-threaded worker processes, closed afterwards. scheduler = "tcp://host:port":
@@ -63,16 +67,18 @@ def run_tasks(fn: Callable[..., Any], task_args: Sequence[tuple], workers: int =
             out = []
             for i, a in enumerate(task_args):
                 out.append(fn(*a))
+                if on_result:
+                    on_result(i, out[-1])
                 if bar:
                     bar.update(i + 1)
             return out
-        return _run_dask(fn, task_args, workers, scheduler, bar, keys)
+        return _run_dask(fn, task_args, workers, scheduler, bar, keys, on_result)
     finally:
         if bar:
             bar.close()
 
 
-def _run_dask(fn, task_args, workers, scheduler, bar, keys):
+def _run_dask(fn, task_args, workers, scheduler, bar, keys, on_result=None):
     import dask
     from dask.distributed import Client, LocalCluster, as_completed
 
@@ -101,7 +107,10 @@ def _run_dask(fn, task_args, workers, scheduler, bar, keys):
                 done = 0
                 try:
                     for fut in as_completed(futs):
-                        results[index[fut.key]] = fut.result()
+                        i = index[fut.key]
+                        results[i] = fut.result()
+                        if on_result:
+                            on_result(i, results[i])
                         done += 1
                         if bar:
                             bar.update(done)

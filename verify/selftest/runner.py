@@ -317,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="append each finished mutant's outcome to this file and, when it exists, "
                          "skip the mutants it already holds (kills of unchanged code; survivors "
                          "only if no file changed; time-outs are run again): a long --thorough "
-                         "run can be stopped and resumed")
+                         "run can be stopped and resumed (with --jobs or --workers/--scheduler)")
     ap.add_argument("--commit-of-resume", metavar="SHA",
                     help="commit the earlier run was made at (if its JSON does not record it)")
     try:
