@@ -201,3 +201,14 @@ def test_atoms_substitution_is_the_aggregate_map(seed, shape):
     # negative control: a wrong s_min (not attained) violates the template's constraints
     env[sp.Symbol("w_smin", real=True)] = sp.Rational(min(kap).numerator, min(kap).denominator) - 1
     assert not all(c.xreplace(env) in (sp.true, True) for c in cons)
+
+
+def test_lean_conditions_are_a_subset():
+    """The group "lean" only drops conditions (so an unsat with it is still a proof): every lean
+    condition is one of the full list's, and the full list is strictly longer."""
+    from verify.proofs.model import condition_exprs
+
+    full = ("nu", "noise", "count", "sandwich", "norms", "cuts")
+    every = {sp.srepr(r) for _, r in condition_exprs(full)}
+    lean = [sp.srepr(r) for _, r in condition_exprs(full + ("lean",))]
+    assert set(lean) <= every and len(lean) < len(every)
