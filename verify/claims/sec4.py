@@ -353,7 +353,7 @@ THM4_CORRECTED = Claim(
     derivation="thm4",
     needs_eta=True,
     sides=("theta", "Theta_next", "theta_star"),
-    encoding=(enc_thm4_corrected, E._C + E._E + E._CUTS),
+    encoding=(enc_thm4_corrected, E._C + E._E + E._CUTS + ("lean",)),
 )
 
 

@@ -176,7 +176,7 @@ def condition_exprs(groups: tuple[str, ...] = ("nu", "noise"),
     consequences, `_chain_cuts`), "lean" (keep only the conditions that are linear in the moments
     and mention no moment outside the claim's own formulas: a subset of necessary conditions is
     necessary, so an unsat stays a proof; it helps when the claim follows from linear moment
-    bounds and the other conditions only distract a solver — thm7-corrected).
+    bounds and the other conditions only distract a solver — thm4-corrected, thm7-corrected).
 
     `used` (the symbols the claim's own formulas mention): a moment the claim never uses is
     projected out exactly — H2(m0, m1, m2) without m2 is H1(m0, m1) (a two-atom measure attains
@@ -250,9 +250,10 @@ def _chain_cuts(groups: tuple[str, ...], used: set[sp.Symbol] | None) -> list[tu
       E s'^S = Σ_S λ²c²(1 − ηλ)² + η² e_S = s^S − 2ητ^S + η²(u^S + e_S) ≥ 0.
     Each is necessary by the same argument as the conditions, and the necessity test evaluates
     them at real states like every other condition. A claim asks for them with the group "cuts":
-    they decide some obligations (thm4-corrected: cvc5 unsat in 0.1 s with them, a time-out of
-    both solvers without) and slow others down (thm8-corrected: cvc5 unsat in 0.03 s without,
-    a time-out with)."""
+    they decide some obligations (thm4-corrected: a time-out of both solvers without them) and
+    slow others down (thm8-corrected: cvc5 unsat in 0.03 s without, a time-out with). Solvers
+    are fragile here: adding the sign cuts made z3 time out on thm4-corrected until the group
+    "lean" removed the conditions it does not need (then z3 0.01 s, cvc5 0.03 s)."""
     s = S
     uses = (lambda *ks: True) if used is None else (lambda *ks: all(s[k] in used for k in ks))
     iv = {"D": (s["lamk"], s["lam1"]), "B": (s["lamd"], s["lamk1"])}
