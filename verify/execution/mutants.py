@@ -11,12 +11,30 @@ from __future__ import annotations
 
 import os
 
+_WARM: set[str] = set()  # test files this worker process has already imported
+
+
+def _warm(M, tests: list[str]) -> None:
+    """Import the covering tests' modules (and through them the project and its libraries) once
+    per worker process, by a silent pytest collection, so that the forked child of every later
+    mutant starts warm — as the in-process runner's children do after its baseline run. Without
+    it each child imports pytest, Hypothesis, SymPy and the test modules from scratch."""
+    files = sorted({t.split("::")[0] for t in tests} - _WARM)
+    if not files:
+        return
+    import pytest
+
+    with M._quiet():
+        pytest.main(M.pytest_args(files, ["--collect-only"]))
+    _WARM.update(files)
+
 
 def run_one(item, base, timeout_factor: float, last: tuple[str, ...]):
     """Outcome of one mutant (`item` = (Mutant, old statement, new statement))."""
     os.environ["HYPOTHESIS_PROFILE"] = "mutation"
     from verify.selftest import mutation as M
 
+    _warm(M, M.covering_tests(item[0], base, last))
     return M.run_mutants([item], base, jobs=1, timeout_factor=timeout_factor, last=last)[0]
 
 
