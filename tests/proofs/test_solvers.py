@@ -48,6 +48,8 @@ def test_ci_refuted_with_rechecked_witness(cid, tmp_path):
     (r,) = prove([cid], TIMEOUT, tmp_path)
     assert r["status"] == REFUTED, r
     assert _violates(MARGINS[cid], r["counterexample"], CLAIMS_BY_ID[cid].strict)
+    # the realised moment model is replaced by a d = 4 witness from the explicit-state search
+    assert parse_case(r["counterexample"]).d == 4, r["evidence"]
 
 
 def _thm8c_unguarded(case):

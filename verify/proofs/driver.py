@@ -23,7 +23,7 @@ import sympy as sp
 
 from verify.claims import CLAIMS_BY_ID, MARGINS
 from verify.core.atomic import write_atomic
-from verify.core.cases import Case
+from verify.core.cases import Case, parse_case
 from verify.core.signs import certified_sign
 from verify.core.theory import Theta_map, blocks
 from verify.proofs.atoms import TEMPLATES, atomic_assertions, case_from_model
@@ -217,7 +217,7 @@ def decide(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | None =
                 if case is not None:
                     res.update(status=REFUTED, counterexample=case.to_json_obj(),
                                evidence=f"{n} model realised at d = {case.d}; re-check: {why}")
-                    return res
+                    return _smaller_witness(o, timeout, smt_dir, margin, name, res, case.d)
         if _try_atoms(o, timeout, smt_dir, margin, name, res):  # fast when the spectrum is fixed
             return res
         # interior variants: a model strictly inside (part of) the moment cone survives rounding
@@ -233,7 +233,7 @@ def decide(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | None =
                 if case is not None:
                     res.update(status=REFUTED, counterexample=case.to_json_obj(),
                                evidence=f"z3 interior model realised at d = {case.d}; re-check: {why2}")
-                    return res
+                    return _smaller_witness(o, timeout, smt_dir, margin, name, res, case.d)
         res.update(status=UNDECIDED, evidence=f"sat, but no re-checked witness: {why}")
         return res
     if "error" in ans.values():
@@ -254,6 +254,23 @@ def atoms_text(o: Obligation, kD: int, kB: int, eigs: tuple[Fraction, ...] | Non
              "; sat = a state violating the claim (re-checked exactly before it is "
              "reported); unsat proves nothing", f"(set-logic {o.logic})"]
     return _script(lines, asserts)
+
+
+def _smaller_witness(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | None,
+                     name: str, res: dict[str, Any], d: int) -> dict[str, Any]:
+    """A realised moment model can be large (replication makes the counts integral); when it has
+    more than 4 coordinates, the explicit-state search is asked for a d = 4 witness, which then
+    replaces it (both are re-checked; the evidence names both)."""
+    if d <= min(kD + kB for kD, kB, _ in TEMPLATES):
+        return res
+    small: dict[str, Any] = {"solvers": {}}
+    found = _try_atoms(o, timeout, smt_dir, margin, name, small)
+    res["solvers"].update(small["solvers"])
+    if found and parse_case(small["counterexample"]).d < d:
+        res.update(counterexample=small["counterexample"],
+                   evidence=f"{small['evidence']} (smaller than the realised moment model: "
+                            f"{res['evidence']})")
+    return res
 
 
 def _try_atoms(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | None, name: str,
