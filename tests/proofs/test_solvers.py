@@ -158,3 +158,33 @@ def test_disagreement_is_loud(tmp_path, monkeypatch):
     monkeypatch.setattr(drv, "run_solver", fake)
     r = drv.decide(build("lem22-bound"), 1.0, tmp_path)
     assert r["status"] == drv.DISAGREE
+
+
+def test_atoms_model_that_is_no_state_is_skipped(tmp_path, monkeypatch):
+    """A z3 model that rounds to an invalid case (λ_k = λ_{k+1}) is skipped, never an error."""
+    import verify.proofs.driver as drv
+
+    def fake_run_one(name, path, timeout):
+        return {"answer": "sat", "seconds": 0.0, "model": {
+            "w_lam1": "2", "w_lam2": "1", "w_lam3": "1", "w_lam4": "1/2", "w_c1": "1", "w_c2": "1",
+            "w_c3": "1", "w_c4": "1", "w_kap1": "1", "w_kap2": "1", "w_kap3": "1", "w_kap4": "1"}}
+    monkeypatch.setattr(drv, "run_one", fake_run_one)
+    monkeypatch.setattr(drv, "TEMPLATES", ((2, 2, None),))
+    res: dict = {"solvers": {}}
+    assert not drv._try_atoms(build("thm7"), 1.0, tmp_path, None, "thm7", res)
+    assert "status" not in res
+
+
+def test_unsat_contradicted_by_a_witness_is_a_disagreement(tmp_path, monkeypatch):
+    """One solver 'unsat', the other times out, on a false claim (thm7): the explicit-state
+    search runs as a cross-check, and its re-checked witness makes the result a loud
+    disagreement — never 'proved', never a quiet 'undecided'."""
+    import verify.proofs.driver as drv
+
+    def fake(name, path, timeout):
+        ans = "unsat" if name == "z3" else "timeout"
+        return {"answer": ans, "seconds": 0.0, "model": None}
+    monkeypatch.setattr(drv, "run_solver", fake)
+    r = drv.decide(build("thm7"), 6.0, tmp_path)
+    assert r["status"] == drv.DISAGREE, r
+    assert "answered unsat, but a re-checked witness exists" in r["evidence"]

@@ -24,6 +24,7 @@ import sympy as sp
 from verify.claims import CLAIMS_BY_ID, MARGINS
 from verify.core.atomic import write_atomic
 from verify.core.cases import Case, parse_case
+from verify.core.errors import CaseError
 from verify.core.signs import certified_sign
 from verify.core.theory import Theta_map, blocks
 from verify.proofs.atoms import TEMPLATES, atomic_assertions, case_from_model
@@ -276,11 +277,12 @@ def _smaller_witness(o: Obligation, timeout: float, smt_dir: Path, margin: Margi
 def _try_atoms(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | None, name: str,
                res: dict[str, Any]) -> bool:
     """Witness search on explicit small states (verify.proofs.atoms) when the moment obligation
-    gave no re-checked witness and no solver answered unsat: z3 (its default, complete nlsat
-    procedure) on each template for a sixth of the time limit. Fills `res` and returns True on a
-    re-checked witness."""
-    if any(v.get("answer") == "unsat" for v in res["solvers"].values() if isinstance(v, dict)):
-        return False  # a solver proved that no aggregate vector violates the claim
+    gave no re-checked witness: z3 (its default, complete nlsat procedure) on each template for a
+    sixth of the time limit. Fills `res` and returns True on a re-checked witness (a refutation,
+    or a disagreement if a solver had answered unsat)."""
+    # a solver that answered unsat says no state violates the claim; the search then runs as a
+    # cross-check, and a re-checked witness makes the result a loud disagreement, not a refutation
+    unsat_by = [n for n, v in res["solvers"].items() if isinstance(v, dict) and v.get("answer") == "unsat"]
     for j, (kD, kB, eigs) in enumerate(TEMPLATES):
         tag = f"atoms{j}"
         path = smt_dir / f"{name}.{tag}.smt2"
@@ -292,14 +294,19 @@ def _try_atoms(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | No
         vals, exact = _model_values(a["model"])
         try:
             case = case_from_model(vals, kD, kB, vals.get(S_ETA), eigs)
-        except ValueError:
+        except (ValueError, CaseError):  # e.g. rounding made λ_k = λ_{k+1} or η = 0: no state
             continue
         bad, why = _violated(o.claim_id, o.strict, case, margin)
         if bad:
             note = "" if exact else " (algebraic model values replaced by nearby rationals)"
-            res.update(status=REFUTED, counterexample=case.to_json_obj(),
-                       evidence=f"z3 model of an explicit state with |D| = {kD}, |B| = {kB} "
-                                f"(d = {case.d}); re-check: {why}{note}")
+            found = (f"z3 model of an explicit state with |D| = {kD}, |B| = {kB} (d = {case.d}); "
+                     f"re-check: {why}{note}")
+            if unsat_by:
+                res.update(status=DISAGREE, counterexample=case.to_json_obj(),
+                           evidence=f"{', '.join(unsat_by)} answered unsat, but a re-checked "
+                                    f"witness exists: {found}")
+            else:
+                res.update(status=REFUTED, counterexample=case.to_json_obj(), evidence=found)
             return True
     return False
 
