@@ -639,3 +639,18 @@ def test_full_covariance_quantities_match_definitions():
         ref["theta_star"] = r0 / (1 + r0)
         for name, v in ref.items():
             assert _close(q[name], v), (name, q[name], v)
+
+
+def test_theta_map_guard_only_at_zero_over_zero():
+    """Θ(η) is None only when E s' = E s'^D + E s'^B = 0 (0/0), and defined at the values a
+    wrong guard would catch instead (found alive by the thorough mutation run): Θ = 1/2
+    (E s'^D = E s'^B), E s' = 1, and Θ = 1 (E s'^B = 0 with s^B = 0)."""
+    from verify.core.thresholds import theta_map
+
+    z, h = Fraction(0), Fraction(1, 2)
+    one = Fraction(1)
+    # (s^D, s^B, τ^D, τ^B, u^D, u^B, e_D, e_B, η) → Θ
+    assert theta_map(one, one, z, z, z, z, z, z, h) == h             # E s'^D = E s'^B
+    assert theta_map(Fraction(1, 4), Fraction(3, 4), z, z, z, z, z, z, h) == Fraction(1, 4)  # E s' = 1
+    assert theta_map(one, z, z, z, z, z, z, z, h) == one             # E s'^B = 0
+    assert theta_map(z, z, z, z, z, z, z, z, h) is None               # 0/0
