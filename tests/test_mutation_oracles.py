@@ -654,3 +654,45 @@ def test_theta_map_guard_only_at_zero_over_zero():
     assert theta_map(Fraction(1, 4), Fraction(3, 4), z, z, z, z, z, z, h) == Fraction(1, 4)  # E s' = 1
     assert theta_map(one, z, z, z, z, z, z, z, h) == one             # E s'^B = 0
     assert theta_map(z, z, z, z, z, z, z, z, h) is None               # 0/0
+
+
+def test_threshold_guards_and_corrected_bound():
+    """Guards of the thresholds fire exactly where the quantity is undefined, and nowhere else
+    (wrong guards survived the thorough mutation run): Theorem 8's bound at denominator 1, its
+    hypothesis threshold at e_B = e_D, g_noise at ψ_B = 0; and the corrected bound 2/(λ_k + λ_d)."""
+    from verify.core import thresholds as T
+
+    F = Fraction
+    assert T.eta_star_upper_thm8(F(2), F(1), F(1), F(1), 1) == 1          # λ_kλ_1 − λ_{k+1}λ_d = 1
+    assert T.eta_star_upper_thm8(F(2), F(1), F(2), F(1), 1) is None       # denominator 0
+    assert T.thm8_threshold(F(1), F(1)) == F(1, 2)
+    assert T.thm8_threshold(F(0), F(0)) is None
+    assert T.g_noise(F(1), F(1), F(1), F(0)) == 1                         # ψ_B = 0 is fine
+    assert T.g_noise(F(1), F(1), F(0), F(1)) is None                      # s_min ψ_D = 0
+    assert T.eta_star_upper_corrected(F(3), F(1)) == F(1, 2)
+    assert T.eta_star_upper_corrected(F(5), F(1, 2)) == F(4, 11)
+
+
+def test_covariance_extremes_exact_values():
+    """s_min, s_max of full covariances against exact eigenvalues: a matrix whose off-diagonal
+    entries are all 1 (not diagonal), 30 digits of (3 ± √5)/2, and an exactly singular matrix at
+    the largest size that gets the exact path (s_min = 0 exactly, not a rounding residue)."""
+    from verify.core.noise_spectrum import EXACT_MAX_D, covariance_extremes
+
+    F = Fraction
+    with mpmath.workdps(30):
+        lo, hi = covariance_extremes(((F(2), F(1)), (F(1), F(2))), 30)
+        assert (lo, hi) == (1, 3)
+        lo, hi = covariance_extremes(((F(1), F(1)), (F(1), F(2))), 30)
+        r5 = mpmath.sqrt(5)
+        assert abs(lo - (3 - r5) / 2) < mpmath.mpf(10) ** -29
+        assert abs(hi - (3 + r5) / 2) < mpmath.mpf(10) ** -29
+        n = EXACT_MAX_D
+        ones = tuple(tuple(F(1) for _ in range(n)) for _ in range(n))
+        lo, hi = covariance_extremes(ones, 20)
+        assert lo == 0 and abs(hi - n) < mpmath.mpf(10) ** -15
+        # a diagonal matrix beyond the exact size, with repeated extremes: read off the diagonal
+        n = EXACT_MAX_D + 1
+        diag = [F(1), F(1)] + [F(2)] * (n - 4) + [F(3), F(3)]
+        cov = tuple(tuple(diag[i] if i == j else F(0) for j in range(n)) for i in range(n))
+        assert covariance_extremes(cov, 20) == (1, 3)

@@ -30,6 +30,7 @@ from verify.claims.common import (
 )
 from verify.claims.unit import A1, Claim
 from verify.core import results as R
+from verify.core import thresholds as T
 from verify.core.cases import Case, make_case
 from verify.core.expected_ratio import expected_theta_next
 from verify.core.families import replicate
@@ -771,7 +772,7 @@ def m_thm8_corrected(case: Case):
     if es is None or not in_open_unit(case) or b.sB * b.eD - b.sD * b.eB < 0:
         return None
     lam, k = case.eigenvalues, case.k
-    return Fraction(2) / (lam[k - 1] + lam[-1]) - es
+    return T.eta_star_upper_corrected(lam[k - 1], lam[-1]) - es
 
 
 
