@@ -696,3 +696,43 @@ def test_covariance_extremes_exact_values():
         diag = [F(1), F(1)] + [F(2)] * (n - 4) + [F(3), F(3)]
         cov = tuple(tuple(diag[i] if i == j else F(0) for j in range(n)) for i in range(n))
         assert covariance_extremes(cov, 20) == (1, 3)
+
+
+def test_exact_psd_and_rank_on_small_matrices():
+    """The exact PSD test and rank (rational elimination) on matrices whose answer is known,
+    including a zero pivot after elimination (found untested by the thorough mutation run)."""
+    from verify.core.noise_spectrum import _exact_psd, _exact_rank
+
+    F = Fraction
+    ones = [[F(1), F(1)], [F(1), F(1)]]
+    assert _exact_psd(ones) and _exact_rank(ones) == 1                 # PSD, zero pivot at i = 1
+    assert not _exact_psd([[F(1), F(2)], [F(2), F(1)]])                # eigenvalues 3, −1
+    assert _exact_rank([[F(2), F(1)], [F(1), F(2)]]) == 2
+    assert _exact_rank([[F(0), F(0)], [F(0), F(0)]]) == 0
+    assert _exact_rank([[F(0), F(1)], [F(1), F(0)]]) == 2              # needs a row swap
+    m = [[F(1), F(2), F(3)], [F(2), F(4), F(6)], [F(1), F(0), F(1)]]  # row 2 = 2·row 1
+    assert _exact_rank(m) == 2
+
+
+def test_covariance_is_psd_on_both_paths():
+    """Exact path (d ≤ 40): a matrix with λ_min = −10⁻⁵⁵ is not PSD. Refined path (d = 41): the
+    same defect is within the documented tolerance −10⁻⁵⁰‖Σ‖, a defect of −10⁻³ is not."""
+    from verify.core.noise_spectrum import covariance_is_psd
+
+    F = Fraction
+
+    def cov(n: int, eps: Fraction):
+        # diag(−eps, [[1, 1/2], [1/2, 2]], 3, 4, …): not diagonal, λ_min = −eps exactly
+        a = [[F(0)] * n for _ in range(n)]
+        a[0][0] = -eps
+        a[1][1], a[2][2], a[1][2], a[2][1] = F(1), F(2), F(1, 2), F(1, 2)
+        for i in range(3, n):
+            a[i][i] = F(i)
+        return tuple(tuple(r) for r in a)
+
+    tiny = F(1, 10**55)
+    assert not covariance_is_psd(cov(40, tiny))
+    assert covariance_is_psd(cov(40, F(0)))
+    assert covariance_is_psd(cov(41, tiny))
+    assert covariance_is_psd(cov(41, F(0)))
+    assert not covariance_is_psd(cov(41, F(1, 1000)))
