@@ -712,6 +712,8 @@ def test_exact_psd_and_rank_on_small_matrices():
     assert _exact_rank([[F(0), F(1)], [F(1), F(0)]]) == 2              # needs a row swap
     m = [[F(1), F(2), F(3)], [F(2), F(4), F(6)], [F(1), F(0), F(1)]]  # row 2 = 2·row 1
     assert _exact_rank(m) == 2
+    m = [[F(1), F(1), F(0)], [F(1), F(1), F(0)], [F(0), F(0), F(1)]]  # the row right after the pivot
+    assert _exact_rank(m) == 2
 
 
 def test_covariance_is_psd_on_both_paths():
