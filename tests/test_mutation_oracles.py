@@ -738,3 +738,24 @@ def test_covariance_is_psd_on_both_paths():
     assert covariance_is_psd(cov(41, tiny))
     assert covariance_is_psd(cov(41, F(0)))
     assert not covariance_is_psd(cov(41, F(1, 1000)))
+
+
+def test_margins_undefined_exactly_on_their_guards():
+    """Margins return None on the boundary of their hypotheses and a value just inside (guards
+    found untested by the thorough mutation run): thm3 at η = η* exactly; intro-box with s^D = 0
+    but D-noise; sec5-interval with neither mass nor noise in B."""
+    from verify.claims.common import eta_star
+
+    F = Fraction
+    base = dict(eigenvalues=[2, 1], k=1, state=[F(1, 10), 1], kappa2=[1, 1])
+    c = make_case(base["eigenvalues"], 1, base["state"], kappa2=base["kappa2"], eta=F(1, 100))
+    es = eta_star(c)
+    assert es is not None and es > 0
+    at = make_case(base["eigenvalues"], 1, base["state"], kappa2=base["kappa2"], eta=es)
+    assert MARGINS["thm3"](at) is None                                  # η = η*: not η > η*
+    above = make_case(base["eigenvalues"], 1, base["state"], kappa2=base["kappa2"], eta=es * F(11, 10))
+    assert MARGINS["thm3"](above) is not None
+    no_signal = make_case([2, 1], 1, [0, 1], kappa2=[1, 1], eta=F(1, 10))
+    assert MARGINS["intro-box"](no_signal) is None                      # s^D = 0, n^loss_D > 0
+    empty_b = make_case([2, 1], 1, [1, 0], kappa2=[1, 0], eta=F(1, 10))
+    assert MARGINS["sec5-interval"](empty_b) is None                    # τ^B + n^loss_B = 0
