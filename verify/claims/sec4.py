@@ -289,8 +289,7 @@ def enc_thm4_printed(o: E.Obligation) -> None:
     θ ≥ θ* = r0/(1+r0) ⇒ Θ(η) < θ for every η > 0. Negation: Tr Σ > 0 ∧ (no positive root ∨
     ∃ positive root r0, η > 0 with θ ≥ θ*, Θ(η) ≥ θ). "No positive root" is written without a
     quantifier through THM4_ROOT_LEMMA (a, h ≥ 0), which both solvers are asked to prove too."""
-    a, h = E.S["smin"] * E.S["psiB"], E.S["smax"] * E.S["psiD"]
-    M = E.s_tot * (E.lam1**2 - E.lamd**2)
+    a, h, M = E.theta_star_coefficients()
     bb = M + h - a
     o.lemmas["thm4-root-lemma"] = THM4_ROOT_LEMMA
     E._eta_pos(o)  # a case's η is positive; the claim is "for every η > 0"
@@ -420,8 +419,7 @@ def m_thm5_corrected(case: Case):
 
 def enc_thm5_corrected(o: E.Obligation) -> None:
     om = E._one_minus_theta_star(o)
-    a, h = E.S["smin"] * E.S["psiB"], E.S["smax"] * E.S["psiD"]
-    M = E.s_tot * (E.lam1**2 - E.lamd**2)
+    a, h, M = E.theta_star_coefficients()
     lo = o.quot("lo", a, 2 * a + M + h)
     hi = o.quot("hi", a, M + h)
     o.fails(("(1 − θ*) − a/(2a+m+h)", om - lo), ("a/(m+h) − (1 − θ*)", hi - om))

@@ -24,6 +24,7 @@ import sympy as sp
 
 import derivations.projected as dproj
 import derivations.symbols as dsym
+from verify.core import thresholds as T
 from verify.core.theory import Blocks, expected_next_blocks, lemma22_pq
 from verify.proofs.model import BASE, COUNTS, ETA, NORMS, S, condition_exprs
 from verify.proofs.smt import Disj
@@ -190,15 +191,27 @@ def _theta_minus_Theta(o: Obligation) -> sp.Expr:
     return sp.expand(S["sD"] * EB - S["sB"] * ED)
 
 
+def theta_star_coefficients() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """Theorem 4's (a, h, m^aux) = (s_min ψ_B, s_max ψ_D, s(λ_1² − λ_d²)) over the aggregate
+    symbols, from the one definition (verify.core.thresholds.theta_star_aux)."""
+    return T.theta_star_aux(S["smin"], S["smax"], S["psiD"], S["psiB"], s_tot, lam1, lamd)
+
+
+def _theta_star_defined(o: Obligation) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """(a, h, m^aux), with θ*'s guard a ≠ 0, h ≠ 0 recorded as hypotheses."""
+    a, h, m = theta_star_coefficients()
+    o.hyp("a = s_min ψ_B ≠ 0", sp.Ne(a, 0))
+    o.hyp("h = s_max ψ_D ≠ 0", sp.Ne(h, 0))
+    return a, h, m
+
+
 def _theta_at_least_theta_star(o: Obligation) -> None:
     """Hypothesis θ ≥ θ*, without the square root: with a = s_min ψ_B > 0, h = s_max ψ_D > 0 the
     quadratic g(r) = a r² − (m + h − a) r − h has g(0) = −h < 0, hence one negative and one
     positive root r0, and for r = θ/(1 − θ) = s^D/s^B > 0: θ ≥ θ* = r0/(1 + r0) ⇔ r ≥ r0 ⇔
     g(r) ≥ 0 ⇔ s^B² g(s^D/s^B) = a s^D² − (m + h − a) s^D s^B − h s^B² ≥ 0 (call `_open_unit`)."""
-    a, h = S["smin"] * S["psiB"], S["smax"] * S["psiD"]
-    o.hyp("a = s_min ψ_B ≠ 0", sp.Ne(a, 0))
-    o.hyp("h = s_max ψ_D ≠ 0", sp.Ne(h, 0))
-    bb = s_tot * (lam1**2 - lamd**2) + h - a
+    a, h, m = _theta_star_defined(o)
+    bb = m + h - a
     sD, sB = S["sD"], S["sB"]
     o.hyp("θ ≥ θ* (g(s^D/s^B) ≥ 0)", sp.Ge(sp.expand(a * sD**2 - bb * sD * sB - h * sB**2), 0))
 
@@ -213,31 +226,32 @@ def _eta_pos(o: Obligation) -> None:
 
 def _g_gap(o: Obligation) -> sp.Symbol:
     """g_gap = 1/(1 + (s_max/s_min)(λ_{k+1}/λ_k)²(d−k)/k), defined when s_min > 0."""
-    o.hyp("s_min > 0", sp.Gt(S["smin"], 0))
     # 1/(1 + X/Y) = Y/(Y + X) with Y = s_min λ_k² K_D > 0 (K_D ≥ 1 by the conditions)
-    Y = S["smin"] * lamk**2 * S["KD"]
-    return o.quot("g_gap", Y, Y + S["smax"] * lamk1**2 * S["KB"])
+    Y, X = _g_gap_parts(o)
+    return o.quot("g_gap", Y, Y + X)
+
+
+def _g_gap_parts(o: Obligation) -> tuple[sp.Expr, sp.Expr]:
+    """(Y, X) = (s_min λ_k² K_D, s_max λ_{k+1}² K_B), g_gap = Y/(Y + X), with g_gap's guard
+    s_min > 0 recorded as a hypothesis."""
+    o.hyp("s_min > 0", sp.Gt(S["smin"], 0))
+    return S["smin"] * lamk**2 * S["KD"], S["smax"] * lamk1**2 * S["KB"]
 
 
 def _theta_at_most_g_gap(o: Obligation) -> None:
     """Hypothesis θ ≤ g_gap cross-multiplied by the positive denominators (call `_open_unit`
     first): θ = s^D/s, g_gap = Y/(Y + X) with Y = s_min λ_k² K_D > 0 (s_min > 0, K_D ≥ 1) and
     X = s_max λ_{k+1}² K_B ≥ 0, so θ ≤ g_gap ⇔ s^D (Y + X) ≤ Y s ⇔ s^D X ≤ Y s^B."""
-    o.hyp("s_min > 0", sp.Gt(S["smin"], 0))
-    Y = S["smin"] * lamk**2 * S["KD"]
-    X = S["smax"] * lamk1**2 * S["KB"]
+    Y, X = _g_gap_parts(o)
     o.hyp("θ ≤ g_gap (s^D X ≤ Y s^B)", sp.Le(sp.expand(S["sD"] * X), sp.expand(Y * S["sB"])))
 
 
 def _one_minus_theta_star(o: Obligation) -> sp.Symbol:
     """1 − θ* = 1/(1 + r0), r0 the positive root of a r² − (m + h − a) r − h (a = s_min ψ_B,
     h = s_max ψ_D, m = s(λ_1² − λ_d²)); defined when a ≠ 0 and h ≠ 0."""
-    a, h = S["smin"] * S["psiB"], S["smax"] * S["psiD"]
-    M = s_tot * (lam1**2 - lamd**2)
-    o.hyp("a = s_min ψ_B ≠ 0", sp.Ne(a, 0))
-    o.hyp("h = s_max ψ_D ≠ 0", sp.Ne(h, 0))
+    a, h, m = _theta_star_defined(o)
     r0 = o.var("r0")
-    bb = M + h - a
+    bb = m + h - a
     z = o.root("sqrt_disc", bb**2 + 4 * a * h)
     o.definitions.append(("r0 = (b + √(b² + 4ah))/(2a)", sp.Eq(2 * a * r0, bb + z)))
     return o.quot("one_minus_theta_star", 1, 1 + r0)  # 1 + r0 > 0 (r0 ≥ 0 from the definition)
