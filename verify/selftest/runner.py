@@ -84,7 +84,7 @@ def reusable_outcomes(previous: dict, items: list, modules: list[str]) -> dict[s
             and old[it[0].module].get(it[0].scope) == new[it[0].module].get(it[0].scope)}
 
 
-def _code_digest(cfg: dict) -> str:
+def _code_digest() -> str:
     """sha1 of every Python file of the project and the kill suite: a survivor (or an uncovered
     mutant) recorded in a checkpoint is reused only while this digest is unchanged."""
     h = hashlib.sha1()
@@ -96,8 +96,15 @@ def _code_digest(cfg: dict) -> str:
     return h.hexdigest()[:16]
 
 
-def checkpoint_outcomes(path: Path, items: list, modules: list[str], cfg: dict) -> dict[str, dict]:
-    """Outcomes recorded in a checkpoint (JSON lines, one per finished mutant) that still hold.
+def scope_hashes(modules: list[str]) -> dict[str, dict[str, str]]:
+    """module → mutated scope → sha1 of its current source (what a checkpoint line records)."""
+    return {m: {sc: _sha(src) for sc, src in _scope_sources(m, None).items()} for m in modules}
+
+
+def checkpoint_outcomes(path: Path, items: list, scope_sha: dict[str, dict[str, str]],
+                        digest: str) -> dict[str, dict]:
+    """Outcomes recorded in a checkpoint (JSON lines, one per finished mutant) that still hold,
+    given the current `scope_hashes` and `_code_digest`.
 
     A kill is reused when the mutated scope is textually unchanged (killing is monotone in the
     kill suite, as for `--resume-from`); a survivor or uncovered mutant only when the whole code
@@ -105,8 +112,6 @@ def checkpoint_outcomes(path: Path, items: list, modules: list[str], cfg: dict) 
     loaded machine can time out a mutant that the suite would pass: it is run again."""
     if not path.exists():
         return {}
-    current = {m: _scope_sources(m, None) for m in modules}
-    digest = _code_digest(cfg)
     by_key = {it[0].key: it[0] for it in items}
     out: dict[str, dict] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -115,7 +120,7 @@ def checkpoint_outcomes(path: Path, items: list, modules: list[str], cfg: dict) 
         except ValueError:  # a line cut by an interrupt
             continue
         m = by_key.get(rec.get("key"))
-        if m is None or rec.get("scope_sha") != _sha(current[m.module].get(m.scope, "")):
+        if m is None or rec.get("scope_sha") != scope_sha[m.module].get(m.scope, ""):
             continue
         if rec["status"] == "killed" or (rec["status"] in ("survived", "uncovered")
                                          and rec.get("code_digest") == digest):
@@ -151,8 +156,9 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
     items = M.enumerate_mutants(modules, exclude)
     chosen = _sample(items, int(cfg.get("quick_sample", 40))) if quick else items
     reused = reusable_outcomes(resume, chosen, modules) if resume else {}
-    if checkpoint:
-        from_ckpt = checkpoint_outcomes(checkpoint, chosen, modules, cfg)
+    if checkpoint:  # fingerprints of the current code: read against the file, written with each line
+        scope_sha, digest = scope_hashes(modules), _code_digest()
+        from_ckpt = checkpoint_outcomes(checkpoint, chosen, scope_sha, digest)
         reused.update(from_ckpt)
         log(f"checkpoint {checkpoint}: {len(from_ckpt)} outcomes reused")
     processed: set[str] = set()  # keys an earlier run already ran (reused kills among them)
@@ -167,7 +173,7 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
         fresh = _sample(fresh, max_new)
     to_run = rerun + fresh
     log(f"mutation: {len(items)} mutants enumerated, {len(chosen)} selected, "
-        f"{len(reused)} kills reused from the earlier run, re-running {len(rerun)} "
+        f"{len(reused)} outcomes reused from earlier runs, re-running {len(rerun)} "
         f"(survivors, changed code), {len(fresh)} of {n_fresh} never run")
     base = M.run_baseline(cfg["kill_suite"], modules)
     if not base.covered or base.failed:
@@ -177,8 +183,6 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
     done = [0]
     t0 = time.perf_counter()
 
-    scope_sha = {m: {sc: _sha(src) for sc, src in _scope_sources(m, None).items()} for m in modules}
-    digest = _code_digest(cfg)
 
     def progress(m, o):
         done[0] += 1
