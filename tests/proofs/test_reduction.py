@@ -191,7 +191,7 @@ def test_atoms_substitution_is_the_aggregate_map(seed, shape):
     case = case_from_model(vals, kD, kB, F(1, 3))
     kap = [vals[f"w_kap{i + 1}"] for i in range(kD + kB)]
     vals |= {"w_smin": min(kap), "w_smax": max(kap)}
-    sub, cons, _ = substitution(kD, kB)
+    sub, cons = substitution(kD, kB)
     env = {sp.Symbol(k, real=True): sp.Rational(v.numerator, v.denominator) for k, v in vals.items()}
     assert all(c.xreplace(env) in (sp.true, True) for c in cons)
     agg = aggregates(case).as_dict()

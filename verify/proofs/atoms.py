@@ -53,8 +53,8 @@ def _state_symbols(kD: int, kB: int) -> tuple[list[sp.Symbol], list[sp.Symbol], 
 
 
 def substitution(kD: int, kB: int, eigs: tuple[Fraction, ...] | None = None
-                 ) -> tuple[dict[sp.Symbol, sp.Expr], list[sp.Basic], list]:
-    """(aggregate symbol → polynomial in the state unknowns, constraints on the unknowns, unknowns);
+                 ) -> tuple[dict[sp.Symbol, sp.Expr], list[sp.Basic]]:
+    """(aggregate symbol → polynomial in the state unknowns, constraints on the unknowns);
     `eigs` fixes the spectrum (rationals, non-increasing, λ_k > λ_{k+1})."""
     lam, c, kap = _state_symbols(kD, kB)
     if eigs is not None:
@@ -88,14 +88,14 @@ def substitution(kD: int, kB: int, eigs: tuple[Fraction, ...] | None = None
     cons += [sp.Ge(k, 0) for k in kap]
     cons += [sp.Le(smin, k) for k in kap] + [sp.Ge(smax, k) for k in kap]
     cons += [sp.Or(*[sp.Eq(smin, k) for k in kap]), sp.Or(*[sp.Eq(smax, k) for k in kap])]
-    return sub, cons, [*lam, *c, *kap]
+    return sub, cons
 
 
 def atomic_assertions(o: Obligation, kD: int, kB: int, eigs: tuple[Fraction, ...] | None = None
                       ) -> list[tuple[str, sp.Basic]]:
     """The obligation's definitions, hypotheses and negation at the explicit state (the moment
     conditions are dropped: a state satisfies them by construction)."""
-    sub, cons, _ = substitution(kD, kB, eigs)
+    sub, cons = substitution(kD, kB, eigs)
     out = [(f"state: {sp.sstr(r)}", r) for r in cons]
     for label, rel in o.assertions()[len(o.conditions()):]:
         out.append((label, _subst(rel, sub)))
