@@ -66,12 +66,18 @@ def both_noisy(case) -> bool:
     return b.sD > 0 and b.sB > 0 and b.nD > 0 and b.nB > 0
 
 
+def midpoint_plans(case, prop: str, strict: bool = True):
+    """DSGD and BSGD plans at η midway between the two thresholds η^loss_D and η^loss_B."""
+    eD, eB = thresholds(case)
+    eta = (eD + eB) / 2
+    return (H.loss_plan(case, eta, "D", prop, strict=strict),
+            H.loss_plan(case, eta, "B", prop, strict=strict))
+
+
 def order_check(case, d_lower: bool, seed: int, prop: str, plans_only: bool = False):
     """Plan DSGD and BSGD at η midway between the two thresholds; the claim predicts
     η^loss_D < η^loss_B (d_lower) or the reverse: the lower-threshold method raises E L."""
-    eD, eB = thresholds(case)
-    eta = (eD + eB) / 2
-    pD, pB = H.loss_plan(case, eta, "D", prop), H.loss_plan(case, eta, "B", prop)
+    pD, pB = midpoint_plans(case, prop)
     if plans_only:
         return pD, pB
     sD = +1 if d_lower else -1
@@ -155,6 +161,22 @@ def test_thm11_theta_crit_decides_the_order(case, side, g, seed):
 
 
 # ------------------------------------------------------------------ lem24
+
+
+def _order_pair(state, claim: str, d_lower: bool, seed_key: list, why: str):
+    """The two planned runs that test the order of η^loss_D and η^loss_B at `state`: a D step and
+    a B step at the midpoint η of the two thresholds, with opposite predicted signs (+ for the D
+    step when η^loss_D < η^loss_B). None, counted as a partial discard, if either effect is
+    unresolvable within the budget."""
+    pD, pB = midpoint_plans(state, claim, strict=False)
+    if pD is None or pB is None:
+        H.DISCARDS[(claim, f"partial: {why}")] += 1
+        event(f"partial: {why}")
+        return None
+    sign = +1 if d_lower else -1
+    return [(pD, sign, seed_key + [0]), (pB, -sign, seed_key + [1])]
+
+
 @settings(max_examples=H.examples(10), **SETTINGS)
 @given(case=problems(diagonal=False), seed=seeds)
 def test_lem24_single_sign_change_at_theta_crit(case, seed):
@@ -174,17 +196,10 @@ def test_lem24_single_sign_change_at_theta_crit(case, seed):
     # resolvable state → the example is discarded (all decided before simulating)
     runs, seen = [], set()
     for j, (st_, sd) in enumerate(zip(states, sides)):
-        eD, eB = thresholds(st_)
-        eta = (eD + eB) / 2
-        pD = H.loss_plan(st_, eta, "D", "lem24", strict=False)
-        pB = H.loss_plan(st_, eta, "B", "lem24", strict=False)
-        if pD is None or pB is None:
-            H.DISCARDS[("lem24", "partial: one grid state unresolvable")] += 1
-            event("partial: one grid state unresolvable")
-            continue
-        sign = +1 if sd < 0 else -1
-        runs += [(pD, sign, [seed, j, 0]), (pB, -sign, [seed, j, 1])]
-        seen.add(sd)
+        pair = _order_pair(st_, "lem24", sd < 0, [seed, j], "one grid state unresolvable")
+        if pair:
+            runs += pair
+            seen.add(sd)
     if seen != {-1, 1}:
         H.discard("lem24", "unresolvable")
     out = [H.loss_run(p, sg, sd_, "lem24") for p, sg, sd_ in runs]
@@ -219,16 +234,8 @@ def test_thm13_corrected_bounds_bracket_the_crossing(case, g, seed):
     # a bound state whose effect is unresolvable is skipped (counted); both → discard
     runs = []
     for j, (st_, d_lower) in enumerate(((s_up, True), (s_lo, False))):
-        eD, eB = thresholds(st_)
-        eta = (eD + eB) / 2
-        pD = H.loss_plan(st_, eta, "D", "thm13-corrected", strict=False)
-        pB = H.loss_plan(st_, eta, "B", "thm13-corrected", strict=False)
-        if pD is None or pB is None:
-            H.DISCARDS[("thm13-corrected", "partial: one bound state unresolvable")] += 1
-            event("partial: one bound state unresolvable")
-            continue
-        sign = +1 if d_lower else -1
-        runs += [(pD, sign, [seed, j, 0]), (pB, -sign, [seed, j, 1])]
+        runs += _order_pair(st_, "thm13-corrected", d_lower, [seed, j],
+                            "one bound state unresolvable") or []
     if not runs:
         H.discard("thm13-corrected", "unresolvable")
     out = [H.loss_run(p, sg, sd, "thm13-corrected") for p, sg, sd in runs]
