@@ -51,6 +51,10 @@ _NAMES = {
 SYMBOLS: dict[str, sp.Symbol] = {k: sp.Symbol(v, real=True) for k, v in _NAMES.items()}
 S = SYMBOLS
 
+# the support interval of each block: I_D = [λ_k, λ_1], I_B = [λ_d, λ_{k+1}]
+_INTERVALS = {"D": (S["lamk"], S["lam1"]), "B": (S["lamd"], S["lamk1"])}
+
+
 # feature groups: which aggregates a claim needs
 BASE = ("lam1", "lamk", "lamk1", "lamd", "sD", "sB", "tD", "tB", "uD", "uB", "eD", "eB", "nD",
         "nB")
@@ -189,10 +193,10 @@ def condition_exprs(groups: tuple[str, ...] = ("nu", "noise"),
         ("λ_{k+1} < λ_k", sp.Gt(s["lamk"], s["lamk1"])),
         ("λ_k ≤ λ_1", sp.Ge(s["lam1"], s["lamk"])),
     ]
-    iv = {"D": (s["lamk"], s["lam1"]), "B": (s["lamd"], s["lamk1"])}
+    iv = _INTERVALS
+    uses = _user(used)
     for X in ("D", "B"):
         a, b = iv[X]
-        uses = (lambda k: True) if used is None else (lambda k: s[k] in used)
         if "nu" in groups:
             if uses("u" + X) or "norms" in groups:
                 out += _h2(f"ν_{X}", s["s" + X], s["t" + X], s["u" + X], a, b)
@@ -239,6 +243,14 @@ _LEAN_DROP = ("cut ν_D: aτ ≤ u", "cut ν_D: u ≤ bτ", "cut ν_B: aτ ≤ u
               "cut ρ_D: s ≤ b²", "cut ρ_B: s ≤ b²")
 
 
+def _user(used: set[sp.Symbol] | None):
+    """uses(*names): True when the claim's formulas mention every named aggregate (always, when
+    `used` is None: every condition is kept, as for the necessity test)."""
+    if used is None:
+        return lambda *names: True
+    return lambda *names: all(S[n] in used for n in names)
+
+
 def _chain_cuts(groups: tuple[str, ...], used: set[sp.Symbol] | None) -> list[tuple[str, sp.Basic]]:
     """Redundant consequences of the conditions above, stated directly so that a solver need not
     multiply inequalities to find them ("cuts"; they change no answer, only the search):
@@ -255,8 +267,8 @@ def _chain_cuts(groups: tuple[str, ...], used: set[sp.Symbol] | None) -> list[tu
     are fragile here: adding the sign cuts made z3 time out on thm4-corrected until the group
     "lean" removed the conditions it does not need (then z3 0.01 s, cvc5 0.03 s)."""
     s = S
-    uses = (lambda *ks: True) if used is None else (lambda *ks: all(s[k] in used for k in ks))
-    iv = {"D": (s["lamk"], s["lam1"]), "B": (s["lamd"], s["lamk1"])}
+    uses = _user(used)
+    iv = _INTERVALS
     out: list[tuple[str, sp.Basic]] = []
     for X in ("D", "B"):
         a, b = iv[X]
