@@ -20,10 +20,12 @@ import pytest
 
 from verify.execution.probe import probe
 from verify.execution.progress import Progress
-from verify.execution.tasks import run_tasks, task_seed
+from verify.execution.tasks import default_workers, run_tasks, task_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# --workers is capped by the machine's cores (a larger local cluster is refused)
+two_cores = pytest.mark.skipif(default_workers() < 2, reason="--workers 2 needs 2 cores")
 
 
 def _salign(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -53,6 +55,7 @@ def test_progress_plain_lines_and_tty():
     assert buf.getvalue().startswith("\r") and buf.getvalue().endswith("\n")
 
 
+@two_cores
 def test_local_cluster_same_results_in_task_order():
     args = [(i, 5, 0.0) for i in range(12)]
     serial = run_tasks(probe, args, workers=1, progress=False)
@@ -63,6 +66,7 @@ def test_local_cluster_same_results_in_task_order():
     assert all(a != b for a, b in zip(serial, other))
 
 
+@two_cores
 def test_on_result_sees_every_task_as_it_finishes():
     """on_result (the selftest's checkpoint hook) gets each (index, result) once, serial and on
     workers, and the results it sees are the returned ones."""
@@ -165,6 +169,7 @@ def _same_bytes(x: str, y: str) -> None:
         assert json.dumps(px, sort_keys=True) == json.dumps(py, sort_keys=True)
 
 
+@two_cores
 def test_check_and_sweep_same_json_serial_and_on_workers(tmp_path):
     """Byte-identical JSON serially and on 2 local workers (the JSON holds no wall times)."""
     ids = ["thm2", "thm8-main", "lem24", "intro-box"]
@@ -191,6 +196,7 @@ def test_check_and_sweep_same_json_serial_and_on_workers(tmp_path):
 
 
 @pytest.mark.slow
+@two_cores
 def test_full_quick_check_same_json_on_two_workers():
     a = _salign("check", "--profile", "quick", "--json", timeout=1800)
     b = _salign("check", "--profile", "quick", "--json", "--workers", "2", timeout=1800)

@@ -239,9 +239,12 @@ def _build() -> argparse.ArgumentParser:
 
 def _add_execution_args(p: argparse.ArgumentParser) -> None:
     """--workers / --scheduler of the execution layer (verify.execution.tasks.run_tasks)."""
-    p.add_argument("--workers", type=_bounded_int(1, 1024), default=1,
-                   help="local worker processes (Dask LocalCluster); 1 = serial (default: 1)")
-    p.add_argument("--scheduler", metavar="ADDRESS",
+    from verify.execution.tasks import scheduler_arg, workers_arg
+
+    p.add_argument("--workers", type=workers_arg, default=1,
+                   help="local worker processes (Dask LocalCluster), at most the machine's cores; "
+                        "1 = serial (default: 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_arg,
                    help="run the tasks on an existing Dask cluster (tcp://host:port)")
 
 

@@ -59,12 +59,14 @@ class Progress:
             self.stream.write("  " + self.line(done) + "\n")
             self.stream.flush()
 
-    def close(self) -> None:
+    def close(self, final: bool = True) -> None:
+        """End the report. final=False (the work was interrupted or failed): on a TTY only end
+        the line; in a log print nothing, so the error (one line) is all that follows."""
         if self.closed:
             return
         self.closed = True
         if self.tty:
             self.stream.write("\n")
-        else:
+        elif final:
             self.stream.write("  " + self.line(self.done) + "\n")
         self.stream.flush()

@@ -112,6 +112,8 @@ def parse_values(text: str, kind: type = float, log: bool = False) -> list:
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
+    from verify.execution.tasks import scheduler_arg, workers_arg
+
     p = sub.add_parser("sweep", help="steady-state alignment over a grid of (m, η, σ, k)",
                        description=__doc__.split("\n\n")[0])
     p.add_argument("--m", default="5,50,500", help="gaps m: 'a,b,c' or 'lo:hi:n' (geometric) "
@@ -127,9 +129,11 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--record-every", type=int, default=100,
                    help="steps between records (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="master seed (default: %(default)s)")
-    p.add_argument("--workers", type=int, default=1,
-                   help="local worker processes; 1 = serial (default: %(default)s)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler (tcp://host:port)")
+    p.add_argument("--workers", type=workers_arg, default=1,
+                   help="local worker processes, at most the machine's cores; 1 = serial "
+                   "(default: %(default)s)")
+    p.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_arg,
+                   help="an existing Dask scheduler (tcp://host:port)")
     p.add_argument("--out", default="sweep-out", help="output directory (default: %(default)s)")
     p.add_argument("--json", action="store_true", help="also print the JSON to stdout")
     return p

@@ -14,13 +14,19 @@ Ctrl-C cancels the outstanding tasks and closes the cluster; callers write outpu
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+import signal
+import socket
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
+from verify.core.errors import UsageError
 from verify.execution.progress import Progress
 
 
@@ -37,6 +43,98 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
         return max(1, os.cpu_count() or 1)
+
+
+def max_workers() -> int:
+    """The most local worker processes a run may ask for: the cores this process may use (more
+    would only oversubscribe them, and a large LocalCluster cannot even start in time)."""
+    return default_workers()
+
+
+def check_workers(workers: int) -> int:
+    """`workers` if 1 ≤ workers ≤ max_workers(), else a one-line UsageError."""
+    cap = max_workers()
+    if not 1 <= workers <= cap:
+        raise UsageError(f"--workers {workers}: must lie in 1..{cap} (this machine has {cap} "
+                         f"core{'s' if cap != 1 else ''}; use --scheduler for a larger cluster)")
+    return workers
+
+
+_SCHEMES = ("tcp", "tls", "ws", "wss")
+
+
+def parse_scheduler(address: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of a Dask scheduler address 'tcp://host:port' (also tls, ws, wss;
+    a bare 'host:port' means tcp, as in Dask), else a one-line UsageError. Checks the form
+    only; nothing is connected to."""
+    bad = UsageError(f"--scheduler {address!r}: not a Dask scheduler address; give "
+                     "tcp://HOST:PORT")
+    text = address.strip()
+    if not text or any(c.isspace() for c in text):
+        raise bad
+    try:
+        u = urlsplit(text if "://" in text else "tcp://" + text)
+        port = u.port
+    except ValueError:
+        raise bad from None
+    if u.scheme not in _SCHEMES or not u.hostname or port is None or not 1 <= port <= 65535 \
+            or u.path not in ("", "/") or u.query or u.fragment or u.username or u.password:
+        raise bad
+    return u.scheme, u.hostname, port
+
+
+def workers_arg(text: str) -> int:
+    """argparse type of --workers: an integer in 1..max_workers()."""
+    import argparse
+
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    try:
+        return check_workers(v)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc).split(": ", 1)[1]) from None
+
+
+def scheduler_arg(text: str) -> str:
+    """argparse type of --scheduler: a well-formed Dask scheduler address (not yet connected)."""
+    import argparse
+
+    try:
+        parse_scheduler(text)
+    except UsageError:
+        raise argparse.ArgumentTypeError(f"not a Dask scheduler address: {text!r} (give "
+                                         "tcp://HOST:PORT)") from None
+    return text
+
+
+def _reach_scheduler(address: str, timeout: float = 5.0) -> None:
+    """Fail fast, with one line naming the scheduler, when nothing listens at its address."""
+    _, host, port = parse_scheduler(address)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        why = exc.strerror or str(exc) or type(exc).__name__
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {why}") from None
+
+
+@contextlib.contextmanager
+def _workers_ignore_sigint():
+    """Ignore SIGINT in this process while the local cluster starts its worker processes: they
+    inherit the disposition (an ignored signal stays ignored across exec, and Python then
+    installs no KeyboardInterrupt handler), so a Ctrl-C at the terminal, which goes to the whole
+    process group, interrupts only this process, which closes the cluster quietly — no worker
+    prints a traceback. (A Ctrl-C during the start-up itself, a second or two, is lost.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 def _quiet_dask_logs() -> None:
@@ -61,7 +159,12 @@ def run_tasks(fn: Callable[..., Any], task_args: Sequence[tuple], workers: int =
     done/total, rate and ETA to stderr (plain lines when stderr is not a terminal)."""
     task_args = [tuple(a) for a in task_args]
     n = len(task_args)
+    if scheduler is not None:
+        parse_scheduler(scheduler)
+    elif workers > 1:
+        check_workers(workers)
     bar = Progress(n, label, "tasks", stream=stream) if progress and n else None
+    ok = False
     try:
         if scheduler is None and workers <= 1:
             out = []
@@ -71,11 +174,14 @@ def run_tasks(fn: Callable[..., Any], task_args: Sequence[tuple], workers: int =
                     on_result(i, out[-1])
                 if bar:
                     bar.update(i + 1)
+            ok = True
             return out
-        return _run_dask(fn, task_args, workers, scheduler, bar, keys, on_result)
+        out = _run_dask(fn, task_args, workers, scheduler, bar, keys, on_result)
+        ok = True
+        return out
     finally:
         if bar:
-            bar.close()
+            bar.close(final=ok)  # interrupted or failed: no closing count (one error line)
 
 
 def _run_dask(fn, task_args, workers, scheduler, bar, keys, on_result=None):
@@ -95,11 +201,18 @@ def _run_dask(fn, task_args, workers, scheduler, bar, keys, on_result=None):
                           "distributed.admin.tick.limit": "1h"}):
         try:
             if scheduler is None:
-                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=logging.CRITICAL)
-                client = Client(cluster)
+                with _workers_ignore_sigint():
+                    cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                           processes=True, dashboard_address=None,
+                                           silence_logs=logging.CRITICAL)
+                    client = Client(cluster)
             else:
-                client = Client(scheduler, timeout="30s")
+                _reach_scheduler(scheduler)
+                try:
+                    client = Client(scheduler, timeout="30s")
+                except OSError as exc:  # TimeoutError, refused, not a scheduler, …
+                    raise UsageError(f"cannot connect to the Dask scheduler at {scheduler}: "
+                                     f"{exc}") from None
             with client:
                 futs = [client.submit(fn, *a, key=k, pure=False) for a, k in zip(task_args, keys)]
                 index = {f.key: i for i, f in enumerate(futs)}

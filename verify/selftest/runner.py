@@ -306,10 +306,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="selftest-out", help="output directory (default selftest-out)")
     ap.add_argument("--jobs", type=int, default=2, help="mutants run in parallel (default 2)")
     ap.add_argument("--only", choices=("mutation", "fuzz"), help="run one part only")
-    ap.add_argument("--workers", type=int, default=1,
+    from verify.execution.tasks import scheduler_arg, workers_arg
+
+    ap.add_argument("--workers", type=workers_arg, default=1,
                     help="run mutants as tasks on a local Dask cluster of this many worker processes "
                          "(default 1: forked children, --jobs at a time)")
-    ap.add_argument("--scheduler", metavar="ADDRESS",
+    ap.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_arg,
                     help="run mutants as tasks on an existing Dask cluster (tcp://host:port)")
     ap.add_argument("--resume-from", metavar="JSON",
                     help="an earlier selftest.json: reuse its kills of unchanged code (the "
