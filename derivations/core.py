@@ -6,17 +6,34 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+# the relation a step of each kind states (lhs REL rhs); printers read it, never decide it
+KIND_RELATION = {"identity": "=", "substitution": "=", "nonneg": "≥", "differs": "≠"}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One exported mathematical statement `lhs rel rhs`, rel ∈ {=, ≠, ≥, >, ≤, <, ⇔}."""
+
+    lhs: sp.Expr
+    rel: str
+    rhs: sp.Expr
+
 
 @dataclass(frozen=True)
 class Step:
     """One step of a derivation.
 
-    kind = "identity": lhs − rhs simplifies to 0.
-    kind = "substitution": lhs (a defining equation with the closed form substituted) is 0.
+    kind = "identity": lhs − rhs simplifies to 0 (states lhs = rhs).
+    kind = "substitution": lhs (a defining equation with the closed form substituted) is 0
+        (states lhs = 0).
     kind = "nonneg": lhs, written in the non-negative symbols `nonneg`, expands to a
-        polynomial (after clearing the positive denominator `rhs`) with non-negative
-        coefficients, which proves lhs ≥ 0 under the hypotheses.
-    kind = "differs": lhs − rhs does NOT simplify to 0 (a recorded disagreement with the paper).
+        polynomial (after clearing the positive denominator) with non-negative
+        coefficients, which proves lhs ≥ 0 under the hypotheses (states lhs ≥ 0; rhs is 0).
+    kind = "differs": lhs − rhs does NOT simplify to 0 (a recorded disagreement with the paper;
+        states lhs ≠ rhs).
+    `where`: the auxiliary variables the step introduces, each (symbol, its definition in the
+    paper's quantities), printed as "where a = …" beside the step.
+    `relation`: the relation the step states; it must be the one its kind proves.
     """
 
     description: str
@@ -24,10 +41,35 @@ class Step:
     rhs: sp.Expr = sp.Integer(0)
     kind: str = "identity"
     nonneg: tuple[sp.Symbol, ...] = ()
+    where: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
+    relation: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KIND_RELATION:
+            raise ValueError(f"unknown step kind {self.kind}")
+        rel = self.relation or KIND_RELATION[self.kind]
+        if rel != KIND_RELATION[self.kind]:
+            raise ValueError(f"a {self.kind} step states '{KIND_RELATION[self.kind]}', not '{rel}'")
+        object.__setattr__(self, "relation", rel)
+        if self.kind in ("substitution", "nonneg") and sp.sympify(self.rhs) != 0:
+            raise ValueError(f"a {self.kind} step compares its lhs with 0")
+
+    def relations(self) -> tuple[Relation, ...]:
+        """What the step states, as exported: its relation; a non-negativity certificate also
+        states the identity lhs = N/D, with N and D the expanded numerator and denominator whose
+        coefficients are non-negative (what `check_step` verifies)."""
+        main = Relation(self.lhs, self.relation, self.rhs)
+        if self.kind != "nonneg":
+            return (main,)
+        num, den = sp.fraction(sp.together(self.lhs))
+        return (main, Relation(self.lhs, "=", sp.expand(num) / sp.expand(den)))
 
 
 @dataclass(frozen=True)
 class Derivation:
+    """A derivation: closed forms (name → expression, printed as definitions), steps, and
+    `where`: definitions of auxiliary symbols its closed forms use."""
+
     id: str
     title: str
     reference: str
@@ -35,6 +77,7 @@ class Derivation:
     closed_forms: dict[str, sp.Expr]
     steps: tuple[Step, ...]
     disagreements: tuple[str, ...] = field(default_factory=tuple)
+    where: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
 
 
 def _zero(expr: sp.Expr) -> bool:
@@ -59,6 +102,11 @@ def check_step(step: Step) -> bool:
         ok_num = all(_nonneg_coeff(c) for c in num_poly.coeffs())
         return ok_den and ok_num
     raise ValueError(f"unknown step kind {step.kind}")
+
+
+def check_relation(rel: Relation) -> bool:
+    """True when SymPy confirms an exported '=' relation exactly (lhs − rhs simplifies to 0)."""
+    return rel.rel == "=" and _zero(rel.lhs - rel.rhs)
 
 
 def _nonneg_coeff(c: sp.Expr) -> bool:

@@ -5,10 +5,23 @@ from __future__ import annotations
 import sympy as sp
 
 from derivations.core import Derivation, Step
-from derivations.symbols import eta, kappa2, lam, lam1, lamd, lamk, lamk1, psiD, smax
+from derivations.symbols import (
+    c0sq,
+    eta,
+    kappa2,
+    lam,
+    lam1,
+    lamd,
+    lamk,
+    lamk1,
+    psiD,
+    r_,
+    smax,
+    sum_beta,
+    varrho,
+)
+from derivations.symbols import t_int as t
 
-c0sq = sp.Symbol("c0sq", nonnegative=True)
-t = sp.Symbol("t", integer=True, nonnegative=True)
 beta_i = eta * kappa2 / (2 * lam - eta * lam**2)
 Ec2 = (1 - eta * lam) ** (2 * t) * (c0sq - beta_i) + beta_i
 
@@ -31,14 +44,13 @@ def lem26() -> Derivation:
 
 
 def thm15() -> Derivation:
-    varrho, sum_beta = sp.symbols("varrho Sigma_beta", positive=True)
     gap1 = lamk - lamk1
     delta = smax * psiD * lam1**2 / (lamd**2 * lamk**2 * (2 * gap1 / eta - (lam1**2 - lamd**2)))
     # Thm 7 bound with ‖x‖²θ replaced by (λ_k²/λ_1²)·δ equals η exactly
     thm7_at_delta = 2 * gap1 / ((lam1**2 - lamd**2) + smax * psiD / (lamd**2 * lamk**2 / lam1**2
                                                                       * delta))
     T = sp.log(varrho / (delta - sum_beta)) / (-2 * sp.log(sp.Abs(1 - eta * lam1)))
-    r = sp.Symbol("r", positive=True)  # r = |1 − ηλ_1|
+    r = r_  # r = |1 − ηλ_1|
     return Derivation(
         "thm15", "Initial decrease phase: t* and δ", "§6 Theorem 15; App. A.9",
         ("Assumption 1", "Assumption 14", "|1 − ηλ_i| ≥ |1 − ηλ_1| for i ∈ D (used in the proof)"),
@@ -48,7 +60,7 @@ def thm15() -> Derivation:
                  thm7_at_delta, eta),
             Step("r^{2T} ϱ_D + Σβ = δ at T = log(ϱ/(δ−Σβ))/(−2 log r)",
                  sp.exp(2 * sp.log(r) * sp.log(varrho / (delta - sum_beta)) / (-2 * sp.log(r)))
-                 * varrho + sum_beta, delta),
+                 * varrho + sum_beta, delta, where=((r, sp.Abs(1 - eta * lam1)),)),
         ),
         disagreements=(
             "t* uses log(1 − ηλ_1), undefined for ηλ_1 ≥ 1, which Assumption 14 allows when "
@@ -59,8 +71,7 @@ def thm15() -> Derivation:
 
 
 def thm16() -> Derivation:
-    lam_sym = sp.Symbol("lambda_", positive=True)
-    k2 = sp.Symbol("kappa2_", positive=True)
+    lam_sym, k2 = lam, kappa2
     w = lam_sym**2 * eta * k2 / (2 * lam_sym - eta * lam_sym**2)
     return Derivation(
         "thm16", "Late phase θ_∞ and its small-η form", "§6 Theorem 16; App. A.9",

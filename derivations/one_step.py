@@ -6,10 +6,16 @@ import sympy as sp
 
 from derivations.core import Derivation, Step, gaussian_expectation
 from derivations.symbols import (
+    C_B,
+    C_D,
     L_,
+    LAM_B,
+    LAM_D,
     a_,
     b_,
+    beta5,
     c,
+    c_j,
     eB,
     eD,
     eps1,
@@ -22,14 +28,18 @@ from derivations.symbols import (
     kappa2,
     lam,
     lam1,
+    lam_j,
     lamd,
     lamk,
     lamk1,
     lemma22_p,
     lemma22_q,
     m,
+    normx,
+    nu,
     psiB,
     psiD,
+    r_,
     rho,
     s,
     sB,
@@ -54,10 +64,7 @@ eta_star = -q / p
 def _double_sum_identity(nd: int, nb: int, pw_left: int, pw_right: int) -> Step:
     """Σ_B w Σ_D w λ^r − Σ_D w Σ_B w λ^r = Σ_{i∈B} Σ_{j∈D} w_i w_j (λ_j^r − λ_i^r), w = λ²c²,
     checked on explicit blocks of sizes (nd, nb) with symbolic λ, c."""
-    lD = sp.symbols(f"l1:{nd + 1}", positive=True)
-    lB = sp.symbols(f"m1:{nb + 1}", positive=True)
-    cD = sp.symbols(f"c1:{nd + 1}", real=True)
-    cB = sp.symbols(f"d1:{nb + 1}", real=True)
+    lD, lB, cD, cB = LAM_D[:nd], LAM_B[:nb], C_D[:nd], C_B[:nb]
     wD = [lD[j] ** 2 * cD[j] ** 2 for j in range(nd)]
     wB = [lB[i] ** 2 * cB[i] ** 2 for i in range(nb)]
     r = pw_right
@@ -102,6 +109,10 @@ def lem21() -> Derivation:
     )
 
 
+# the summand weights of the double sums: w_i = λ_i² c_{i,t}² (i ∈ B), w_j = λ_j² c_{j,t}² (j ∈ D)
+_SUMMAND_WHERE = ((w_i, lam**2 * c**2), (w_j, lam_j**2 * c_j**2))
+
+
 def lem22() -> Derivation:
     # q ≤ 2 s^B s^D (λ_{k+1} − λ_k): summand certificate with λ_j = λ_k + a (j ∈ D),
     # λ_i = λ_{k+1} − b (i ∈ B), so λ_j − λ_i − (λ_k − λ_{k+1}) = a + b ≥ 0.
@@ -117,7 +128,8 @@ def lem22() -> Derivation:
             _double_sum_identity(2, 2, 2, 1),
             _double_sum_identity(3, 2, 2, 1),
             Step("−q/2 − s^B s^D (λ_k − λ_{k+1}) = ΣΣ w_i w_j (a_j + b_i) ≥ 0 (summand)",
-                 summand_slack, kind="nonneg", nonneg=(w_i, w_j, a_, b_)),
+                 summand_slack, kind="nonneg", nonneg=(w_i, w_j, a_, b_),
+                 where=_SUMMAND_WHERE + ((a_, lam_j - lamk), (b_, lamk1 - lam))),
             Step("η* = −q/p is the non-zero root of pη² + qη",
                  (p * eta**2 + q * eta).subs(eta, eta_star), kind="substitution"),
             Step("Eq. (2) equals −q/p", eta_star,
@@ -127,14 +139,13 @@ def lem22() -> Derivation:
 
 
 def thm2() -> Derivation:
-    t = sp.Symbol("t", positive=True)
     return Derivation(
         "thm2", "Decrease condition", "§4 Theorem 2; App. A.6",
         ("Assumption 1", "0 < η < η*_t (so p_t > 0 and q_t < 0)"),
         {"E_f": p * eta**2 + q * eta},
         (
-            Step("at η = t·η*: pη + q = q(1 − t), negative for t ∈ (0,1) when q < 0",
-                 (p * eta + q).subs(eta, t * eta_star), q * (1 - t)),
+            Step("at η = ν·η*: pη + q = q(1 − ν), negative for ν ∈ (0,1) when q < 0",
+                 (p * eta + q).subs(eta, nu * eta_star), q * (1 - nu), where=((nu, eta / eta_star),)),
         ),
     )
 
@@ -148,8 +159,8 @@ def thm3() -> Derivation:
         sB * smin * psiD - sD * smax * psiB)
     # (22): summand w_i w_j (λ_j² − λ_i²) − w_i w_j (λ_k² − λ_{k+1}²) ≥ 0
     cert22 = w_i * w_j * ((lamk + a_) ** 2 - (lamk1 - b_) ** 2) - w_i * w_j * (lamk**2 - lamk1**2)
-    # b_ ≤ λ_{k+1}: write λ_{k+1} = b + g so that λ_i = g ≥ 0
-    cert22 = cert22.subs(lamk1, b_ + g_).subs(lamk, b_ + g_ + eps3 + L_)
+    # b_ ≤ λ_{k+1}: write λ_{k+1} = b + g so that λ_i = g ≥ 0, and λ_k = λ_{k+1} + L
+    cert22 = cert22.subs(lamk1, b_ + g_).subs(lamk, b_ + g_ + L_)
     return Derivation(
         "thm3", "Increase condition; g_gap ≤ g_noise", "§4 Theorem 3; App. A.6, Eqs. (22)-(23)",
         ("Assumption 1", "s_min > 0", "θ_t ≤ g_gap", "η_t > η*_t"),
@@ -157,9 +168,11 @@ def thm3() -> Derivation:
         (
             _double_sum_identity(2, 2, 2, 2),
             Step("(22) summand: w_i w_j (λ_j² − λ_i²) ≥ w_i w_j (λ_k² − λ_{k+1}²)", cert22,
-                 kind="nonneg", nonneg=(w_i, w_j, a_, b_, g_, eps3, L_)),
+                 kind="nonneg", nonneg=(w_i, w_j, a_, b_, g_, L_),
+                 where=_SUMMAND_WHERE + ((a_, lam_j - lamk), (b_, lamk1 - lam), (g_, lam),
+                                         (L_, lamk - lamk1))),
             Step("(23): s^B e_D − s^D e_B ≥ s^B s_min ψ_D − s^D s_max ψ_B", cert23, kind="nonneg",
-                 nonneg=(eps1, eps2)),
+                 nonneg=(eps1, eps2), where=((eps1, eD - smin * psiD), (eps2, smax * psiB - eB))),
             Step("bracket of (23) vanishes at θ = g_noise",
                  ((1 - theta) * smin * psiD - theta * smax * psiB).subs(theta, g_noise),
                  kind="substitution"),
@@ -179,7 +192,7 @@ def _theta_star_quadratic(r):
 
 def thm4() -> Derivation:
     a, h, mm = smin * psiB, smax * psiD, s * (lam1**2 - lamd**2)
-    r = sp.Symbol("r", positive=True)
+    r = r_
     bound24 = s**2 * theta * (1 - theta) * (lam1**2 - lamd**2) + s * (1 - theta) * (
         smax * psiD) - s * theta * smin * psiB
     # RHS(24) − p ≥ 0 with u^D = λ1² s^D − ε1, u^B = λ_d² s^B + ε2, e_D = s_max ψ_D − ε3,
@@ -195,12 +208,16 @@ def thm4() -> Derivation:
         {"r0": r0, "theta_star": r0 / (1 + r0)},
         (
             Step("RHS(24) − p = s^B ε1 + s^B ε3 + s^D ε2 + s^D ε4 ≥ 0", rhs_blocks - p_sub,
-                 kind="nonneg", nonneg=(eps1, eps2, eps3, eps4)),
+                 kind="nonneg", nonneg=(eps1, eps2, eps3, eps4),
+                 where=((eps1, lam1**2 * sD - uD), (eps2, uB - lamd**2 * sB),
+                        (eps3, smax * psiD - eD), (eps4, eB - smin * psiB))),
             Step("block form of the bound equals (24) with s^D = sθ, s^B = s(1−θ)",
                  rhs_blocks.subs({sD: s * theta, sB: s * (1 - theta)}), bound24),
             Step("(24) at θ = r/(1+r) equals −s/(1+r)² · [a r² + (a − m − h) r − h]",
-                 bound24.subs(theta, r / (1 + r)), -s / (1 + r) ** 2 * _theta_star_quadratic(r)),
-            Step("r0 is a root of the θ* quadratic", _theta_star_quadratic(r0),
+                 bound24.subs(theta, r / (1 + r)), -s / (1 + r) ** 2 * _theta_star_quadratic(r),
+                 where=((r, theta / (1 - theta)),)),
+            Step("r0 is a root of the θ* quadratic Q(r) = a r² + (a − m − h) r − h, with "
+                 "a = s_min ψ_B, h = s_max ψ_D, m = s_t(λ_1² − λ_d²)", _theta_star_quadratic(r0),
                  kind="substitution"),
         ),
     )
@@ -208,7 +225,7 @@ def thm4() -> Derivation:
 
 def thm5() -> Derivation:
     a, h, mm = smin * psiB, smax * psiD, s * (lam1**2 - lamd**2)
-    beta_c = sp.Symbol("beta", positive=True)
+    beta_c = beta5
     r_lo = beta_c / m**2 - 1
     return Derivation(
         "thm5", "Asymptotic rate of θ*: printed proof vs corrected two-sided bound",
@@ -250,7 +267,7 @@ def thm6() -> Derivation:
                  psiD / psiB * (smax / smin - smin / smax)),
             Step("(s_max/s_min − s_min/s_max) = (s_max² − s_min²)/(s_min s_max), s_max = s_min + ε",
                  (smax / smin - smin / smax).subs(smax, smin + eps1) * smin * (smin + eps1),
-                 kind="nonneg", nonneg=(eps1,)),
+                 kind="nonneg", nonneg=(eps1,), where=((eps1, smax - smin),)),
         ),
     )
 
@@ -259,7 +276,6 @@ def thm7() -> Derivation:
     M = lam1**2 - lamd**2
     H = smax * psiD
     gap1 = lamk - lamk1
-    normx = sp.Symbol("X", positive=True)  # ‖x‖²
     lower = 2 * gap1 / (M + H / (lamd**2 * normx * theta))
     return Derivation(
         "thm7", "Lower bound on η* in ‖x‖² and θ", "§4 Theorem 7 and Remark; App. A.6",
@@ -301,8 +317,10 @@ def thm8() -> Derivation:
                  sD * eD - sB * eB, sB * eD - sD * eB, kind="differs"),
             Step("the residual is ≥ 0 iff θ ≤ e_D/(e_B+e_D): (1−θ)e_D − θe_B at θ = e_D/(e_B+e_D)",
                  ((1 - theta) * eD - theta * eB).subs(theta, eD / (eB + eD)), kind="substitution"),
-            Step("sharp bound summand: (2/(λ_k+λ_d))(λ_j² − λ_i²) − 2(λ_j − λ_i) ≥ 0",
-                 cert, kind="nonneg", nonneg=(a_, b_, g_, L_)),
+            Step("sharp bound summand: (2/(λ_k+λ_d))(λ_j² − λ_i²) − 2(λ_j − λ_i) ≥ 0 (homogeneous "
+                 "of degree 1 in the eigenvalues: A is scaled so that λ_d ≥ 1, L = λ_d − 1 ≥ 0)",
+                 cert, kind="nonneg", nonneg=(a_, b_, g_, L_),
+                 where=((a_, lam_j - lamk), (b_, lam - lamd), (g_, lamk - lam), (L_, lamd - 1))),
             Step("two-level spectrum: main-text bound is 1/(λ_1+λ_d), half of η* = 2/(λ_1+λ_d)",
                  main.subs({lamk: lam1, lamk1: lamd}), 1 / (lam1 + lamd)),
             Step("main text and appendix bounds differ by the factor 2", app, main, kind="differs"),

@@ -6,7 +6,9 @@ import sympy as sp
 
 from derivations.core import Derivation, Step, gaussian_expectation
 from derivations.symbols import (
+    alpha,
     c,
+    delta,
     eta,
     kappa2,
     lam,
@@ -14,6 +16,7 @@ from derivations.symbols import (
     m,
     nB,
     nD,
+    nu,
     s,
     sB,
     sD,
@@ -24,8 +27,6 @@ from derivations.symbols import (
     zeta,
 )
 
-alpha = sp.Symbol("alpha", positive=True)
-delta = sp.Symbol("delta", positive=True)
 n_sum = nB + nD
 h = alpha * theta**2 + (-alpha + nB + nD) * theta - nD
 eta_loss_D = 2 * sD / (tD + nD)
@@ -46,8 +47,6 @@ def thm10() -> Derivation:
                  -eta * lam**2 * c**2 + eta**2 * (lam**3 * c**2 + lam * kappa2) / 2),
             Step("E ΔL = η(−s^S + ½η(τ^S + n^S)): root η^loss_S", E_block.subs(eta, eta_loss_D),
                  kind="substitution"),
-            Step("coordinates outside S are unchanged by the projected step",
-                 sp.Rational(1, 2) * lam * ((c - 0 * (lam * c + zeta)) ** 2 - c**2)),
         ),
     )
 
@@ -116,16 +115,16 @@ def thm11() -> Derivation:
 
 def sec5_interval() -> Derivation:
     E_D = -eta * sD + eta**2 * (tD + nD) / 2
-    t = sp.Symbol("t", positive=True)
+    t = nu
     return Derivation(
         "sec5-interval", "Inside (η^loss_D, η^loss_B): DSGD raises, BSGD lowers the loss",
         "§5 summary after Theorem 12",
         ("η^loss_D < η^loss_B",),
         {"E_dL_D": E_D},
         (
-            Step("E ΔL_D at η = (1+t)η^loss_D equals ½ t (1+t) η_D² (τ^D + n_D) > 0",
+            Step("E ΔL_D at η = (1+ν)η^loss_D equals ½ ν (1+ν) (η^loss_D)² (τ^D + n_D) > 0",
                  E_D.subs(eta, (1 + t) * eta_loss_D),
-                 t * (1 + t) * eta_loss_D**2 * (tD + nD) / 2),
+                 t * (1 + t) * eta_loss_D**2 * (tD + nD) / 2, where=((t, eta / eta_loss_D - 1),)),
         ),
     )
 

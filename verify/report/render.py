@@ -7,29 +7,87 @@ from typing import Any
 
 import sympy as sp
 
-from derivations.core import Derivation, check_derivation
+from derivations import notation
+from derivations.core import Derivation, Relation, check_derivation
 from verify.claims import CLAIMS_BY_ID
 from verify.core.results import CheckResult
 
 SCHEMA_VERSION = 1
 
 
-def derivation_data(der: Derivation) -> dict[str, Any]:
+def _symbol_row(sym: sp.Symbol) -> dict[str, str]:
+    n = notation.TABLE[sym]
+    return {"symbol": str(sym), "latex": n.latex, "text": n.text, "meaning": n.meaning}
+
+
+def _where_rows(where) -> list[dict[str, str]]:  # noqa: ANN001
+    return [{**_symbol_row(sym), "definition": str(defn), "definition_latex": notation.latex(defn),
+             "definition_text": notation.text(defn)} for sym, defn in where]
+
+
+def _relation_row(rel: Relation) -> dict[str, str]:
+    return {"relation": rel.rel, "lhs": str(rel.lhs), "rhs": str(rel.rhs),
+            "lhs_latex": notation.latex(rel.lhs), "rhs_latex": notation.latex(rel.rhs),
+            "latex": notation.relation_latex(rel.lhs, rel.rel, rel.rhs),
+            "text": notation.relation_text(rel.lhs, rel.rel, rel.rhs),
+            "mathml": notation.relation_mathml(rel.lhs, rel.rel, rel.rhs)}
+
+
+def _symbols_used(der: Derivation) -> list[sp.Symbol]:
+    """Every symbol the derivation prints, in order of first appearance."""
+    exprs = list(der.closed_forms.values()) + [e for _, e in der.where]
+    for st in der.steps:
+        for rel in st.relations():
+            exprs += [rel.lhs, rel.rhs]
+        exprs += [e for _, e in st.where]
+    seen: dict[sp.Symbol, None] = {}
+    for e in exprs:
+        for sym in sorted(sp.sympify(e).free_symbols, key=str):
+            seen.setdefault(sym, None)
+    return list(seen)
+
+
+def derivation_data(der: Derivation, defined: set | None = None) -> dict[str, Any]:
+    """What a derivation states, in every format: each closed form as a definition and each
+    step's relations (from the Step itself) as SymPy text, LaTeX, plain text and MathML, in the
+    paper's notation (derivations/notation.py). `notation` lists the quantities the paper does
+    not name that appear here for the first time (first among the derivations sharing the set
+    `defined`, which is updated), with their definitions; auxiliary variables are defined by the
+    `where` clause of the step (or derivation) that introduces them."""
     checks = check_derivation(der)
+    defined = set() if defined is None else defined
+    local = {sym for sym, _ in der.where} | {sym for st in der.steps for sym, _ in st.where}
+    new = [sym for sym in _symbols_used(der) if not notation.TABLE[sym].paper
+           and sym not in local and sym not in defined]
+    defined.update(new)
+    steps = []
+    for st, ok in checks:
+        main, *cert = st.relations()
+        row = {"description": st.description, "kind": st.kind, "checked": ok,
+               **_relation_row(main), "where": _where_rows(st.where)}
+        if cert:
+            row["certificate"] = _relation_row(cert[0])
+        steps.append(row)
     return {
         "id": der.id,
         "title": der.title,
         "reference": der.reference,
         "hypotheses": list(der.hypotheses),
-        "closed_forms": {k: {"sympy": str(v), "latex": sp.latex(v)}
+        "notation": [_symbol_row(sym) for sym in new],
+        "where": _where_rows(der.where),
+        "closed_forms": {k: {"sympy": str(v), "latex": notation.latex(v), "text": notation.text(v),
+                             "mathml": notation.mathml(v), "relation": "=",
+                             "label_latex": notation.label_latex(k), "label_text": notation.label_text(k)}
                          for k, v in der.closed_forms.items()},
-        "steps": [
-            {"description": s.description, "kind": s.kind, "lhs": str(s.lhs), "rhs": str(s.rhs),
-             "lhs_latex": sp.latex(s.lhs), "rhs_latex": sp.latex(s.rhs), "checked": ok}
-            for s, ok in checks
-        ],
+        "steps": steps,
         "disagreements_with_paper": list(der.disagreements),
     }
+
+
+def derivations_data(ders: list[Derivation]) -> list[dict[str, Any]]:
+    """derivation_data for a sequence (quantities the paper does not name are defined once)."""
+    defined: set = set()
+    return [derivation_data(d, defined) for d in ders]
 
 
 _KIND_TEXT = {"identity": "identity (difference simplifies to 0)",
@@ -38,8 +96,9 @@ _KIND_TEXT = {"identity": "identity (difference simplifies to 0)",
               "differs": "disagreement confirmed (difference is not 0)"}
 
 
-def render_derivations(ders: list[Derivation], fmt: str) -> str:
-    data = [derivation_data(d) for d in ders]
+def render_derivations(ders: list[Derivation], fmt: str, standalone: bool = False) -> str:
+    """Text, LaTeX (a body, or a complete document with `standalone`) or JSON."""
+    data = derivations_data(ders)
     if fmt == "json":
         from verify.core.provenance import provenance
 
@@ -47,29 +106,28 @@ def render_derivations(ders: list[Derivation], fmt: str) -> str:
                            "inputs": {"ids": [d.id for d in ders], "format": "json"},
                            "provenance": provenance()},
                           sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    if fmt == "latex":
+        from verify.report.latex import derivations_body, derivations_document
+
+        return derivations_document(data) if standalone else derivations_body(data)
     lines: list[str] = []
     for d in data:
-        if fmt == "latex":
-            lines.append(f"% {d['id']}: {d['title']} ({d['reference']})")
-            for name, e in d["closed_forms"].items():
-                lines.append(f"{name.replace('_', '-')}: $${e['latex']}$$")
-            for s in d["steps"]:
-                mark = "checked" if s["checked"] else "NOT CHECKED"
-                rel = "\\neq" if s["kind"] == "differs" else "="
-                lines.append(f"% {s['description']} [{s['kind']}: {mark}]")
-                lines.append(f"$${s['lhs_latex']} {rel} {s['rhs_latex']}$$")
-            for dis in d["disagreements_with_paper"]:
-                lines.append(f"% disagreement with the paper: {dis}")
-            lines.append("")
-            continue
         lines.append(f"[{d['id']}] {d['title']} — {d['reference']}")
         for h in d["hypotheses"]:
             lines.append(f"  hypothesis: {h}")
-        for name, e in d["closed_forms"].items():
-            lines.append(f"  {name} = {e['sympy']}")
+        for e in d["notation"]:
+            lines.append(f"  notation: {e['text']}: {e['meaning']}")
+        for w in d["where"]:
+            lines.append(f"  where {w['text']} = {w['definition_text']}")
+        for e in d["closed_forms"].values():
+            lines.append(f"  {e['label_text']} = {e['text']}")
         for i, s in enumerate(d["steps"], 1):
             mark = "ok" if s["checked"] else "FAILED"
             lines.append(f"  step {i} [{mark}; {_KIND_TEXT[s['kind']]}]: {s['description']}")
+            lines.append(f"    {s['text']}")
+            if s["where"]:
+                lines.append("    where " + ", ".join(f"{w['text']} = {w['definition_text']}"
+                                                     for w in s["where"]))
         for dis in d["disagreements_with_paper"]:
             lines.append(f"  DISAGREEMENT WITH THE PAPER: {dis}")
         lines.append("")
