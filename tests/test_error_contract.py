@@ -113,3 +113,23 @@ def test_ctrl_c_during_check_on_workers_one_line_exit_130(tmp_path):
             os.killpg(p.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+
+
+# --- the paper's spectrum needs a gap m > 1 ------------------------------------------------------
+
+@pytest.mark.parametrize("m", ["0.5", "1", "0.95"])
+@pytest.mark.parametrize("cmd", [["simulate", "--paper-spectrum", "--steps", "2", "--out", "{tmp}/s.json"],
+                                 ["phases", "--paper-spectrum", "--grid", "2"],
+                                 ["diagram", "--paper-spectrum", "--out", "{tmp}/d.png"]])
+def test_paper_spectrum_gap_at_most_1_rejected(capsys, tmp_path, cmd, m):
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in cmd] + ["--m", m]
+    assert main(argv) == 2
+    _one_error_line(capsys.readouterr().err, "--m", "must exceed 1")
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("grid", ["0.5", "0.5,5", "1:10:3"])
+def test_sweep_gap_at_most_1_rejected(capsys, tmp_path, grid):
+    assert main(["sweep", "--m", grid, "--out", str(tmp_path / "sw")]) == 2
+    _one_error_line(capsys.readouterr().err, "--m", "must exceed 1")
+    assert not (tmp_path / "sw").exists()

@@ -73,6 +73,17 @@ def _float(kind: str):
     return parse
 
 
+def _gap(text: str) -> float:
+    """argparse type of --m: the spectral gap of the paper's construction, a finite number > 1
+    (m ≤ 1 is no gap: the 'spectrum' would not be sorted, and every threshold built on it is
+    meaningless)."""
+    v = _float("positive")(text)
+    if v <= 1:
+        raise argparse.ArgumentTypeError(f"the spectral gap m = λ_k/λ_{{k+1}} must exceed 1, "
+                                         f"got {text!r}")
+    return v
+
+
 MAX_D = 1_000_000  # dimension of the paper's spectrum construction
 MAX_STEPS = 100_000_000
 MAX_SEEDS = 100_000
@@ -117,8 +128,8 @@ def _add_problem_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--case", metavar="FILE", help="case file (JSON): spectrum, k, noise, state")
     p.add_argument("--paper-spectrum", action="store_true",
                    help="the paper's §7 spectrum construction instead of a case file")
-    p.add_argument("--m", type=_float("positive"), metavar="GAP",
-                   help="spectral gap m = λ_k/λ_{k+1} (dimensionless; default 50)")
+    p.add_argument("--m", type=_gap, metavar="GAP",
+                   help="spectral gap m = λ_k/λ_{k+1}, greater than 1 (dimensionless; default 50)")
     p.add_argument("--d", type=_bounded_int(2, MAX_D), metavar="DIM", help="dimension (default 500)")
     p.add_argument("--k", type=_positive_int, metavar="K",
                    help="size of the dominant block (default 50)")
@@ -397,8 +408,8 @@ def _problem(args, n_rows: int = 1, seed: int = 0):
         d, k = args.d, args.k
         if not 1 <= k < d:
             raise UsageError("--k must lie in 1..d-1")
-        if args.m <= 0:
-            raise UsageError("--m must be positive")
+        if args.m <= 1:
+            raise UsageError("--m: the spectral gap m = λ_k/λ_{k+1} must exceed 1")
         from verify.simulation.paper import paper_spectrum_array  # no verify.core (mpmath) import
 
         lam = paper_spectrum_array(Fraction(str(args.m)), d, k)

@@ -149,6 +149,8 @@ def run(args) -> int:
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {args.out}: exists and is not a directory")
     ms = parse_values(args.m, log=True)
+    if ms[0] <= 1:
+        raise UsageError(f"--m {args.m}: every spectral gap m = λ_k/λ_{{k+1}} must exceed 1")
     etas = parse_values(args.eta)
     sigmas = parse_values(args.sigma)
     ks = parse_values(args.k, kind=int)
