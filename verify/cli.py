@@ -168,6 +168,11 @@ def _build() -> argparse.ArgumentParser:
     c.add_argument("--cases-dir", metavar="DIR",
                    help="write each counterexample as a case file DIR/ID.json (re-check it with "
                         "`salign eval --case DIR/ID.json --claim ID`)")
+    c.add_argument("--paper-states-dir", metavar="DIR",
+                   help="write every random state of the paper's §7 setting behind a claim's "
+                        "severity count as a case file DIR/ID/m<m>-t<t>-seed<seed>.json, with "
+                        "DIR/ID/index.json recording m, t, η, the verdict and each violation's size "
+                        "(re-check one: `salign eval --case DIR/ID/<file> --claim ID`)")
     _add_execution_args(c)
     s = sub.add_parser("simulate", help="run SGD / DSGD / BSGD", formatter_class=_DefaultsFormatter,
                        description="Simulate SGD (or Dom-/Bulk-SGD) in the eigenbasis. Output by the "
@@ -354,6 +359,8 @@ def _cmd_check(args) -> int:
     for i in ids:
         if i not in CLAIMS_BY_ID:
             raise UsageError(f"unknown claim id '{i}' (see `salign check --list`)")
+    if args.paper_states_dir:
+        _paper_states_ids(args.paper_states_dir, ids, CLAIMS_BY_ID)
     from verify.execution.tasks import run_tasks
 
     # one task per claim (its seed is the claim's own, derived inside run_claim from --seed and
@@ -377,6 +384,15 @@ def _cmd_check(args) -> int:
             if r.counterexample is not None:
                 write_atomic(Path(args.cases_dir) / f"{r.claim_id}.json",
                              json.dumps(r.counterexample, sort_keys=True, indent=1) + "\n")
+    if args.paper_states_dir:
+        from verify.claims.severity import export_paper_states
+
+        for i in _paper_states_ids(args.paper_states_dir, ids, CLAIMS_BY_ID):
+            index = export_paper_states(CLAIMS_BY_ID[i], args.paper_states_dir, args.seed)
+            bad = [r["file"] for r in index if r["verdict"] == "violated"]
+            sys.stderr.write(f"  {i}: {len(index)} §7 states written to "
+                             f"{Path(args.paper_states_dir) / i}/ ({len(bad)} violate it"
+                             + (f", e.g. {bad[0]}" if bad else "") + ")\n")
     if args.json:
         sys.stdout.write(text)
     else:
@@ -730,6 +746,19 @@ def _output_dir(path: str) -> Path:
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {path}: exists and is not a directory")
     return out
+
+
+def _paper_states_ids(path: str, ids: list[str], claims: dict) -> list[str]:
+    """The requested claims decided at single states (whose §7 states --paper-states-dir writes);
+    the directory is validated first, and a request naming none of them is a usage error."""
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--paper-states-dir {path}: exists and is not a directory")
+    keep = [i for i in ids if claims[i].margin is not None]
+    if not keep:
+        raise UsageError("--paper-states-dir: none of the requested claims is decided at single "
+                         "states (margin claims; see `salign check --list`)")
+    return keep
 
 
 def _output_file(path: str) -> Path:

@@ -687,6 +687,17 @@ def m_thm8(case: Case, factor: int):
     return factor * (lam[0] - lam[-1]) / (lam[k - 1] * lam[0] - lam[k] * lam[-1]) - es
 
 
+def thm8_compare(factor: int):
+    """(η*, the printed bound) at a state inside Theorem 8's hypotheses (the severity's magnitude)."""
+    def compare(case: Case):
+        es = eta_star(case)
+        if es is None or not _thm8_hyp(case):
+            return None
+        lam, k = case.eigenvalues, case.k
+        return es, factor * (lam[0] - lam[-1]) / (lam[k - 1] * lam[0] - lam[k] * lam[-1])
+    return compare
+
+
 def m_thm8_main(case: Case):
     """Theorem 8, main text: factor 1."""
     return m_thm8(case, 1)
@@ -723,6 +734,8 @@ THM8_MAIN = Claim(
     corrected_by="thm8-corrected",
     sides=("eta_star_upper_thm8_main", "eta_star", "thm8_threshold", "theta"),
     encoding=(enc_thm8(1), E._B),
+    compare=thm8_compare(1),
+    compare_names=("η*", "the bound (λ_1−λ_d)/(λ_kλ_1−λ_{k+1}λ_d)"),
 )
 
 
@@ -745,6 +758,8 @@ THM8_APP = Claim(
     corrected_by="thm8-corrected",
     sides=("eta_star_upper_thm8_app", "eta_star", "thm8_threshold", "theta"),
     encoding=(enc_thm8(2), E._B),
+    compare=thm8_compare(2),
+    compare_names=("η*", "the bound 2(λ_1−λ_d)/(λ_kλ_1−λ_{k+1}λ_d)"),
 )
 
 
@@ -806,6 +821,13 @@ def m_cor9(case: Case):
 
 
 
+def compare_cor9(case: Case):
+    es = eta_star(case)
+    if es is None or not _thm8_hyp(case):
+        return None
+    return es, Fraction(2) / case.eigenvalues[0]
+
+
 def enc_cor9(o: E.Obligation) -> None:
     es = E._eta_star(o)
     enc_thm8_hyp(o)
@@ -823,8 +845,10 @@ COR9 = Claim(
     derivation="cor9",
     strict=False,
     corrected_by="thm8-corrected",
-    sides=("eta_star", "thm8_threshold", "theta"),
+    sides=("eta_star_upper_cor9", "eta_star", "thm8_threshold", "theta"),
     encoding=(enc_cor9, E._B),
+    compare=compare_cor9,
+    compare_names=("η*", "the bound 2/λ_1"),
 )
 
 

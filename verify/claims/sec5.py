@@ -96,6 +96,14 @@ def m_intro_box(case: Case):
     return -dl * (box - case.eta)
 
 
+def compare_intro_box(case: Case):
+    """(the box's threshold, Theorem 10's η^loss_D): how far the printed λ⁴ threshold is off."""
+    b = blocks(case)
+    if b.uD + b.nD == 0 or b.sD == 0 or b.tauD + b.nD == 0:
+        return None
+    return T.eta_loss_intro_box(b.sD, b.uD, b.nD), T.eta_loss(b.sD, b.tauD, b.nD)
+
+
 def _explain_box(case: Case) -> str:
     b = blocks(case)
     dl = T.expected_loss_change(case.eta, b.sD, b.tauD, b.nD)
@@ -132,6 +140,8 @@ INTRO_BOX = Claim(
     corrected_by="thm10",
     sides=("expected_loss_change_dsgd", "eta_loss_D_intro_box", "eta_loss_D"),
     explain=_explain_box,
+    compare=compare_intro_box,
+    compare_names=("the box's threshold η_box", "Theorem 10's η^loss_D"),
     encoding=(enc_intro_box, E._B + E._E),
 )
 
@@ -362,6 +372,18 @@ def m_thm13(case: Case, which: str):
     return decided_min(below(b.nB / (alpha + b.nB + b.nD)), above(b.nB / alpha))
 
 
+def thm13_compare(which: str):
+    """(1 − θ^crit, the printed bound) at a state where θ^crit is defined."""
+    def compare(case: Case):
+        d = delta_crit(case)
+        if d is None:
+            return None
+        b, lam, k = blocks(case), case.eigenvalues, case.k
+        base = b.s * (lam[k - 1] - lam[k])
+        return d, b.nB / base if which == "upper" else b.nB / (base + b.nB + b.nD)
+    return compare
+
+
 def m_thm13_upper(case: Case):
     """Theorem 13, upper bound as printed."""
     return m_thm13(case, "upper")
@@ -394,8 +416,10 @@ THM13_UPPER = Claim(
     margin=m_thm13_upper,
     derivation="thm13",
     strict=False,
-    sides=("one_minus_theta_crit", "alpha"),
+    sides=("one_minus_theta_crit", "thm13_upper_bound", "alpha"),
     encoding=(enc_thm13("upper"), E._B),
+    compare=thm13_compare("upper"),
+    compare_names=("1 − θ^crit", "the bound n_B/(s_t(λ_k−λ_{k+1}))"),
 )
 
 
@@ -415,8 +439,10 @@ THM13_LOWER = Claim(
     derivation="thm13",
     strict=False,
     corrected_by="thm13-corrected",
-    sides=("one_minus_theta_crit", "alpha"),
+    sides=("one_minus_theta_crit", "thm13_lower_bound", "alpha"),
     encoding=(enc_thm13("lower"), E._B),
+    compare=thm13_compare("lower"),
+    compare_names=("1 − θ^crit", "the bound n_B/(s_t(λ_k−λ_{k+1}) + n_B + n_D)"),
 )
 
 

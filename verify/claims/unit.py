@@ -62,6 +62,10 @@ class Claim:
     not_encoded: str | None = None
     # a sentence added to the evidence (e.g. how a corrected statement relates to the paper's)
     remark: str | Callable[[], str] | None = None
+    # the two numbers the claim compares at a state, (value, bound), and their names: the size of
+    # a violation is (value − bound)/|bound| (verify.claims.severity reports the largest)
+    compare: Callable[[Case], tuple[Any, Any] | None] | None = None
+    compare_names: tuple[str, str] = ("value", "bound")
 
     @property
     def checker(self) -> str:

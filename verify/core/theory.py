@@ -164,6 +164,7 @@ def quantities(case: Case, dps: int, eta: Fraction | None = None) -> dict[str, A
         L1, Lk, Lk1, Ld, smax, x(b.psiD), x(b.normD2))
     out["eta_star_upper_thm8_main"] = T.eta_star_upper_thm8(lam[0], lam[k - 1], lam[k], lam[-1], 1)
     out["eta_star_upper_thm8_app"] = T.eta_star_upper_thm8(lam[0], lam[k - 1], lam[k], lam[-1], 2)
+    out["eta_star_upper_cor9"] = Fraction(2) / lam[0]
     out["thm8_threshold"] = T.thm8_threshold(b.eD, b.eB)
     out["eta_loss_D"] = T.eta_loss(b.sD, b.tauD, b.nD)
     out["eta_loss_B"] = T.eta_loss(b.sB, b.tauB, b.nB)
@@ -177,6 +178,11 @@ def quantities(case: Case, dps: int, eta: Fraction | None = None) -> dict[str, A
         out["theta_crit"] = None if delta is None else 1 - delta
     else:
         out.update(alpha=None, beta=None, gamma=-b.nD, one_minus_theta_crit=None, theta_crit=None)
+    # Theorem 13's printed bounds on 1 − θ^crit: n_B/(s(λ_k − λ_{k+1})) above, n_B/(s(λ_k −
+    # λ_{k+1}) + n_B + n_D) below (the lower one is refuted; thm13-corrected replaces both)
+    base = s * (lam[k - 1] - lam[k])
+    out["thm13_upper_bound"] = div(b.nB, base)
+    out["thm13_lower_bound"] = div(b.nB, base + b.nB + b.nD)
     if eta is not None:
         out.update(eta_quantities(case, b, eta))
     return out

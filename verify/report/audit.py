@@ -173,7 +173,8 @@ def build_document(data: dict, figs: list[str]) -> Document:
         rows.append([[C(c["claim_id"])], [T(c["reference"])], [B(sev.get("class", "—"))],
                      [T(sev.get("why", ""))],
                      [C(c["corrected_by"])] if c["corrected_by"] else [T("—")],
-                     [C(c.get("recheck") or f"salign check {c['claim_id']}")],
+                     [C(sev.get("recheck_state") or c.get("recheck")
+                        or f"salign check {c['claim_id']}")],
                      [L("details", f"#claim-{c['claim_id']}")]])
     doc.table([[T("claim")], [T("reference")], [T("severity")], [T("why (measured)")],
                [T("corrected by")], [T("re-check")], [T("evidence")]], rows)
@@ -204,6 +205,7 @@ def build_document(data: dict, figs: list[str]) -> Document:
         doc.h(3, C(c["claim_id"]), T(" — " + c["reference"]), anchor=f"claim-{c['claim_id']}")
         sev = c.get("severity") or {}
         doc.p(B("Severity: "), T(f"{sev.get('class', '—')} — {sev.get('why', '')}"))
+        _paper_states_block(doc, sev)
         doc.p(B("Statement: "), T(c["statement"]))
         doc.p(B("Evidence: "), T(c["evidence"]))
         if c["counterexample"]:
@@ -251,6 +253,19 @@ def build_document(data: dict, figs: list[str]) -> Document:
     doc.h(2, T("Provenance"))
     doc.ul([[T(f"{k} {v}")] for k, v in data["provenance"]["versions"].items()])
     return doc
+
+
+def _paper_states_block(doc: Document, sev: dict) -> None:
+    """A refuted claim's §7 states by time (t = 0, 100, 1000, 10000, stationary) and the command
+    that exports them and re-decides the claim at the largest violation."""
+    by_time = sev.get("by_time")
+    if not by_time or not sev.get("paper_violations"):
+        return
+    doc.table([[T("§7 states")]] + [[T("t = " + t)] for t in by_time],
+              [[[T("violate / inside hypotheses")]]
+               + [[T(f"{v['violations']} / {v['states']}")] for v in by_time.values()]])
+    if sev.get("recheck_state"):
+        doc.p(B("Re-check on a §7 state: "), C(sev["recheck_state"]))
 
 
 def _proof_section(doc: Document, proofs) -> None:
