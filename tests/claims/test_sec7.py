@@ -61,3 +61,41 @@ def test_lem27_and_lem28_evidence_differ():
     from verify.claims.search import run_claim
 
     assert run_claim("lem27", "quick", 0).evidence != run_claim("lem28", "quick", 0).evidence
+
+
+def test_conclusion_separates_clear_marginal_and_beyond_assumption14_failures():
+    """§8's failures are told apart, each recomputed here from its definition: the evidence leads
+    with a failure inside Assumption 14's step bound and away from η = 1/λ_1, where η* exceeds
+    1/(λ_1+λ_d) by tens of percent; the marginal ones at η = 1/λ_1 and those beyond the paper's own
+    step bound are counted separately."""
+    from fractions import Fraction
+
+    from verify.claims.search import run_claim
+    from verify.claims.sec7 import GRID, _stationary_eta_star
+    from verify.core.families import paper_spectrum
+
+    r = run_claim("conclusion", "quick", 0)
+    sev = r.severity
+    clear = at1 = beyond = 0
+    for m in (5, 50, 500):
+        lam = paper_spectrum(m)
+        gap = lam[49] - lam[50]
+        step_bound = min(2 / lam[0], 2 * gap / (lam[0] ** 2 - lam[-1] ** 2))
+        for j in GRID:
+            eta = Fraction(j, 10) / lam[0]
+            if _stationary_eta_star(lam, eta) < 1 / (lam[0] + lam[-1]):
+                continue
+            if j == 10:
+                at1 += 1
+            elif eta >= step_bound:
+                beyond += 1
+            else:
+                clear += 1
+    assert (sev["clear_inside_assumption14"], sev["at_one_over_lambda1"],
+            sev["beyond_assumption14"]) == (clear, at1, beyond)
+    assert clear > 0 and f"{clear} clear failures inside Assumption 14" in sev["why"]
+    # the headline witness is a clear one: inside the step bound, not at 1/λ_1, ≥ 10 % over
+    m, eta = int(r.failing["m"]), Fraction(r.failing["eta"])
+    lam = paper_spectrum(m)
+    assert r.failing["inside_assumption14"] == "True" and eta != 1 / lam[0]
+    assert Fraction(r.failing["eta_star"]) * (lam[0] + lam[-1]) > Fraction(11, 10)

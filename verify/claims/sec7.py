@@ -166,48 +166,96 @@ def _stationary_eta_star(lam, eta: Fraction) -> Fraction | None:
     return -q / p if p else None
 
 
-def conclusion(claim: Claim, profile: str, seed: int) -> R.CheckResult:
-    """§8: "η* converges to approximately lower than 1/(λ_1 + λ_d)". At the stationary moments η*
-    equals the step size η exactly (the stationary state is a fixed point of Θ), so the statement
-    is η < 1/(λ_1 + λ_d): true at the paper's η = 0.003, false for η ∈ (1/(λ_1+λ_d), 2/λ_1)."""
+GRID = (2, 6, 10, 14, 18)  # η = (j/10)/λ_1: across the stable range (0, 2/λ_1)
+
+
+def _range(xs) -> str:
+    lo, hi = (f"{float(x) * 100:.2g}" for x in (min(xs), max(xs)))
+    return f"{lo} %" if lo == hi else f"{lo}–{hi} %"
+
+
+def conclusion_failures(ms) -> tuple[list, list, int]:
+    """(rows at the paper's η, failures, how often η* = η) of the §8 statement on the paper's
+    spectra. A failure is (m, j, η, η*, 1/(λ_1+λ_d), excess = η*(λ_1+λ_d) − 1, kind) at the step
+    η = (j/10)/λ_1, kind ∈ "inside" (inside Assumption 14's step bound, not at η = 1/λ_1),
+    "at 1/λ_1" (η = 1/λ_1 exactly: η* = η exceeds 1/(λ_1+λ_d) only by λ_d/λ_1) and "beyond A14"
+    (η ≥ min(2/λ_1, 2(λ_k−λ_{k+1})/(λ_1²−λ_d²)), the paper's own step bound). Exact rationals."""
+    from verify.core.assumption14 import decide
+
     paper_eta = F(3, 1000)
     rows, fails, equal = [], [], 0
-    ms = PAPER_M if profile != "quick" else (5, 50, 500)
     for m in ms:
         lam = paper_spectrum(m)
         ref = 1 / (lam[0] + lam[-1])
-        # the paper's step, then a grid across the stable range (0, 2/λ_1)
-        for eta in [paper_eta] + [F(j, 20) * 2 / lam[0] for j in (2, 6, 10, 14, 18)]:
+        bound = decide(lam, 50, [F(1, 4)] * len(lam), [F(1)] * len(lam), paper_eta).eta_bound
+        for j, eta in [(None, paper_eta)] + [(j, F(j, 20) * 2 / lam[0]) for j in GRID]:
             es = _stationary_eta_star(lam, eta)
             equal += es == eta
+            if j is None:
+                rows.append((m, es, ref))
             if es is None or not es < ref:
-                fails.append((m, eta, es, ref))
-        rows.append((m, _stationary_eta_star(lam, paper_eta), ref))
-    n = len(ms) * 6
-    # lead with the clearest failures: the largest ratio η*/(1/(λ_1 + λ_d))
-    fails.sort(key=lambda f: (-(f[2] / f[3]), f[0]))
+                kind = "at 1/λ_1" if j == 10 else "beyond A14" if eta >= bound else "inside"
+                fails.append((m, j, eta, es, ref, None if es is None else es / ref - 1, kind))
+    return rows, fails, equal
+
+
+def conclusion(claim: Claim, profile: str, seed: int) -> R.CheckResult:
+    """§8: "η* converges to approximately lower than 1/(λ_1 + λ_d)". At the stationary moments η*
+    equals the step size η exactly (the stationary state is a fixed point of Θ), so the statement
+    is η < 1/(λ_1 + λ_d): true at the paper's η = 0.003, false for η ∈ (1/(λ_1+λ_d), 2/λ_1). The
+    failures are told apart: clear ones inside the paper's own step bound (Assumption 14) first,
+    then the marginal ones at η = 1/λ_1, then those beyond Assumption 14's step bound."""
+    ms = PAPER_M if profile != "quick" else (5, 50, 500)
+    rows, fails, equal = conclusion_failures(ms)
+    n = len(ms) * (len(GRID) + 1)
+    inside = sorted((f for f in fails if f[6] == "inside"), key=lambda f: (-f[5], f[0]))
+    at1 = [f for f in fails if f[6] == "at 1/λ_1"]
+    beyond = [f for f in fails if f[6] == "beyond A14"]
+    by_j: dict = {}
+    for f in inside:
+        by_j.setdefault(f[1], []).append(f)
+    for fs in by_j.values():
+        fs.sort(key=lambda f: f[0])
+    parts = []
+    if inside:
+        parts.append(f"{len(inside)} clear failures inside Assumption 14's step bound ("
+                     + "; ".join(f"η = {j / 10:g}/λ_1 for m ∈ {{{', '.join(str(f[0]) for f in fs)}}}: "
+                                 f"η* {_range([f[5] for f in fs])} over 1/(λ_1+λ_d)"
+                                 for j, fs in sorted(by_j.items())) + ")")
+    if at1:
+        parts.append(f"{len(at1)} at η = 1/λ_1, where η* = η exceeds 1/(λ_1+λ_d) only by λ_d/λ_1 "
+                     f"({_range([f[5] for f in at1])})")
+    if beyond:
+        parts.append(f"{len(beyond)} beyond the paper's own step bound (Assumption 14: η < "
+                     "min(2/λ_1, 2(λ_k−λ_{k+1})/(λ_1²−λ_d²)))")
+    lead = inside[:2] if inside else sorted(fails, key=lambda f: -(f[5] or 0))[:2]
     ev = (f"η* at the stationary second moments c_i² = β_i (exact rationals), {len(ms)} paper spectra × "
-          f"6 step sizes (the paper's η = 0.003 and η = (0.2, 0.6, 1.0, 1.4, 1.8)/λ_1): η* = η "
+          f"{len(GRID) + 1} step sizes (the paper's η = 0.003 and η = "
+          f"({', '.join(f'{j / 10:g}' for j in GRID)})/λ_1): η* = η "
           f"exactly in {equal}/{n} (the stationary state is a fixed point of Θ), so the statement "
           "reads η < 1/(λ_1 + λ_d). At the paper's η = 0.003 it holds for every m ("
           + "; ".join(f"m={m}: η* = {float(es):.3g} < {float(ref):.3g}" for m, es, ref in rows)
-          + f"), but it fails for {len(fails)} of the other step sizes, all stable (η < 2/λ_1); the "
-          "clearest: "
+          + f"), but it fails for {len(fails)} of the other {n - len(ms)} step sizes, all stable "
+          "(η < 2/λ_1): " + "; ".join(parts) + ". The clearest: "
           + "; ".join(f"m={m}, η = {float(e):.4g}: η* = {float(es):.4g} > 1/(λ_1+λ_d) = {float(r):.4g}"
-                      for m, e, es, r in fails[:2])
+                      f" ({float(x) * 100:.0f} % over)"
+                      for m, _, e, es, r, x, _ in lead)
           + ". It holds only for the paper's step size (any η < 1/(λ_1 + λ_d)), not as a property of "
           "SGD. The paper cites Theorem 6 for it, which contains no such bound")
     if not fails:
         return R.CheckResult(claim.id, R.CHECKED_NUMERICALLY, ev, n_states=n)
-    m, e, es, r = fails[0]
+    m, _, e, es, r, x, kind = lead[0]
     return R.CheckResult(claim.id, R.REFUTED, ev, n_states=n, dps=0,
                          certified=True, failing={"m": str(m), "eta": str(e), "eta_star": str(es),
-                                                  "one_over_lambda1_plus_lambdad": str(r)},
+                                                  "one_over_lambda1_plus_lambdad": str(r),
+                                                  "inside_assumption14": str(kind != "beyond A14")},
                          recheck=f"salign check {claim.id}",
                          severity={"class": "statement or rate error",
+                                   "clear_inside_assumption14": len(inside), "at_one_over_lambda1": len(at1),
+                                   "beyond_assumption14": len(beyond),
                                    "why": "holds at the paper's step size η = 0.003 for every m; fails "
                                           f"for {len(fails)} of {n - len(ms)} other stable step sizes "
-                                          "(η* = η exactly at stationarity)"})
+                                          "(η* = η exactly at stationarity): " + "; ".join(parts)})
 
 
 CONCLUSION = Claim(
