@@ -4,12 +4,15 @@ line and exit 130; outputs checked writable before any computing, and written at
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -133,3 +136,46 @@ def test_sweep_gap_at_most_1_rejected(capsys, tmp_path, grid):
     assert main(["sweep", "--m", grid, "--out", str(tmp_path / "sw")]) == 2
     _one_error_line(capsys.readouterr().err, "--m", "must exceed 1")
     assert not (tmp_path / "sw").exists()
+
+
+# --- Assumption 14 decided exactly ---------------------------------------------------------------
+
+def _asm14_edge_case(tmp_path, excess: Fraction) -> str:
+    """λ = (5, 2, 1, 1/2), k = 2, η = 0.15, c_{1,0} = 1 and κ_1² chosen so that
+    β_1 = ηκ_1²/(2λ_1 − ηλ_1²) = 1 + excess exactly, i.e. c_{1,0}² = β_1 − excess."""
+    lam1, eta = Fraction(5), Fraction(15, 100)
+    kap1 = (1 + excess) * (2 * lam1 - eta * lam1 ** 2) / eta
+    case = {"eigenvalues": ["5", "2", "1", "0.5"], "k": 2,
+            "noise": {"kappa2": [str(kap1), "0.25", "0.25", "0.25"]},
+            "state": ["1", "2", "1", "1"], "eta": "0.15"}
+    p = tmp_path / "asm14.json"
+    p.write_text(json.dumps(case))
+    return str(p)
+
+
+@pytest.mark.parametrize("excess,init_ok", [(Fraction(1, 10**24), False),
+                                            (Fraction(-1, 10**24), True)])
+def test_phases_decides_assumption14_exactly(tmp_path, capsys, excess, init_ok):
+    """c_{1,0}² = β_1 − 10⁻²⁴: float64 rounds the two sides together (the old float path said
+    init_ok True); the exact decision says False — and True for β_1 + 10⁻²⁴ (control)."""
+    path = _asm14_edge_case(tmp_path, excess)
+    assert main(["phases", "--case", path, "--eta", "0.15", "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)["report"]["assumption14"]
+    assert rep["init_ok"] is init_ok
+    if not init_ok:
+        assert rep["met"] is False
+    assert main(["phases", "--case", path, "--eta", "0.15"]) == 0
+    assert re.search(rf"init_ok\W+{init_ok}", capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("excess,init_ok", [(Fraction(1, 10**24), False),
+                                            (Fraction(-1, 10**24), True)])
+def test_python_assumption14_exact_and_same_as_checker(tmp_path, excess, init_ok):
+    from verify.claims.sec6 import _asm14
+    from verify.core.cases import load_case
+    from verify.simulation.two_phase import assumption14
+
+    case = load_case(_asm14_edge_case(tmp_path, excess))
+    c0sq = [s * s for s in case.state]
+    assert assumption14(case.eigenvalues, case.k, case.kappa2, c0sq, case.eta)["init_ok"] is init_ok
+    assert _asm14(case.eigenvalues, case.k, case.kappa2, c0sq, case.eta)[1] is init_ok

@@ -682,16 +682,31 @@ def _problem_inputs(args, lam, k) -> dict:
     return p
 
 
+def _exact_problem(args, k: int) -> tuple[list, list, list]:
+    """(λ, κ², c_{i,0}²) of --case (its exact entries; c_0² from its state) or of the paper's
+    construction (exact spectrum, κ² = σ², E c_{i,0}² = 1), as Fractions."""
+    if args.case:
+        from verify.core.cases import load_case
+
+        case = load_case(args.case)
+        return list(case.eigenvalues), list(case.kappa2), [s * s for s in case.state]
+    from verify.core.spectrum import paper_spectrum
+
+    lam = paper_spectrum(Fraction(str(args.m)), args.d, k)
+    return lam, [Fraction(str(args.sigma)) ** 2] * len(lam), [Fraction(1)] * len(lam)
+
+
 def _cmd_phases(args) -> int:
     from verify.core.provenance import provenance
     from verify.simulation.two_phase import analyze, sweep
 
-    lam, k, kap, x0, _ = _problem(args)
-    c0sq = x0[0] ** 2 if args.case else (x0[0] * 0 + 1)  # paper: E c_{i,0}² = 1
+    lam, k, _, _, _ = _problem(args)
+    lam, kap, c0sq = _exact_problem(args, k)  # Assumption 14 is decided exactly, as check does
     if args.eta is not None:
         if args.eta <= 0:
             raise UsageError("--eta must be positive")
-        out = {"schema_version": 1, "report": analyze(lam, k, kap, c0sq, args.eta).to_json_obj()}
+        eta = Fraction(str(args.eta))  # the decimal as typed (shortest repr of the float)
+        out = {"schema_version": 1, "report": analyze(lam, k, kap, c0sq, eta).to_json_obj()}
     else:
         from verify.execution.progress import Progress
 

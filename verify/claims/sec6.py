@@ -115,18 +115,11 @@ LEM28 = Claim(
 
 
 def _asm14(lam, k, kap, c0sq, eta):
-    lam = [F(x) for x in lam]
-    beta = [eta * kap[i] / (2 * lam[i] - eta * lam[i] ** 2) for i in range(len(lam))]
-    gap1 = lam[k - 1] - lam[k]
-    cond_eta = eta < min(F(2) / lam[0], 2 * gap1 / (lam[0] ** 2 - lam[-1] ** 2))
-    cond_c = all(c0sq[i] > beta[i] for i in range(k))
-    psiD = sum(x * x for x in lam[:k])
-    den = lam[-1] ** 2 * lam[k - 1] ** 2 * (2 * gap1 / eta - (lam[0] ** 2 - lam[-1] ** 2))
-    delta = max(kap) * psiD * lam[0] ** 2 / den if den > 0 else None
-    varrho = sum(c0sq[i] - beta[i] for i in range(k))
-    sum_beta = sum(beta[:k])
-    cond_rho = delta is not None and varrho > delta - sum_beta
-    return cond_eta, cond_c, cond_rho, delta, varrho, sum_beta, beta
+    """Assumption 14, exactly (verify.core.assumption14, shared with `salign phases`)."""
+    from verify.core.assumption14 import decide
+
+    a = decide(lam, k, kap, c0sq, eta)
+    return a.eta_ok, a.init_ok, a.rho_ok, a.delta, a.varrho, a.sum_beta, a.beta
 
 
 def asm14(claim: Claim, profile: str, seed: int) -> R.CheckResult:

@@ -60,37 +60,45 @@ def classify(a: np.ndarray, tol: float = 1e-13) -> tuple[str, int | None]:
     return f"non-monotone ({changes} turns)", None
 
 
-def assumption14(lam, k, kap, c0sq, eta: float) -> dict:
-    """Assumption 14 and t* of Theorem 15 (with |1 − ηλ_1| so that t* is defined for ηλ_1 > 1)."""
-    lam, kap, c0sq = (np.asarray(v, float) for v in (lam, kap, c0sq))
-    beta = eta * kap / (2 * lam - eta * lam**2)
-    gap1 = lam[k - 1] - lam[k]
-    eta_bound = min(2 / lam[0], 2 * gap1 / (lam[0] ** 2 - lam[-1] ** 2))
-    psiD = float(np.sum(lam[:k] ** 2))
-    den = lam[-1] ** 2 * lam[k - 1] ** 2 * (2 * gap1 / eta - (lam[0] ** 2 - lam[-1] ** 2))
-    delta = float(np.max(kap) * psiD * lam[0] ** 2 / den) if den > 0 else None
-    varrho = float(np.sum(c0sq[:k] - beta[:k]))
-    sb = float(np.sum(beta[:k]))
-    out = {"eta_bound": float(eta_bound), "eta_ok": bool(eta < eta_bound),
-           "init_ok": bool(np.all(c0sq[:k] > beta[:k])), "delta": delta, "varrho_D": varrho,
-           "sum_beta_D": sb,
-           "varrho_margin": None if delta is None else varrho - (delta - sb),
-           "eta_lambda1_ge_1": bool(eta * lam[0] >= 1)}
-    out["met"] = bool(out["eta_ok"] and out["init_ok"] and delta is not None
-                      and varrho > delta - sb)
-    r = abs(1 - eta * lam[0])
+def assumption14(lam, k, kap, c0sq, eta) -> dict:
+    """Assumption 14 and t* of Theorem 15 (with |1 − ηλ_1| so that t* is defined for ηλ_1 > 1).
+
+    The three conditions are decided exactly (verify.core.assumption14, the checker's own
+    definition): each input is read as the rational it is (floats exactly as stored; give
+    Fractions or decimal strings for exact problem data), so a state within rounding of a
+    threshold is not misjudged. The reported numbers are float64 roundings of exact values."""
+    from verify.core.assumption14 import decide, exact
+
+    a = decide(lam, k, kap, c0sq, eta)
+    eta_lam1 = exact(eta) * exact(lam[0])
+
+    def fl(x):
+        return None if x is None else float(x)
+
+    margin = (None if a.delta is None or a.varrho is None
+              else float(a.varrho - (a.delta - a.sum_beta)))
+    out = {"eta_bound": float(a.eta_bound), "eta_ok": bool(a.eta_ok),
+           "init_ok": bool(a.init_ok), "delta": fl(a.delta), "varrho_D": fl(a.varrho),
+           "sum_beta_D": fl(a.sum_beta), "varrho_margin": margin,
+           "eta_lambda1_ge_1": bool(eta_lam1 >= 1)}
+    out["met"] = bool(a.eta_ok and a.init_ok and a.rho_ok)
+    r = float(abs(1 - eta_lam1))
     if out["met"] and 0 < r < 1:
-        out["t_star"] = (None if delta - sb <= 0 else
-                         int(np.floor(np.log(varrho / (delta - sb)) / (-2 * np.log(r)))))
+        excess = a.delta - a.sum_beta
+        out["t_star"] = (None if excess <= 0 else
+                         int(np.floor(np.log(float(a.varrho / excess)) / (-2 * np.log(r)))))
     else:
         out["t_star"] = None
     return out
 
 
-def analyze(lam, k: int, kap, c0sq, eta: float, max_steps: int = 400_000) -> PhaseReport:
-    lam, kap, c0sq = (np.asarray(v, float) for v in (lam, kap, c0sq))
-    stable = bool(eta < 2 / lam[0])
+def analyze(lam, k: int, kap, c0sq, eta, max_steps: int = 400_000) -> PhaseReport:
+    """The expected trajectory's shape at step size η (float64) and Assumption 14 (exact, from
+    the inputs as given: pass Fractions for exact problem data and step size)."""
     a14 = assumption14(lam, k, kap, c0sq, eta)
+    lam, kap, c0sq = (np.asarray([float(x) for x in v], float) for v in (lam, kap, c0sq))
+    eta = float(eta)
+    stable = bool(eta < 2 / lam[0])
     if not stable:
         ts = np.arange(0, 200)
         ex = expected_trajectory(lam, k, kap, c0sq, eta, ts)
@@ -111,8 +119,7 @@ def analyze(lam, k: int, kap, c0sq, eta: float, max_steps: int = 400_000) -> Pha
 def sweep(lam, k: int, kap, c0sq, n: int = 40, progress=None) -> list[dict]:
     """Classify η on a log grid of (0, 2/λ_1) (plus points above) and merge equal shapes into
     ranges. `progress(done, total)` is called after each step size."""
-    lam = np.asarray(lam, float)
-    top = 2 / lam[0]
+    top = 2 / float(lam[0])
     grid = np.unique(np.concatenate([top * np.logspace(-4, -0.3, n // 2),
                                      top * np.linspace(0.5, 0.995, n - n // 2), [top * 1.05]]))
     reps = []
