@@ -188,3 +188,28 @@ def test_unsat_contradicted_by_a_witness_is_a_disagreement(tmp_path, monkeypatch
     r = drv.decide(build("thm7"), 6.0, tmp_path)
     assert r["status"] == drv.DISAGREE, r
     assert "answered unsat, but a re-checked witness exists" in r["evidence"]
+
+
+def test_refutation_evidence_does_not_depend_on_solver_time_outs(tmp_path, monkeypatch):
+    """The evidence a report prints for a refutation is the same whichever moment solver timed
+    out (machine speed): the explicit-state witness and its re-check, not the realised model of
+    whichever solver answered first (that model is kept under "moment_model")."""
+    import verify.proofs.driver as driver
+
+    real = driver.run_solver
+
+    def runs(slow: set[str]):
+        def fake(name, path, timeout):
+            if name in slow and path.endswith("thm8-main.smt2"):  # the moment obligation only
+                return {"answer": "timeout", "seconds": timeout, "model": None,
+                        "detail": "faked time-out"}
+            return real(name, path, timeout)
+        monkeypatch.setattr(driver, "run_solver", fake)
+        (r,) = prove(["thm8-main"], TIMEOUT, tmp_path)
+        return r
+
+    results = [runs(slow) for slow in (set(), {"z3"}, {"cvc5"}, {"z3", "cvc5"})]
+    assert all(r["status"] == REFUTED for r in results)
+    assert len({r["evidence"] for r in results}) == 1, [r["evidence"] for r in results]
+    assert len({json.dumps(r["counterexample"], sort_keys=True) for r in results}) == 1
+    assert "moment_model" in results[0] and "moment_model" not in results[-1]
