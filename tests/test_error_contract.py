@@ -179,3 +179,91 @@ def test_python_assumption14_exact_and_same_as_checker(tmp_path, excess, init_ok
     c0sq = [s * s for s in case.state]
     assert assumption14(case.eigenvalues, case.k, case.kappa2, c0sq, case.eta)["init_ok"] is init_ok
     assert _asm14(case.eigenvalues, case.k, case.kappa2, c0sq, case.eta)[1] is init_ok
+
+
+# --- outputs: checked writable before any computing; atomic; errors name the user's path -------
+
+def _not_called(*a, **k):
+    raise AssertionError("computed before checking that the output can be written")
+
+
+@pytest.mark.parametrize("argv,patch", [
+    (["check", "thm2", "--out", "{bad}/c.json"], "verify.execution.tasks.run_tasks"),
+    (["check", "thm2", "--cases-dir", "{bad}/cex"], "verify.execution.tasks.run_tasks"),
+    (["simulate", "--paper-spectrum", "--steps", "2", "--out", "{bad}/s.json"], "verify.cli._problem"),
+    (["simulate", "--paper-spectrum", "--steps", "2", "--out", "{tmp}/s.json", "--plot",
+      "{bad}/s.png"], "verify.cli._problem"),
+    (["diagram", "--paper-spectrum", "--out", "{bad}/d.png"], "verify.cli._problem"),
+    (["reproduce", "--quick", "--out", "{bad}/r"], "verify.execution.tasks.run_tasks"),
+    (["sweep", "--out", "{bad}/sw"], "verify.execution.tasks.run_tasks"),
+    (["audit", "--out", "{bad}/a"], "verify.report.audit.run_audit"),
+    (["prove", "thm2", "--smt-dir", "{bad}/smt"], "verify.proofs.driver.prove"),
+    (["network", "--quick", "--out", "{bad}/n"], "verify.network.run.run_network"),
+])
+def test_unwritable_output_refused_before_computing(tmp_path, capsys, monkeypatch, argv, patch):
+    """The output's directory cannot be created (a regular file sits where a directory should
+    be; unwritable for root too): one line naming the user's path, exit 2, nothing computed."""
+    if argv[0] == "network":
+        from verify.network.command import available
+
+        if not available():
+            pytest.skip("network extra (jax, scikit-learn) not installed")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setattr(patch, _not_called)
+    argv = [a.replace("{bad}", str(blocker)).replace("{tmp}", str(tmp_path)) for a in argv]
+    assert main(argv) == 2
+    flag_value = next(a for a in argv if str(blocker) in a)
+    _one_error_line(capsys.readouterr().err, flag_value, "cannot write there")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")
+def test_read_only_output_dir_refused(tmp_path, capsys, monkeypatch):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        monkeypatch.setattr("verify.execution.tasks.run_tasks", _not_called)
+        assert main(["check", "thm2", "--out", str(ro / "c.json")]) == 2
+        _one_error_line(capsys.readouterr().err, str(ro / "c.json"), "cannot write there")
+    finally:
+        ro.chmod(0o700)
+
+
+def test_write_failure_names_the_users_file_not_a_temp_file(tmp_path, capsys, monkeypatch):
+    """A disk that fills up while the output is written: one line naming --out (not the hidden
+    temporary file), exit 2, and neither the output nor a temporary file left behind."""
+    import errno
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("verify.core.atomic.os.fsync", full)
+    out = tmp_path / "s.json"
+    assert main(["simulate", "--paper-spectrum", "--d", "6", "--k", "2", "--steps", "3",
+                 "--out", str(out)]) == 2
+    line = _one_error_line(capsys.readouterr().err, str(out), "No space left")
+    assert ".tmp" not in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_during_prove_leaves_no_partial_obligations(tmp_path):
+    """Ctrl-C while thm2 is being decided: --smt-dir holds the complete obligations of the claims
+    already decided (lem22-bound) and nothing of thm2 — no staging directory, no temp file."""
+    smt = tmp_path / "smt"
+    p = subprocess.Popen([sys.executable, "-m", "verify", "prove", "lem22-bound", "thm2",
+                          "--smt-dir", str(smt)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True, start_new_session=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        first = p.stderr.readline()  # "  lem22-bound: proved (all d)": thm2 is now being decided
+        assert "lem22-bound" in first, first
+        time.sleep(0.5)
+        assert p.poll() is None, "finished before it could be interrupted"
+        os.killpg(p.pid, signal.SIGINT)
+        err = p.communicate(timeout=60)[1]
+        assert p.returncode == 130 and err.strip() == "salign: interrupted", err
+        assert sorted(x.name for x in smt.iterdir()) == ["lem22-bound.smt2"]
+    finally:
+        if p.poll() is None:
+            p.kill()

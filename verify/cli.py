@@ -355,7 +355,7 @@ def _cmd_check(args) -> int:
     if args.out:
         _output_file(args.out)
     if args.cases_dir:
-        _output_dir(args.cases_dir)
+        _output_dir(args.cases_dir, "--cases-dir")
     for i in ids:
         if i not in CLAIMS_BY_ID:
             raise UsageError(f"unknown claim id '{i}' (see `salign check --list`)")
@@ -479,7 +479,7 @@ def _simulate(args) -> int:
     else:
         _output_file(args.out)
     if args.plot:
-        _output_file(args.plot)
+        _output_file(args.plot, "--plot")
         if Path(args.plot).suffix.lower() != ".png":
             raise UsageError(f"--plot {args.plot}: figures are PNG; give a file name ending in .png")
     if args.switch_method and args.switch_at is None:
@@ -755,12 +755,12 @@ def _cmd_diagram(args) -> int:
     return 0
 
 
-def _output_dir(path: str) -> Path:
-    """Validate an output directory before any work is done."""
-    out = Path(path)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {path}: exists and is not a directory")
-    return out
+def _output_dir(path: str, flag: str = "--out") -> Path:
+    """Validate an output directory before any work is done: a directory (or none yet) where
+    this process can write (a probe file, removed at once)."""
+    from verify.core.atomic import check_writable
+
+    return check_writable(path, flag, kind="dir")
 
 
 def _paper_states_ids(path: str, ids: list[str], claims: dict) -> list[str]:
@@ -776,11 +776,12 @@ def _paper_states_ids(path: str, ids: list[str], claims: dict) -> list[str]:
     return keep
 
 
-def _output_file(path: str) -> Path:
-    out = Path(path)
-    if out.is_dir():
-        raise UsageError(f"--out {path}: is a directory, need a file name")
-    return out
+def _output_file(path: str, flag: str = "--out") -> Path:
+    """Validate an output file before any work is done: not a directory, and its directory
+    writable by this process (a probe file, removed at once)."""
+    from verify.core.atomic import check_writable
+
+    return check_writable(path, flag, kind="file")
 
 
 def _cmd_reproduce(args) -> int:

@@ -27,7 +27,6 @@ import io
 import json
 import math
 from fractions import Fraction
-from pathlib import Path
 
 BURN_TOL = 1e-10
 
@@ -140,14 +139,12 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
-    from verify.core.atomic import write_atomic
+    from verify.core.atomic import check_writable, write_atomic
     from verify.core.errors import UsageError
     from verify.core.provenance import provenance
     from verify.execution.tasks import run_tasks
 
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {args.out}: exists and is not a directory")
+    out = check_writable(args.out, "--out", kind="dir")  # before any computing
     ms = parse_values(args.m, log=True)
     if ms[0] <= 1:
         raise UsageError(f"--m {args.m}: every spectral gap m = λ_k/λ_{{k+1}} must exceed 1")

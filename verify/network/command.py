@@ -6,7 +6,6 @@ import argparse
 import importlib.util
 import json
 import sys
-from pathlib import Path
 
 MISSING = ("salign: error: the network study needs jax and scikit-learn; install the `network` extra: "
            "pip install -e '.[network]'")
@@ -41,10 +40,9 @@ def run(args) -> int:
     if not available():
         sys.stderr.write(MISSING + "\n")
         return 2
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        sys.stderr.write(f"salign: error: --out {out} exists and is not a directory\n")
-        return 2
+    from verify.core.atomic import check_writable
+
+    out = check_writable(args.out, "--out", kind="dir")  # before the study (UsageError: exit 2)
     from verify.network.report import agreement_scores, write_outputs
     from verify.network.run import run_network
 

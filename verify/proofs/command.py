@@ -40,7 +40,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from verify.claims import CLAIMS_BY_ID
-    from verify.proofs.driver import DISAGREE, ERROR, prove
+    from verify.proofs.driver import DISAGREE, ERROR
     from verify.proofs.registry import ENCODINGS, NOT_ENCODED
 
     if args.list:
@@ -55,14 +55,12 @@ def run(args: argparse.Namespace) -> int:
         if cid not in ENCODINGS:
             raise UsageError(f"claim '{cid}' has no encoding: {NOT_ENCODED.get(cid, 'not first-order')}")
     if args.smt_dir:
-        from pathlib import Path
+        from verify.core.atomic import check_writable
 
-        d = Path(args.smt_dir)
-        if d.exists() and not d.is_dir():
-            raise UsageError(f"--smt-dir {args.smt_dir} exists and is not a directory")
+        check_writable(args.smt_dir, "--smt-dir", kind="dir")  # before any solving
     results = []
     for cid in args.ids or list(ENCODINGS):
-        r = prove([cid], args.timeout, args.smt_dir)[0]
+        r = _prove_one(cid, args.timeout, args.smt_dir)
         results.append(r)
         if not args.json:
             sys.stderr.write(f"  {cid}: {r['status']}\n")
@@ -78,6 +76,34 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render(results))
     return 1 if bad else 0
+
+
+def _prove_one(cid: str, timeout: float, smt_dir: str | None) -> dict[str, Any]:
+    """prove([cid]) with its obligations written to --smt-dir only once the claim is decided: they
+    are staged in a hidden directory inside it and moved in at the end (each file atomically),
+    so an interrupted run leaves the complete obligation sets of the claims it finished and no
+    partial set (the staging directory is removed)."""
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from verify.proofs.driver import prove
+
+    if not smt_dir:
+        return prove([cid], timeout, None)[0]
+    final = Path(smt_dir)
+    final.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".salign-prove-{cid}-", dir=final))
+    try:
+        r = prove([cid], timeout, staging)[0]
+        for p in sorted(staging.iterdir()):
+            os.replace(p, final / p.name)
+        if r.get("obligation_file"):
+            r["obligation_file"] = str(final / Path(r["obligation_file"]).name)
+        return r
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def render(results: list[dict[str, Any]]) -> str:

@@ -333,6 +333,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.jobs < 1:
         print("selftest: --jobs must be ≥ 1", file=sys.stderr)
         return 2
+    from verify.core.atomic import check_writable
+    from verify.core.errors import UsageError
+
+    try:
+        check_writable(args.out, "--out", kind="dir")  # before any fuzzing or mutating
+    except UsageError as exc:
+        print(f"selftest: {exc}", file=sys.stderr)
+        return 2
     quick = not args.thorough
     resume = None
     if args.resume_from:
