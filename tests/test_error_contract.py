@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -267,3 +268,89 @@ def test_ctrl_c_during_prove_leaves_no_partial_obligations(tmp_path):
     finally:
         if p.poll() is None:
             p.kill()
+
+
+# --- polish: version, licence, ignored tour outputs, docs cite real flags, README = CI ----------
+
+def test_version_prints_the_package_version():
+    import importlib.metadata
+
+    import verify
+
+    p = subprocess.run([sys.executable, "-m", "verify", "--version"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0 and p.stderr == ""
+    assert p.stdout.strip() == f"salign {verify.__version__}"
+    assert verify.__version__ == importlib.metadata.version("suspicious-alignment")
+
+
+def test_license_file_matches_pyproject():
+    tomllib = pytest.importorskip("tomllib" if sys.version_info >= (3, 11) else "tomli")
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert meta["license"] == {"text": "MIT"}
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License") and "WITHOUT WARRANTY OF ANY KIND" in text
+
+
+def _tour_outputs() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- tour:start -->", 1)[1].split("<!-- tour:end -->", 1)[0]
+    outs = []
+    for line in block.splitlines():
+        words = line.split("#", 1)[0].split()
+        outs += [words[i + 1] for i, w in enumerate(words[:-1])
+                 if w in ("--out", "--cases-dir", "--plot", ">")]
+    return outs
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(),
+                    reason="needs a git checkout")
+def test_tour_outputs_are_gitignored():
+    outs = _tour_outputs()
+    assert {"cex", "quantities.json", "prove.json", "run.npz", "run.png", "phases.json",
+            "phase.png", "repro"} <= set(outs)
+    for name in outs:
+        probe = name + ("/x.json" if "." not in name else "")
+        r = subprocess.run(["git", "check-ignore", "-q", "--no-index", probe], cwd=ROOT)
+        assert r.returncode == 0, f"{name} (written by the README tour) is not gitignored"
+    # negative control: a source file is not ignored
+    assert subprocess.run(["git", "check-ignore", "-q", "--no-index", "verify/cli.py"],
+                          cwd=ROOT).returncode == 1
+
+
+def _known_flags() -> set[str]:
+    import argparse
+
+    from verify.cli import _build
+
+    flags: set[str] = set()
+    stack = [_build()]
+    while stack:
+        p = stack.pop()
+        for a in p._actions:
+            flags.update(s for s in a.option_strings if s.startswith("--"))
+            if isinstance(a, argparse._SubParsersAction):
+                stack.extend(a.choices.values())
+    helptext = subprocess.run([sys.executable, "-m", "verify.selftest", "--help"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60).stdout
+    flags.update(re.findall(r"--[a-z][a-z0-9-]*", helptext))
+    return flags
+
+
+def test_docs_cite_only_flags_that_exist():
+    """Every --flag named in README.md and docs/*.md is an option of salign (some subcommand)
+    or of `python -m verify.selftest` (docs/experiments.md cited a `--full` that did not)."""
+    known = _known_flags()
+    assert "--full" not in known and "--full-reproduction" in known  # the control
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        cited = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", doc.read_text(encoding="utf-8")))
+        assert not cited - known, f"{doc.name} cites options that do not exist: {cited - known}"
+
+
+def test_readme_test_command_sets_ci_profile_and_matches_ci_script():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("Run the tests", 1)[1].split("\n\n", 2)[1]
+    command = section.strip().split(" && ")[-1]
+    assert command == "HYPOTHESIS_PROFILE=ci python -m pytest -q"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert command in ci, ".ci/run does not run the README's test command"

@@ -139,12 +139,19 @@ def _add_problem_args(p: argparse.ArgumentParser) -> None:
 
 def _build() -> argparse.ArgumentParser:
     p = _Parser(prog="salign", description="Verify 'Suspicious Alignment of SGD' (ALT 2026)")
+    from verify import __version__
+
+    p.add_argument("--version", action="version", version=f"salign {__version__}",
+                   help="print the package version and exit")
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
     F = _DefaultsFormatter
     d = sub.add_parser("derive", help="print the SymPy derivations", formatter_class=F)
     d.add_argument("ids", nargs="*", help="derivation or claim ids (default: every derivation)")
     d.add_argument("--format", choices=("text", "latex", "json"), default="text",
                    help="output format")
+    d.add_argument("--standalone", action="store_true",
+                   help="with --format latex: a complete LaTeX document (preamble, one section per "
+                        "derivation, the paper's reference) instead of a body to paste")
     e = sub.add_parser("eval", help="evaluate every quantity at a case", formatter_class=F)
     e.add_argument("--case", required=True, metavar="FILE", help="case file (JSON, docs/design.md)")
     e.add_argument("--eta", help="step size η (exact decimal or fraction string; default: the "
