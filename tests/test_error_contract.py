@@ -354,3 +354,42 @@ def test_readme_test_command_sets_ci_profile_and_matches_ci_script():
     assert command == "HYPOTHESIS_PROFILE=ci python -m pytest -q"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert command in ci, ".ci/run does not run the README's test command"
+
+
+# --- provenance: every solver and library version; `inputs` in every JSON output --------------
+
+def test_provenance_records_solvers_and_libraries(monkeypatch):
+    from verify.core import provenance as P
+
+    v = P.versions()
+    for dist in ("z3-solver", "cvc5", "numba", "jax", "dask", "distributed", "sympy", "mpmath",
+                 "numpy", "python-flint", "matplotlib", "scikit-learn"):
+        assert isinstance(v.get(dist), str) and v[dist], dist
+    import z3
+
+    assert v["z3-solver"].startswith(z3.get_version_string())
+    # a library that is not installed is recorded as "absent", not an error
+    monkeypatch.setitem(P._DISTS, "no-such-dist-salign", "no_such_module_salign")
+    assert P.versions()["no-such-dist-salign"] == "absent"
+
+
+def test_prove_json_has_inputs(capsys):
+    assert main(["prove", "lem22-bound", "--json", "--timeout", "20"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["inputs"] == {"ids": ["lem22-bound"], "timeout": 20.0, "smt_dir": None}
+    assert obj["provenance"]["versions"]["cvc5"] != "absent"
+
+
+# network.json's `inputs`: tests/network/test_command.py::test_json_shape_and_markdown (shares its
+# module's tiny study run, ~20 s, rather than paying for another)
+
+
+def test_selftest_json_has_inputs(tmp_path, monkeypatch):
+    from verify.selftest import runner
+
+    monkeypatch.setattr(runner, "run_fuzz", lambda quick: {"exit_code": 0, "summary": "stub",
+                                                           "seconds": 0.0})
+    assert runner.main(["--only", "fuzz", "--out", str(tmp_path / "st")]) == 0
+    data = json.loads((tmp_path / "st" / "selftest.json").read_text())
+    assert data["inputs"]["mode"] == "quick" and data["inputs"]["only"] == "fuzz"
+    assert data["provenance"]["versions"]["numba"]

@@ -42,6 +42,7 @@ def test_json_shape_and_markdown(result, tmp_path):
                                                      "network.md", "switch.png"]
     data = json.loads((out / "network.json").read_text())
     assert "provenance" in data and "timings" not in data and data["seeds"]["seed"] == 5
+    assert data["inputs"] == {"quick": True, "seed": 5}  # like every JSON output (issue 20)
     write_outputs(result, out)  # replacing an existing directory works and leaves no staging dirs
     assert [x.name for x in tmp_path.iterdir()] == ["o"]
 

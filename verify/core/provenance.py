@@ -28,22 +28,34 @@ def git_commit() -> str:
     return out.strip() if out else "unknown"
 
 
+# distribution name → import name: every library whose version can change a result — the
+# exact and numerical arithmetic, the figures, both SMT solvers of `prove`, the compiled kernel,
+# the execution layer, and the optional network study's libraries
 _DISTS = {"sympy": "sympy", "mpmath": "mpmath", "numpy": "numpy", "python-flint": "flint",
-          "matplotlib": "matplotlib"}  # distribution name → import name
+          "matplotlib": "matplotlib", "z3-solver": "z3", "cvc5": "cvc5", "numba": "numba",
+          "llvmlite": "llvmlite", "dask": "dask", "distributed": "distributed", "jax": "jax",
+          "jaxlib": "jaxlib", "scikit-learn": "sklearn"}
+ABSENT = "absent"  # the library is not installed (e.g. the optional network extra)
 
 
 def _version(dist: str, module: str) -> str:
     """The installed distribution's version from its metadata (no import: importing sympy and
     matplotlib alone costs ~0.5 s, more than a short command); the module's __version__ when
-    there is no metadata (a source checkout on sys.path)."""
+    there is no metadata (a source checkout on sys.path); "absent" when it is not importable."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         return version(dist)
     except PackageNotFoundError:
         import importlib
+        import importlib.util
 
-        return importlib.import_module(module).__version__
+        try:
+            if importlib.util.find_spec(module) is None:
+                return ABSENT
+            return str(getattr(importlib.import_module(module), "__version__", "unknown"))
+        except ImportError:
+            return ABSENT
 
 
 def versions() -> dict[str, str]:

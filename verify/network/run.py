@@ -185,6 +185,7 @@ def run_network(quick: bool, seed: int, config: dict[str, Any] | None = None) ->
     prov["network_versions"] = {"jax": jax.__version__, "scikit-learn": sklearn.__version__}
     return {
         "provenance": prov,
+        "inputs": {"quick": bool(quick), "seed": int(seed)},  # what `salign network` was given
         "settings": {**cfg, "quick": quick, "problem": pr.name, "P": pr.P, "n": pr.n,
                      "minibatch_sampling": "uniform with replacement (Cov = Cov_pop/b exactly)"},
         "seeds": {"seed": seed, "init": seed, "training": "numpy default_rng([seed, 1])",

@@ -71,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
         from verify.core.provenance import provenance
 
         obj = {"provenance": provenance(), "timeout_seconds": args.timeout, "results": results,
+               "inputs": {"ids": list(args.ids or ENCODINGS), "timeout": args.timeout,
+                          "smt_dir": args.smt_dir},
                "not_encoded": {k: v for k, v in NOT_ENCODED.items() if not args.ids or k in args.ids}}
         sys.stdout.write(json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     else:

@@ -383,6 +383,10 @@ def main(argv: list[str] | None = None) -> int:
     from verify.core.provenance import provenance
 
     res["provenance"] = provenance()
+    res["inputs"] = {"mode": "quick" if quick else "thorough", "only": args.only, "jobs": args.jobs,
+                     "workers": args.workers, "scheduler": args.scheduler,
+                     "resume_from": args.resume_from, "max_new": args.max_new,
+                     "checkpoint": args.checkpoint, "commit_of_resume": args.commit_of_resume}
     res["passed"] = not why
     res["why"] = "; ".join(why) or "all bars met"
     from verify.core.atomic import write_atomic
