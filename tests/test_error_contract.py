@@ -393,3 +393,98 @@ def test_selftest_json_has_inputs(tmp_path, monkeypatch):
     data = json.loads((tmp_path / "st" / "selftest.json").read_text())
     assert data["inputs"]["mode"] == "quick" and data["inputs"]["only"] == "fuzz"
     assert data["provenance"]["versions"]["numba"]
+
+
+# --- CLI and API polish --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv,needles", [
+    (["network", "--help"], ["--seed SEED", "master seed", "default: 0"]),
+    (["prove", "--help"], ["default: 30"]),
+    (["simulate", "--help"], ["to switch methods at (default: never)", "(default: --method's"]),
+    (["diagram", "--help"], ["--json"]),
+])
+def test_help_names_defaults(capsys, argv, needles):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    for n in needles:
+        assert n in out, n
+
+
+SMALL = {"eigenvalues": ["4", "4", "1", "1", "1"], "k": 2, "noise": {"sigma": "1"},
+         "state": ["1", "1", "1", "1", "1"], "eta": "0.1"}
+
+
+def test_diagram_prints_json_only_with_json_flag(tmp_path, capsys):
+    case = tmp_path / "c.json"
+    case.write_text(json.dumps(SMALL))
+    png = tmp_path / "pd.png"
+    assert main(["diagram", "--case", str(case), "--out", str(png)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith(f"wrote {png}") and "{" not in out
+    assert main(["diagram", "--case", str(case), "--out", str(png), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["inputs"]["out"] == str(png)
+
+
+@pytest.mark.parametrize("name,expect", [("s.json", "{out}"), ("s.npz", "{out}"),
+                                         ("sdir", "{out}/simulate.npz and {out}/simulate.json")])
+def test_simulate_says_where_it_wrote(tmp_path, capsys, name, expect):
+    out = tmp_path / name
+    assert main(["simulate", "--paper-spectrum", "--d", "8", "--k", "2", "--steps", "5",
+                 "--seeds", "2", "--out", str(out)]) == 0
+    line = capsys.readouterr().out
+    assert line.count("\n") == 1
+    assert line.startswith("wrote " + expect.format(out=out) + ": SGD samples, 5 steps × 2 seeds")
+
+
+def test_api_simulate_without_eta_is_a_clear_error():
+    import verify
+    from verify.core.errors import CaseError
+
+    case = verify.make_case([4, 4, 1, 1, 1], 2, [1] * 5, sigma=1)
+    assert case.eta is None
+    with pytest.raises(CaseError, match="no step size"):
+        verify.simulate(case, steps=3)
+    assert verify.simulate(case, steps=3, eta=0.1).alignment.shape[0] == 4  # the control
+
+
+@pytest.mark.parametrize("eta", ["-1", -1, 0, "0", "-1/10", float("nan"), "abc"])
+def test_api_evaluate_rejects_a_non_positive_eta(eta):
+    import verify
+    from verify.core.errors import CaseError
+
+    case = verify.make_case([4, 4, 1, 1, 1], 2, [1] * 5, sigma=1)
+    with pytest.raises(CaseError, match="'eta'"):
+        verify.evaluate(case, eta=eta, dps=10)
+
+
+def test_api_evaluate_reads_eta_as_written():
+    import verify
+
+    case = verify.make_case([4, 4, 1, 1, 1], 2, [1] * 5, sigma=1)
+    assert verify.evaluate(case, eta=0.1, dps=20) == verify.evaluate(case, eta="1/10", dps=20)
+
+
+def test_network_negative_control_that_passes_is_not_called_disagree(tmp_path, capsys,
+                                                                     monkeypatch):
+    from verify.network import command
+
+    if not command.available():
+        pytest.skip("network extra (jax, scikit-learn) not installed")
+    import verify.network.report as report
+    import verify.network.run as run
+
+    preds = [{"name": "η* (NEGATIVE CONTROL: shifted 5 %)", "agree": False,
+              "expected_agree": False, "agree_count": "0/2"},
+             {"name": "η* of the quadratic", "agree": True, "agree_count": "2/2"},
+             {"name": "θ_crit of the quadratic", "agree": False, "agree_count": "0/2"}]
+    monkeypatch.setattr(run, "run_network", lambda quick, seed: {
+        "predictions": [], "control": {"predictions": preds}, "timings": {"total": 0.0}})
+    monkeypatch.setattr(report, "write_outputs", lambda result, out: None)
+    assert main(["network", "--quick", "--out", str(tmp_path / "n")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    neg = next(ln for ln in lines if "NEGATIVE CONTROL" in ln)
+    assert "rejected (control passes)" in neg and "DISAGREE" not in neg
+    assert any(ln.startswith("control  agree (2/2)") for ln in lines)
+    assert any(ln.startswith("control  DISAGREE") and "θ_crit" in ln for ln in lines)

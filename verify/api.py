@@ -24,9 +24,20 @@ def evaluate(case: Case, eta: str | Fraction | float | None = None, dps: int = 5
     size; strings are read exactly ("0.1" is 1/10)."""
     from verify.core.theory import decimal_quantities
 
-    if eta is not None and not isinstance(eta, Fraction):
-        eta = parse_number(str(eta), "eta")
+    if eta is not None:
+        eta = _positive_eta(eta)
     return decimal_quantities(case, dps, eta if eta is not None else case.eta)
+
+
+def _positive_eta(eta: str | Fraction | float | int) -> Fraction:
+    """A step size read exactly (strings and floats as their decimal, "0.1" and 0.1 both 1/10);
+    not a finite positive number → CaseError (the one-line message the CLI gives)."""
+    from verify.core.errors import CaseError
+
+    q = eta if isinstance(eta, Fraction) else parse_number(str(eta), "eta")
+    if q <= 0:
+        raise CaseError("eta", f"must be positive, got {eta!r}")
+    return q
 
 
 def decide(claim_id: str, case: Case) -> dict[str, Any]:
@@ -51,11 +62,15 @@ def simulate(case: Case, steps: int, seeds: int = 1, eta: float | None = None, m
     """Simulate SGD / Dom-SGD ("dsgd") / Bulk-SGD ("bsgd") from the case's state (every seed row
     starts there) with the case's noise, in float64 (`verify.simulation.engines.simulate`).
     Returns a Trajectory with alignment and loss per recorded step."""
+    from verify.core.errors import CaseError
     from verify.simulation.engines import case_arrays
     from verify.simulation.engines import simulate as _simulate
 
+    if eta is None and case.eta is None:
+        raise CaseError("eta", "the case has no step size: give simulate(case, …, eta=…) or a case "
+                               "file with an 'eta' field")
+    step = float(_positive_eta(eta) if eta is not None else case.eta)
     lam, kap, x0, chol = case_arrays(case, seeds)
-    step = float(eta if eta is not None else case.eta)
     return _simulate(lam, case.k, kap, x0, step, steps, seed, method=method, chol=chol,
                      record_every=record_every)
 

@@ -197,8 +197,10 @@ def _build() -> argparse.ArgumentParser:
     s.add_argument("--schedule", choices=tuple(SCHEDULES), default="constant", help="step-size schedule")
     s.add_argument("--eta-final", type=_float("positive"),
                    help="final step size of a schedule (None: η/10)")
-    s.add_argument("--switch-at", type=_switch_at, help="a step, or 'settled', to switch methods at")
-    s.add_argument("--switch-method", choices=("dsgd", "bsgd"), help="method after --switch-at")
+    s.add_argument("--switch-at", type=_switch_at,
+                   help="a step, or 'settled', to switch methods at (default: never)")
+    s.add_argument("--switch-method", choices=("dsgd", "bsgd"),
+                   help="method after --switch-at (default: --method's, i.e. no change)")
     s.add_argument("--settle-window", type=_positive_int, default=1000,
                    help="'settled': window length, steps")
     s.add_argument("--settle-tol", type=_float("positive"), default=1e-2,
@@ -234,6 +236,8 @@ def _build() -> argparse.ArgumentParser:
     _add_problem_args(dg)
     dg.add_argument("--seed", type=SEED, default=0, help="seed of the simulated one-step outcomes")
     dg.add_argument("--out", required=True, metavar="FILE.png", help="figure (PNG)")
+    dg.add_argument("--json", action="store_true",
+                    help="print the figure's summary (inputs, provenance) as JSON")
     r = sub.add_parser("reproduce", help="rerun the §7 experiments", formatter_class=F)
     r.add_argument("--quick", action="store_true", help="gaps m = 5, 50, 500 only")
     r.add_argument("--out", default="reproduce-out", metavar="DIR", help="output directory")
@@ -523,6 +527,7 @@ def _simulate(args) -> int:
         write_atomic(args.out, json.dumps(data, sort_keys=True) + "\n")
         return 0
     if args.expected:
+        _wrote(args, fmt, "grouped SGD samples")
         if fmt != "json":
             raise UsageError("--expected writes JSON: give --out FILE.json")
         ts = np.arange(0, args.steps + 1, args.record_every)
@@ -584,6 +589,7 @@ def _simulate(args) -> int:
             write_npz_and_meta(tr, args.record_every, data, args.out, bad)
             return 0
         names = TRAJ_NAMES + (("eta_loss_D", "eta_loss_B") if args.track_loss_thresholds else ())
+            _wrote(args, fmt, f"{args.method.upper()} samples")
         data.update(_series(tr, names))
     from verify.core.atomic import write_atomic
     from verify.core.provenance import provenance
@@ -592,8 +598,19 @@ def _simulate(args) -> int:
     write_atomic(args.out, json.dumps(data, sort_keys=True) + "\n")
     return 0
 
+    _wrote(args, fmt, "the exact expected trajectory" if args.expected
+           else f"{args.method.upper()} samples")
 
 TRAJ_NAMES = ("alignment", "loss", "s_D", "s_B")
+
+def _wrote(args, fmt: str, what: str) -> None:
+    """simulate's one line on success: what was run and where it was written."""
+    files = (f"{args.out}/simulate.npz and {args.out}/simulate.json" if fmt == "dir"
+             else str(args.out))
+    runs = "" if args.expected else f" × {args.seeds} seed{'s' if args.seeds != 1 else ''}"
+    plot = f" (figure: {args.plot})" if args.plot else ""
+    sys.stdout.write(f"wrote {files}: {what}, {args.steps} steps{runs}{plot}\n")
+
 
 
 def _prepare_output() -> None:
@@ -758,7 +775,12 @@ def _cmd_diagram(args) -> int:
     res = phase_diagram(lam, k, kap, x0[0], args.out, seed=args.seed)
     res = {"schema_version": 1, **res, "provenance": provenance(),
            "inputs": {**_problem_inputs(args, lam, k), "seed": args.seed, "out": args.out}}
-    sys.stdout.write(json.dumps(res, sort_keys=True) + "\n")
+    if args.json:
+        sys.stdout.write(json.dumps(res, sort_keys=True) + "\n")
+    else:
+        agree = (f"; the simulated one-step sign agrees with Θ at {res['mc_sign_agrees_with_Theta']}"
+                 f" of {res['points']} points" if "points" in res else "")
+        sys.stdout.write(f"wrote {args.out}: (θ, η) phase diagram, d = {len(lam)}, k = {k}{agree}\n")
     return 0
 
 

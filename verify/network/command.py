@@ -16,7 +16,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     n.add_argument("--quick", action="store_true", help="small settings (CI / audit, about a minute)")
     n.add_argument("--out", required=True, help="output directory (written atomically)")
     n.add_argument("--json", action="store_true", help="print the predictions as JSON on stdout")
-    n.add_argument("--seed", type=_seed, default=0)
+    n.add_argument("--seed", type=_seed, default=0,
+                   help="master seed of every random draw of the study (initialisation, training "
+                        "minibatches, analysis draws, switch runs, the quadratic control; "
+                        "0..2³¹−1; default: 0)")
     return n
 
 
@@ -59,7 +62,10 @@ def run(args) -> int:
             print(f"network  {a}/{n}  {fam}")
         for p in result["control"]["predictions"]:
             tag = "  (negative control)" if p.get("expected_agree") is False else ""
-            verdict = "agree" if p["agree"] else "DISAGREE"
+            if p.get("expected_agree") is False:  # a wrong prediction the method must reject
+                verdict = "rejected (control passes)" if not p["agree"] else "AGREES (control fails)"
+            else:
+                verdict = "agree" if p["agree"] else "DISAGREE"
             print(f"control  {verdict} ({p.get('agree_count')})  {p['name']}{tag}")
         print(f"wrote {out}/network.json, network.md, alignment.png, crossings.png, switch.png")
     return 0

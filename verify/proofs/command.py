@@ -32,8 +32,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON with provenance and results")
     p.add_argument("--smt-dir", help="write the SMT-LIB2 obligations here (ID.smt2)")
     p.add_argument("--timeout", type=_timeout, default=30.0,
-                   help="seconds per solver and obligation (30 s gives the same verdicts as 60 s; "
-                        "docs/proofs.md)")
+                   help="seconds per solver and obligation (default: 30; 30 s gives the same "
+                        "verdicts as 60 s, docs/proofs.md)")
     p.add_argument("--list", action="store_true", help="list encoded and not-encoded claims")
     return p
 
