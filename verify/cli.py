@@ -525,9 +525,9 @@ def _simulate(args) -> int:
 
         data["provenance"] = provenance()
         write_atomic(args.out, json.dumps(data, sort_keys=True) + "\n")
+        _wrote(args, fmt, "grouped SGD samples")
         return 0
     if args.expected:
-        _wrote(args, fmt, "grouped SGD samples")
         if fmt != "json":
             raise UsageError("--expected writes JSON: give --out FILE.json")
         ts = np.arange(0, args.steps + 1, args.record_every)
@@ -587,21 +587,19 @@ def _simulate(args) -> int:
                                  "stability limit); values from then on are NaN\n")
             data["provenance"] = provenance()
             write_npz_and_meta(tr, args.record_every, data, args.out, bad)
+            _wrote(args, fmt, f"{args.method.upper()} samples")
             return 0
         names = TRAJ_NAMES + (("eta_loss_D", "eta_loss_B") if args.track_loss_thresholds else ())
-            _wrote(args, fmt, f"{args.method.upper()} samples")
         data.update(_series(tr, names))
     from verify.core.atomic import write_atomic
     from verify.core.provenance import provenance
 
     data["provenance"] = provenance()
     write_atomic(args.out, json.dumps(data, sort_keys=True) + "\n")
-    return 0
-
     _wrote(args, fmt, "the exact expected trajectory" if args.expected
            else f"{args.method.upper()} samples")
+    return 0
 
-TRAJ_NAMES = ("alignment", "loss", "s_D", "s_B")
 
 def _wrote(args, fmt: str, what: str) -> None:
     """simulate's one line on success: what was run and where it was written."""
@@ -611,6 +609,8 @@ def _wrote(args, fmt: str, what: str) -> None:
     plot = f" (figure: {args.plot})" if args.plot else ""
     sys.stdout.write(f"wrote {files}: {what}, {args.steps} steps{runs}{plot}\n")
 
+
+TRAJ_NAMES = ("alignment", "loss", "s_D", "s_B")
 
 
 def _prepare_output() -> None:
