@@ -248,9 +248,12 @@ def test_write_failure_names_the_users_file_not_a_temp_file(tmp_path, capsys, mo
     assert list(tmp_path.iterdir()) == []
 
 
-def test_ctrl_c_during_prove_leaves_no_partial_obligations(tmp_path):
+@pytest.mark.parametrize("target", ["group", "process"])
+def test_ctrl_c_during_prove_leaves_no_partial_obligations(tmp_path, target):
     """Ctrl-C while thm2 is being decided: --smt-dir holds the complete obligations of the claims
-    already decided (lem22-bound) and nothing of thm2 — no staging directory, no temp file."""
+    already decided (lem22-bound) and nothing of thm2 — no staging directory, no temp file; the
+    command exits within seconds (the solver subprocesses are killed, not waited for up to
+    --timeout), also when only the CLI process gets the signal, and leaves no solver running."""
     smt = tmp_path / "smt"
     p = subprocess.Popen([sys.executable, "-m", "verify", "prove", "lem22-bound", "thm2",
                           "--smt-dir", str(smt)], cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -261,13 +264,31 @@ def test_ctrl_c_during_prove_leaves_no_partial_obligations(tmp_path):
         assert "lem22-bound" in first, first
         time.sleep(0.5)
         assert p.poll() is None, "finished before it could be interrupted"
-        os.killpg(p.pid, signal.SIGINT)
+        t0 = time.monotonic()
+        if target == "group":  # a terminal's Ctrl-C
+            os.killpg(p.pid, signal.SIGINT)
+        else:  # kill -INT PID: the solver subprocesses get no signal
+            p.send_signal(signal.SIGINT)
         err = p.communicate(timeout=60)[1]
+        assert time.monotonic() - t0 < 5, "waited for the solvers instead of stopping them"
         assert p.returncode == 130 and err.strip() == "salign: interrupted", err
         assert sorted(x.name for x in smt.iterdir()) == ["lem22-bound.smt2"]
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(p.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("a solver subprocess outlived the interrupted run")
     finally:
         if p.poll() is None:
             p.kill()
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 # --- polish: version, licence, ignored tour outputs, docs cite real flags, README = CI ----------

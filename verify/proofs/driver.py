@@ -32,7 +32,15 @@ from verify.proofs.encode import Obligation
 from verify.proofs.model import S as _S
 from verify.proofs.realise import realise_iter
 from verify.proofs.registry import ENCODINGS, build
-from verify.proofs.smt import SOLVERS, parse_model_value, run_one, run_solver, to_smt
+from verify.proofs.smt import (
+    SOLVERS,
+    abort_solvers,
+    parse_model_value,
+    reset_abort,
+    run_one,
+    run_solver,
+    to_smt,
+)
 
 S_ETA = _S["eta"].name
 PROVED, REFUTED, UNDECIDED = "proved (all d)", "refuted", "undecided by solvers"
@@ -185,7 +193,11 @@ def decide(o: Obligation, timeout: float, smt_dir: Path, margin: Margin | None =
     write_atomic(path, smt_text(o))
     with ThreadPoolExecutor(max_workers=2) as ex:
         futs = {name: ex.submit(run_solver, name, str(path), timeout) for name in SOLVERS}
-        answers = {name: f.result() for name, f in futs.items()}
+        try:
+            answers = {name: f.result() for name, f in futs.items()}
+        except BaseException:  # Ctrl-C: stop both solvers now, not after their time-out
+            abort_solvers()
+            raise
     res: dict[str, Any] = {
         "claim_id": name, "obligation_file": str(path), "obligation": math_text(o),
         "solvers": {n: {"answer": a["answer"], "seconds": a["seconds"],
@@ -316,6 +328,7 @@ def prove(ids: list[str] | None, timeout: float = 60.0, smt_dir: str | Path | No
           strict_override: dict[str, bool] | None = None) -> list[dict[str, Any]]:
     """Decide the encodable claims `ids` (all when None/empty); one result dict each."""
     ids = list(ids or ENCODINGS)
+    reset_abort()
     tmp = None
     if smt_dir is None:
         tmp = tempfile.TemporaryDirectory(prefix="salign-prove-")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from fractions import Fraction
 from typing import Any
@@ -135,20 +136,64 @@ def run_solver(name: str, path: str, timeout: float) -> dict[str, Any]:
     return run_one(name, path, timeout)
 
 
+_ABORT = threading.Event()  # set by abort_solvers(): start no solver, stop the running ones
+_LIVE: set[subprocess.Popen] = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def abort_solvers() -> None:
+    """Kill every running solver subprocess and start no new one. Called on Ctrl-C: the solvers
+    run on threads the interrupt does not reach, and without this the command would wait up to
+    --timeout seconds (a second configuration may start) before it could exit."""
+    _ABORT.set()
+    with _LIVE_LOCK:
+        procs = list(_LIVE)
+    for proc in procs:
+        try:
+            proc.kill()
+        except OSError:
+            pass
+
+
+def reset_abort() -> None:
+    """Allow solvers again (a new `prove` after an interrupted one, in the same process)."""
+    _ABORT.clear()
+
+
 def run_one(name: str, path: str, timeout: float) -> dict[str, Any]:
     t0 = time.perf_counter()
+    interrupted = {"answer": "error", "seconds": 0.0, "model": None, "detail": "interrupted"}
+    if _ABORT.is_set():
+        return interrupted
     cmd = [sys.executable, "-m", "verify.proofs.solve", name, path, str(timeout)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with _LIVE_LOCK:
+        _LIVE.add(proc)
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout + 3)
-    except subprocess.TimeoutExpired:
-        return {"answer": "timeout", "seconds": round(time.perf_counter() - t0, 3), "model": None,
-                "detail": "killed after the wall-clock limit"}
+        if _ABORT.is_set():  # aborted between the check above and the registration
+            proc.kill()
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout + 3)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            return {"answer": "timeout", "seconds": round(time.perf_counter() - t0, 3),
+                    "model": None, "detail": "killed after the wall-clock limit"}
+    except BaseException:  # KeyboardInterrupt on the main thread: never leave the solver running
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        with _LIVE_LOCK:
+            _LIVE.discard(proc)
+    if _ABORT.is_set():
+        return interrupted
     secs = round(time.perf_counter() - t0, 3)
     try:
-        out = json.loads(proc.stdout.strip().splitlines()[-1])
+        out = json.loads(stdout.strip().splitlines()[-1])
     except (json.JSONDecodeError, IndexError):
         return {"answer": "error", "seconds": secs, "model": None,
-                "detail": (proc.stderr.strip().splitlines() or ["no output"])[-1][:300]}
+                "detail": (stderr.strip().splitlines() or ["no output"])[-1][:300]}
     out["seconds"] = out.get("solver_seconds", secs)
     return out
 
