@@ -509,3 +509,19 @@ def test_network_negative_control_that_passes_is_not_called_disagree(tmp_path, c
     assert "rejected (control passes)" in neg and "DISAGREE" not in neg
     assert any(ln.startswith("control  agree (2/2)") for ln in lines)
     assert any(ln.startswith("control  DISAGREE") and "θ_crit" in ln for ln in lines)
+
+
+@pytest.mark.parametrize("status", ["solver disagreement", "solver error"])
+def test_prove_solver_trouble_is_inconclusive_not_exit_1(capsys, monkeypatch, status):
+    """Exit 1 means only `--strict` with a refuted claim: a solver disagreement or failure is
+    inconclusive (exit 3, one line on stderr)."""
+    from verify.proofs import driver
+
+    assert status in (driver.DISAGREE, driver.ERROR)
+    fake = {"claim_id": "thm2", "status": status, "evidence": "faked", "counterexample": None,
+            "obligation_file": None, "solvers": {n: {"answer": "sat", "seconds": 0.0}
+                                                 for n in ("z3", "cvc5")}}
+    monkeypatch.setattr(driver, "prove", lambda ids, timeout, smt_dir: [dict(fake)])
+    assert main(["prove", "thm2"]) == 3
+    err = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("salign:")]
+    assert err == [f"salign: inconclusive: thm2: {status}: faked"]

@@ -1,7 +1,8 @@
 """`salign prove [ids…] [--json] [--smt-dir DIR] [--timeout S]`: decide claims for every d.
 
-Exit codes: 0 done (whatever the verdicts), 1 the two solvers disagreed or a solver failed on
-an obligation (printed loudly on stderr), 2 usage errors (unknown id, bad timeout).
+Exit codes: 0 done (whatever the verdicts), 2 usage errors (unknown id, bad timeout), 3
+inconclusive: the two solvers disagreed or a solver failed on an obligation (printed loudly on
+stderr; exit 1 is reserved for `--strict` with a refuted claim), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.write(f"  {cid}: {r['status']}\n")
     bad = [r for r in results if r["status"] in (DISAGREE, ERROR)]
     for r in bad:
-        sys.stderr.write(f"salign: error: {r['claim_id']}: {r['status']}: {r['evidence']}\n")
+        sys.stderr.write(f"salign: inconclusive: {r['claim_id']}: {r['status']}: "
+                         f"{r['evidence']}\n")
     if args.json:
         from verify.core.provenance import provenance
 
@@ -77,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(render(results))
-    return 1 if bad else 0
+    return 3 if bad else 0  # no verdict could be trusted: inconclusive, as elsewhere
 
 
 def _prove_one(cid: str, timeout: float, smt_dir: str | None) -> dict[str, Any]:
