@@ -87,3 +87,108 @@ def test_paper_states_dir_needs_a_margin_claim(tmp_path, capsys):
     assert main(["check", "sec7-log-m", "--paper-states-dir", str(tmp_path / "s")]) == 2
     assert "--paper-states-dir" in capsys.readouterr().err
     assert not (tmp_path / "s").exists()
+
+
+def test_every_claim_belongs_to_exactly_one_paper_result():
+    """The count's denominator is the paper's results: every claim unit states, reads or corrects
+    exactly one of them (or an assumption), and every result is checked or says why not."""
+    from verify.claims import CLAIMS
+    from verify.claims.results import ASSUMPTIONS, RESULTS
+
+    ids = [i for r in RESULTS + ASSUMPTIONS for i in r.printed + r.readings + r.corrected]
+    assert sorted(ids) == sorted(c.id for c in CLAIMS)
+    for r in RESULTS:
+        assert bool(r.printed) != bool(r.out_of_scope), r.name
+    # Lemmas 17–19 have entries: 17 is checked, 18 and 19 say why they are not
+    names = {r.name: r for r in RESULTS}
+    assert names["Lemma 17"].printed == ("lem17",)
+    assert all(names[f"Lemma {n}"].out_of_scope for n in (18, 19))
+    # a corrected statement or a reading is never the paper's printed statement
+    corrected = {c.corrected_by for c in CLAIMS if c.corrected_by}
+    for r in RESULTS:
+        assert not set(r.readings) & set(r.printed)
+        assert set(r.corrected) <= corrected
+
+
+def test_count_is_of_the_paper_results_not_of_claims():
+    """A refuted reading or corrected statement does not make a result false; a refuted printed
+    statement does; fit wording is counted and said; out-of-scope results are not checked."""
+    from verify.claims import CLAIMS
+    from verify.claims.results import FALSE, HOLDS, OUT, lead_sentence, paper_results
+
+    base = [{"claim_id": c.id, "status": "checked numerically", "severity": None} for c in CLAIMS]
+
+    def with_refuted(*ids, cls="statement or rate error"):
+        return [{**c, "status": "refuted", "severity": {"class": cls, "rank": 2}}
+                if c["claim_id"] in ids else c for c in base]
+
+    pr = paper_results(base)
+    assert pr["false"] == 0 and pr["holds"] == pr["checked"] == pr["total"] - 2
+    assert pr["out_of_scope"] == 2
+    rows = {x["result"]: x for x in paper_results(with_refuted("thm15-abs"))["results"]}
+    assert rows["Theorem 15"]["verdict"] == HOLDS  # a refuted reading
+    pr = paper_results(with_refuted("thm8-app", "thm13-lower", "thm13-rate"))
+    rows = {x["result"]: x for x in pr["results"]}
+    assert rows["Theorem 8"]["verdict"] == rows["Theorem 13"]["verdict"] == FALSE
+    assert pr["false"] == 2  # two results, three claims
+    assert rows["Lemma 18"]["verdict"] == OUT and "standard" in rows["Lemma 18"]["reason"]
+    pr = paper_results(with_refuted("sec7-log-m", cls="fit wording"))
+    assert pr["fit_wording_only"] == 1
+    assert lead_sentence(pr).startswith(f"1 of the paper's {pr['total']} numbered results are false "
+                                        "as printed, 1 of them only in the wording of a curve fit")
+
+
+def test_fit_wording_claims_have_their_own_lowest_class():
+    from verify.claims.search import run_claim
+    from verify.claims.severity import RANK
+
+    for cid in ("sec7-phase1-poly", "sec7-log-m"):
+        r = run_claim(cid, "quick", 0)
+        assert r.status == "refuted"
+        assert r.severity["class"] == "fit wording" and r.severity["rank"] == max(RANK.values())
+
+
+def test_report_opens_with_the_count_of_the_paper_results():
+    """The audit report's first table counts the paper's results (from the committed snapshot's
+    data, rendered now); each refuted claim failing in the paper's regime shows its time breakdown,
+    its largest violation and a re-check on a §7 state."""
+    from pathlib import Path
+
+    from verify.claims.results import paper_results
+    from verify.report.audit import render_markdown
+
+    data = json.loads((Path(__file__).resolve().parent.parent / "notes" / "audit" / "report.json")
+                      .read_text(encoding="utf-8"))
+    md = render_markdown(data, [])
+    findings = md.split("Findings first", 1)[1]
+    first_table = findings[findings.index("\n|") + 1:].split("\n\n", 1)[0]
+    pr = paper_results(data["claims"])
+    assert f"the paper's {pr['total']} numbered results" in first_table.splitlines()[0]
+    assert f"| false as printed | {pr['false']} |" in first_table
+    assert findings.index(f"{pr['false']} of the paper's {pr['total']} numbered results") \
+        < findings.index("| `")
+    for c in data["claims"]:
+        sev = c.get("severity") or {}
+        if sev.get("paper_violations"):
+            assert sev["by_time"] and sev["recheck_state"] in md and "largest violation" in sev["why"]
+
+
+def test_snapshot_severity_is_what_the_code_measures_now():
+    """The committed audit snapshot (the README's findings come from it) carries the severity
+    records the code computes today: counts, time breakdown, magnitude."""
+    from pathlib import Path
+
+    from verify.claims.severity import paper_regime_summary
+
+    data = json.loads((Path(__file__).resolve().parent.parent / "notes" / "audit" / "report.json")
+                      .read_text(encoding="utf-8"))
+    assert data["paper_results"]["total"] > 30
+    for c in data["claims"]:
+        claim = CLAIMS_BY_ID[c["claim_id"]]
+        if c["status"] != "refuted" or claim.margin is None:
+            continue
+        now = paper_regime_summary(claim, data["seed"])
+        if now["paper_violations"]:
+            assert {k: c["severity"].get(k) for k in now} == now, c["claim_id"]
+        else:
+            assert c["severity"]["class"] != "fails in the paper's own regime", c["claim_id"]

@@ -19,6 +19,7 @@ from verify.core.results import REFUTED
 from verify.core.results import VERIFIED_SYMBOLICALLY as SYMBOLIC
 
 EXPECTED = {
+    "lem17": CHECKED,
     "lem20": CHECKED,
     "lem21": SYMBOLIC,
     "lem22": SYMBOLIC,
@@ -160,3 +161,23 @@ def test_severity_thm8_and_cor9_fail_in_the_paper_regime():
     for cid in ("thm8-main", "cor9"):
         sev = run_claim(cid, "quick", 0).severity
         assert sev["class"] == "fails in the paper's own regime" and sev["paper_violations"] > 0
+
+
+def test_lem17_checker_and_its_negative_controls():
+    """Lemma 17's identities come from the moments of w, not from the formula they check: a wrong
+    factor (Var(zᵀDz) = tr((CD)²)) is refuted; its bounds are decided exactly (Sylvester), so a
+    state on equality (d = 1) holds and a norm that is too small fails."""
+    from fractions import Fraction as F
+
+    from verify.claims.sec4 import _positive_definite, lem17, lem17_margins
+    from verify.core.signs import certified_sign
+
+    claim = CLAIMS_BY_ID["lem17"]
+    assert lem17(claim, "quick", 0).status == CHECKED
+    assert lem17(claim, "quick", 0, var_factor=1).status == REFUTED
+    res, (i1, i2) = lem17_margins([[F(3, 2)]], [F(2)], [F(-1, 3)])  # d = 1: both bounds tight
+    assert res == (0, 0) and certified_sign(i1)[0] == 0 and certified_sign(i2)[0] == 0
+    # C = diag(1, 1/4): ‖C‖₂ = 1; ρI − C is positive definite exactly when ρ > 1
+    C = [[F(1), F(0)], [F(0), F(1, 4)]]
+    assert not _positive_definite([[1 - C[0][0], 0], [0, 1 - C[1][1]]])
+    assert _positive_definite([[F(11, 10) - C[0][0], 0], [0, F(11, 10) - C[1][1]]])

@@ -118,6 +118,7 @@ SEC7_PHASE1_POLY = Claim(
     quantity="fit of the exact expected Phase-I curve",
     kind="empirical",
     special=sec7_phase1,
+    concerns="fit wording",
     not_encoded="empirical statement about the paper's experiments",
 )
 
@@ -153,6 +154,7 @@ SEC7_LOG_M = Claim(
     quantity="1 − θ_∞(m) vs m",
     kind="empirical",
     special=sec7_logm,
+    concerns="fit wording",
     not_encoded="empirical statement about the paper's experiments",
 )
 

@@ -11,6 +11,9 @@ Every refuted claim gets one of three classes, in the order a reviewer needs the
 3. **missing hypothesis** — it fails only on states that violate a hypothesis the paper did not
    state (the claim unit names it as `missing_hypothesis`; the corrected claim adds it): the
    witness fails that predicate.
+4. **fit wording** — an App. B statement naming the law a fitted curve follows (polynomial
+   Phase-I decay, logarithmic growth in m): refuted at the paper's own settings, but it concerns
+   the wording of a curve fit, not a theorem (the claim unit says `concerns="fit wording"`).
 
 A special checker that measured its own class (e.g. `conclusion`) sets `CheckResult.severity`.
 """
@@ -33,7 +36,8 @@ from verify.core.signs import as_text, certified_sign
 PAPER = "fails in the paper's own regime"
 STATEMENT = "statement or rate error"
 MISSING = "missing hypothesis"
-RANK = {PAPER: 1, STATEMENT: 2, MISSING: 3}
+FIT = "fit wording"
+RANK = {PAPER: 1, STATEMENT: 2, MISSING: 3, FIT: 4}
 
 PAPER_ETA = Fraction(3, 1000)
 PAPER_SIGMA = Fraction(1, 2)
@@ -195,6 +199,10 @@ def classify(claim: Claim, result: R.CheckResult, seed: int = 0) -> dict[str, An
         return None
     if result.severity is not None:  # measured by the checker itself
         return {**result.severity, "rank": RANK[result.severity["class"]]}
+    if claim.concerns == FIT:
+        return {"class": FIT, "rank": RANK[FIT],
+                "why": "refuted at the paper's own settings (docs/experiments.md), but it names the "
+                       "law a fitted curve follows: the wording of a fit, not a theorem"}
     if claim.margin is not None:
         summary = paper_regime_summary(claim, seed)
         if summary["paper_violations"]:

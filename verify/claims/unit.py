@@ -66,6 +66,9 @@ class Claim:
     # a violation is (value − bound)/|bound| (verify.claims.severity reports the largest)
     compare: Callable[[Case], tuple[Any, Any] | None] | None = None
     compare_names: tuple[str, str] = ("value", "bound")
+    # what the claim is about when that, not a measurement, fixes how much a refutation matters:
+    # "fit wording" for the App. B statements naming the law a fitted curve follows
+    concerns: str | None = None
 
     @property
     def checker(self) -> str:

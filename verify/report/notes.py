@@ -111,18 +111,26 @@ def findings_markdown() -> str:
     measured severity, each with why and the command that re-checks it."""
     if not SNAPSHOT.exists():
         return "(no audit snapshot yet)\n"
+    from verify.claims.results import lead_sentence, paper_results
+
     data = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    pr = data.get("paper_results") or paper_results(data["claims"])
+    reading = set(pr["readings_refuted"])
     refuted = [c for c in data["claims"] if c["status"] == "refuted"]
     refuted.sort(key=lambda c: ((c.get("severity") or {}).get("rank", 9), c["claim_id"]))
-    out, current = [], None
+    out, current = [lead_sentence(pr) + " The refuted claims, by severity:"], None
     for c in refuted:
         sev = c.get("severity") or {}
         if sev.get("class") != current:
             current = sev.get("class")
             out.append(f"\n**{current or 'unclassified'}**\n")
         fix = f" Corrected: `{c['corrected_by']}`." if c.get("corrected_by") else ""
-        out.append(f"- `{c['claim_id']}` ({c['reference']}): {sev.get('why', '')}.{fix} "
-                   f"Re-check: `{c.get('recheck') or 'salign check ' + c['claim_id']}`")
+        tag = " (a reading, not the printed statement)" if c["claim_id"] in reading else ""
+        state = (f". On a §7 state: `{sev['recheck_state']}`" if sev.get("recheck_state") else "")
+        why = sev.get("why", "")
+        ref = "" if why.startswith(c["reference"].split(";")[0]) else f" ({c['reference']})"
+        out.append(f"- `{c['claim_id']}`{ref}{tag}: {why}.{fix} "
+                   f"Re-check: `{c.get('recheck') or 'salign check ' + c['claim_id']}`{state}")
     return "\n".join(out).lstrip("\n") + "\n"
 
 
