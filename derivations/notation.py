@@ -224,8 +224,9 @@ class _MathML(MathMLPresentationPrinter):
 
 
 def latex(expr: sp.Expr) -> str:
-    """LaTeX of an expression in the paper's notation."""
-    return _Latex({"mul_symbol": None}).doprint(sp.sympify(expr))
+    """LaTeX of an expression in the paper's notation; products are written with \\cdot (explicit,
+    so that the export parses back unambiguously: tests/test_latex_export.py)."""
+    return _Latex({"mul_symbol": "dot"}).doprint(sp.sympify(expr))
 
 
 def mathml(expr: sp.Expr) -> str:

@@ -300,7 +300,9 @@ def _cmd_derive(args) -> int:
             raise UsageError(f"unknown derivation or claim id '{i}'; derivations: {', '.join(known)}")
         if der not in ids:
             ids.append(der)
-    sys.stdout.write(render_derivations(get_derivations(ids or None), args.format))
+    if args.standalone and args.format != "latex":
+        raise UsageError("--standalone applies to --format latex only")
+    sys.stdout.write(render_derivations(get_derivations(ids or None), args.format, args.standalone))
     return 0
 
 

@@ -95,7 +95,8 @@ def tex_text(s: str) -> str:
         out.append(_math_token(mt.group(0)))
         pos = mt.end()
     out.append(_plain(s[pos:]))
-    return "".join(out)
+    # adjacent math segments merge ($\theta$$\geq$ → $\theta \geq$; '$$' would read as display math)
+    return re.sub(r"(?<!\\)\$\$", " ", "".join(out))
 
 
 BIBTEX = """@inproceedings{deng2026suspicious,
