@@ -191,6 +191,8 @@ def _not_called(*a, **k):
 @pytest.mark.parametrize("argv,patch", [
     (["check", "thm2", "--out", "{bad}/c.json"], "verify.execution.tasks.run_tasks"),
     (["check", "thm2", "--cases-dir", "{bad}/cex"], "verify.execution.tasks.run_tasks"),
+    (["check", "thm8-main", "--paper-states-dir", "{bad}/states"],
+     "verify.execution.tasks.run_tasks"),
     (["simulate", "--paper-spectrum", "--steps", "2", "--out", "{bad}/s.json"], "verify.cli._problem"),
     (["simulate", "--paper-spectrum", "--steps", "2", "--out", "{tmp}/s.json", "--plot",
       "{bad}/s.png"], "verify.cli._problem"),

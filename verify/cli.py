@@ -797,9 +797,7 @@ def _output_dir(path: str, flag: str = "--out") -> Path:
 def _paper_states_ids(path: str, ids: list[str], claims: dict) -> list[str]:
     """The requested claims decided at single states (whose §7 states --paper-states-dir writes);
     the directory is validated first, and a request naming none of them is a usage error."""
-    out = Path(path)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--paper-states-dir {path}: exists and is not a directory")
+    _output_dir(path, "--paper-states-dir")  # a directory this process can write, before any work
     keep = [i for i in ids if claims[i].margin is not None]
     if not keep:
         raise UsageError("--paper-states-dir: none of the requested claims is decided at single "
