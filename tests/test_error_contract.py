@@ -166,7 +166,7 @@ def test_phases_decides_assumption14_exactly(tmp_path, capsys, excess, init_ok):
     if not init_ok:
         assert rep["met"] is False
     assert main(["phases", "--case", path, "--eta", "0.15"]) == 0
-    assert re.search(rf"init_ok\W+{init_ok}", capsys.readouterr().out)
+    assert re.search(rf"init_ok\s+{'yes' if init_ok else 'no'}\n", capsys.readouterr().out)
 
 
 @pytest.mark.parametrize("excess,init_ok", [(Fraction(1, 10**24), False),
@@ -527,3 +527,27 @@ def test_prove_solver_trouble_is_inconclusive_not_exit_1(capsys, monkeypatch, st
     assert main(["prove", "thm2"]) == 3
     err = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("salign:")]
     assert err == [f"salign: inconclusive: thm2: {status}: faked"]
+
+
+def test_text_output_has_no_python_reprs(tmp_path, capsys, monkeypatch):
+    """phases and reproduce print values, not Python reprs (dicts, lists, None, True)."""
+    assert main(["phases", "--paper-spectrum", "--d", "40", "--k", "4", "--eta", "0.003"]) == 0
+    out = capsys.readouterr().out
+    assert "assumption14:\n  eta_bound" in out and "t_star" in out
+    for repr_ in ("{", "[", "None", "True", "False"):
+        assert repr_ not in out, repr_
+    from types import SimpleNamespace
+
+    import verify.execution.reproduce_tasks as rt
+    import verify.simulation.reproduce as rp
+
+    row = {"m": 5, "steady_mean": "0.554896", "ci95": ["0.5521", "0.5577"],
+           "finite_d_expected": "0.554427", "theta_inf": "0.55", "theta_inf_small_eta": "0.54"}
+    monkeypatch.setattr(rt, "reproduce", lambda ms, workers, scheduler: SimpleNamespace(
+        rows=[row], phase1=[], setting={}))
+    monkeypatch.setattr(rp, "figures", lambda res, where: None)
+    assert main(["reproduce", "--quick", "--out", str(tmp_path / "r")]) == 0
+    out = capsys.readouterr().out
+    assert out == ("m =    5: steady state 0.554896, 95 % CI [0.5521, 0.5577]; exact finite-d "
+                   "0.554427; θ_∞ 0.55 (small-η 0.54)\n")
+    assert "'" not in out and "None" not in out

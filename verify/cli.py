@@ -708,6 +708,20 @@ def _problem_inputs(args, lam, k) -> dict:
     return p
 
 
+def _text(v) -> str:
+    """A value in text output: yes/no, 'undefined' for None, floats to 10 significant digits
+    (the JSON output keeps every digit) — never a Python repr."""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if v is None:
+        return "undefined"
+    if isinstance(v, float):
+        return f"{v:.10g}"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_text(w) for w in v)
+    return str(v)
+
+
 def _exact_problem(args, k: int) -> tuple[list, list, list]:
     """(λ, κ², c_{i,0}²) of --case (its exact entries; c_0² from its state) or of the paper's
     construction (exact spectrum, κ² = σ², E c_{i,0}² = 1), as Fractions."""
@@ -753,7 +767,12 @@ def _cmd_phases(args) -> int:
         sys.stdout.write(json.dumps(out, sort_keys=True, indent=1) + "\n")
     elif "report" in out:
         for key, v in out["report"].items():
-            sys.stdout.write(f"{key:22s} {v}\n")
+            if isinstance(v, dict):  # assumption14: one line per part
+                sys.stdout.write(f"{key}:\n")
+                for sub, w in v.items():
+                    sys.stdout.write(f"  {sub:20s} {_text(w)}\n")
+            else:
+                sys.stdout.write(f"{key:22s} {_text(v)}\n")
     else:
         sys.stdout.write(f"2/λ_1 = {out['two_over_lambda1']:.6g}\n")
         for r in out["ranges"]:
@@ -849,8 +868,9 @@ def _cmd_reproduce(args) -> int:
         sys.stdout.write(payload)
     else:
         for r in res.rows:
-            sys.stdout.write(f"m={r['m']:4d} steady {r['steady_mean']} CI95 {r['ci95']} "
-                             f"exact finite-d {r['finite_d_expected']} θ_∞ {r['theta_inf']} "
+            ci = f"[{r['ci95'][0]}, {r['ci95'][1]}]" if r.get("ci95") else "undefined"
+            sys.stdout.write(f"m = {r['m']:4d}: steady state {r['steady_mean']}, 95 % CI {ci}; "
+                             f"exact finite-d {r['finite_d_expected']}; θ_∞ {r['theta_inf']} "
                              f"(small-η {r['theta_inf_small_eta']})\n")
     return 0
 
