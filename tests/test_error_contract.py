@@ -551,3 +551,21 @@ def test_text_output_has_no_python_reprs(tmp_path, capsys, monkeypatch):
     assert out == ("m =    5: steady state 0.554896, 95 % CI [0.5521, 0.5577]; exact finite-d "
                    "0.554427; θ_∞ 0.55 (small-η 0.54)\n")
     assert "'" not in out and "None" not in out
+
+
+def test_api_prove_and_its_errors():
+    import verify
+    from verify.core.errors import UsageError
+
+    r = verify.prove("lem22-bound", timeout=20)
+    assert r["status"] == "proved (all d)" and r["claim_id"] == "lem22-bound"
+    with pytest.raises(UsageError, match="no SMT encoding"):
+        verify.prove("no-such-claim")
+    with pytest.raises(UsageError, match="timeout"):
+        verify.prove("lem22-bound", timeout=-1)
+
+
+def test_prove_reports_progress_with_rate_and_eta(capsys):
+    assert main(["prove", "lem22-bound", "--json"]) == 0
+    err = capsys.readouterr().err
+    assert re.search(r"lem22-bound: proved \(all d\) \(1/1 claims \(100%\), [\d.e+-]+ claims/s, ETA ", err)

@@ -1,10 +1,10 @@
 """suspicious-alignment: verification toolkit for Deng et al., 'Suspicious Alignment of SGD'
 (ALT 2026). The Python API (`verify.load_case`, `verify.evaluate`, `verify.decide`,
-`verify.check`, `verify.simulate`; the claim units are `verify.claims.CLAIMS`) is loaded on
+`verify.check`, `verify.prove`, `verify.simulate`; the claim units are `verify.claims.CLAIMS`) is loaded on
 first use (see verify/api.py)."""
 
 __version__ = "0.1.0"
-_API = ("Case", "check", "decide", "evaluate", "load_case", "make_case", "simulate")
+_API = ("Case", "check", "decide", "evaluate", "load_case", "make_case", "prove", "simulate")
 __all__ = ["__version__", *_API]
 
 

@@ -7,6 +7,7 @@ data instead of printing.
     >>> q = verify.evaluate(case, eta="1/10", dps=30)         # every quantity, decimal strings
     >>> r = verify.check("thm8-corrected", profile="quick")   # a CheckResult (status, evidence, …)
     >>> tr = verify.simulate(case, steps=1000, seeds=4, eta=0.01)   # a Trajectory
+    >>> verify.prove("thm6")["status"]                         # 'proved (all d)'
 """
 
 from __future__ import annotations
@@ -57,6 +58,25 @@ def check(claim_id: str, profile: str = "ci", seed: int = 0):
     return run_claim(claim_id, profile, seed)
 
 
+def prove(claim_id: str, timeout: float = 30.0) -> dict[str, Any]:
+    """Decide an encoded claim for every dimension d (what `salign prove ID` does): z3 and cvc5 on
+    its moment-reduction obligation. Returns the result dict: status ("proved (all d)", "refuted",
+    "undecided by solvers", "solver disagreement", "solver error"), evidence, the solvers'
+    answers and, when refuted, the re-checked counterexample (a case object)."""
+    import math
+
+    from verify.core.errors import UsageError
+    from verify.proofs.driver import prove as _prove
+    from verify.proofs.registry import ENCODINGS, NOT_ENCODED
+
+    if claim_id not in ENCODINGS:
+        why = NOT_ENCODED.get(claim_id, "unknown claim id (see verify.claims.CLAIMS)")
+        raise UsageError(f"claim '{claim_id}' has no SMT encoding: {why}")
+    if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and 0 < timeout <= 3600):
+        raise UsageError(f"timeout must lie in (0, 3600] seconds, got {timeout!r}")
+    return _prove([claim_id], float(timeout))[0]
+
+
 def simulate(case: Case, steps: int, seeds: int = 1, eta: float | None = None, method: str = "sgd",
              seed: int = 0, record_every: int = 1):
     """Simulate SGD / Dom-SGD ("dsgd") / Bulk-SGD ("bsgd") from the case's state (every seed row
@@ -75,4 +95,4 @@ def simulate(case: Case, steps: int, seeds: int = 1, eta: float | None = None, m
                      record_every=record_every)
 
 
-__all__ = ["Case", "check", "decide", "evaluate", "load_case", "make_case", "simulate"]
+__all__ = ["Case", "check", "decide", "evaluate", "load_case", "make_case", "prove", "simulate"]

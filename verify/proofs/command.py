@@ -59,12 +59,16 @@ def run(args: argparse.Namespace) -> int:
         from verify.core.atomic import check_writable
 
         check_writable(args.smt_dir, "--smt-dir", kind="dir")  # before any solving
+    from verify.execution.progress import Progress
+
     results = []
-    for cid in args.ids or list(ENCODINGS):
+    todo = list(args.ids or ENCODINGS)
+    progress = Progress(len(todo), unit="claims")  # done/total, rate, ETA after each claim
+    for i, cid in enumerate(todo, 1):
         r = _prove_one(cid, args.timeout, args.smt_dir)
         results.append(r)
-        if not args.json:
-            sys.stderr.write(f"  {cid}: {r['status']}\n")
+        sys.stderr.write(f"  {cid}: {r['status']} ({progress.line(i)})\n")
+        sys.stderr.flush()
     bad = [r for r in results if r["status"] in (DISAGREE, ERROR)]
     for r in bad:
         sys.stderr.write(f"salign: inconclusive: {r['claim_id']}: {r['status']}: "
