@@ -569,3 +569,16 @@ def test_prove_reports_progress_with_rate_and_eta(capsys):
     assert main(["prove", "lem22-bound", "--json"]) == 0
     err = capsys.readouterr().err
     assert re.search(r"lem22-bound: proved \(all d\) \(1/1 claims \(100%\), [\d.e+-]+ claims/s, ETA ", err)
+
+
+def test_check_says_where_each_witness_was_written(tmp_path, capsys):
+    cex = tmp_path / "cex"
+    assert main(["check", "thm8-main", "lem22", "--profile", "quick", "--cases-dir", str(cex)]) == 0
+    err = capsys.readouterr().err
+    where = cex / "thm8-main.json"
+    assert where.exists()
+    assert (f"thm8-main: witness written to {where} (re-check: salign eval --case {where} "
+            "--claim thm8-main)") in err
+    assert "lem22: witness" not in err
+    assert main(["check", "lem22", "--profile", "quick", "--cases-dir", str(tmp_path / "none")]) == 0
+    assert "no witness to write" in capsys.readouterr().err

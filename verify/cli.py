@@ -393,10 +393,17 @@ def _cmd_check(args) -> int:
         from verify.core.atomic import write_atomic
 
         Path(args.cases_dir).mkdir(parents=True, exist_ok=True)
+        written = 0
         for r in results:
             if r.counterexample is not None:
-                write_atomic(Path(args.cases_dir) / f"{r.claim_id}.json",
-                             json.dumps(r.counterexample, sort_keys=True, indent=1) + "\n")
+                where = Path(args.cases_dir) / f"{r.claim_id}.json"
+                write_atomic(where, json.dumps(r.counterexample, sort_keys=True, indent=1) + "\n")
+                written += 1
+                sys.stderr.write(f"  {r.claim_id}: witness written to {where} (re-check: salign "
+                                 f"eval --case {where} --claim {r.claim_id})\n")
+        if not written:
+            sys.stderr.write(f"  no witness to write to {args.cases_dir}: no checked claim has a "
+                             "counterexample\n")
     if args.paper_states_dir:
         from verify.claims.severity import export_paper_states
 
