@@ -582,3 +582,28 @@ def test_check_says_where_each_witness_was_written(tmp_path, capsys):
     assert "lem22: witness" not in err
     assert main(["check", "lem22", "--profile", "quick", "--cases-dir", str(tmp_path / "none")]) == 0
     assert "no witness to write" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("field,value", [("state", ["1e200", "1", "1", "1"]),
+                                         ("eigenvalues", ["1e400", "2", "1", "0.5"]),
+                                         ("noise", {"sigma": "1e300"})])
+@pytest.mark.parametrize("cmd", [["simulate", "--steps", "3", "--eta", "0.1", "--out", "{tmp}/s.json"],
+                                 ["diagram", "--out", "{tmp}/d.png"],
+                                 ["phases", "--eta", "0.1"]])
+def test_case_beyond_float64_refused_by_float_commands(tmp_path, capsys, field, value, cmd):
+    """A valid (exact) case whose numbers overflow float64: the float64 commands refuse it in one
+    line (they gave a traceback, or silently computed on inf)."""
+    obj = {"eigenvalues": ["3", "2", "1", "0.5"], "k": 2, "noise": {"sigma": "0.5"},
+           "state": ["1", "1", "1", "1"], field: value}
+    case = tmp_path / "big.json"
+    case.write_text(json.dumps(obj))
+    argv = [cmd[0], "--case", str(case)] + [a.replace("{tmp}", str(tmp_path)) for a in cmd[1:]]
+    assert main(argv) == 2
+    _one_error_line(capsys.readouterr().err, "exceed float64's range", str(case))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.json"]
+
+
+@pytest.mark.parametrize("m", ["1e10", "1e308"])
+def test_paper_spectrum_gap_too_large_rejected(capsys, m):
+    assert main(["phases", "--paper-spectrum", "--m", m, "--eta", "0.003"]) == 2
+    _one_error_line(capsys.readouterr().err, "--m", "at most")

@@ -73,14 +73,17 @@ def _float(kind: str):
     return parse
 
 
+MAX_GAP = 1e9  # beyond it the bulk's ηλ (≈ 10⁻¹⁴ η) nears float64's resolution of 1 − ηλ
+
+
 def _gap(text: str) -> float:
-    """argparse type of --m: the spectral gap of the paper's construction, a finite number > 1
-    (m ≤ 1 is no gap: the 'spectrum' would not be sorted, and every threshold built on it is
-    meaningless)."""
+    """argparse type of --m: the spectral gap of the paper's construction, a number in
+    (1, MAX_GAP] (m ≤ 1 is no gap: the 'spectrum' would not be sorted, and every threshold built
+    on it is meaningless; a huge m drives the bulk's dynamics below float64's resolution)."""
     v = _float("positive")(text)
-    if v <= 1:
-        raise argparse.ArgumentTypeError(f"the spectral gap m = λ_k/λ_{{k+1}} must exceed 1, "
-                                         f"got {text!r}")
+    if not 1 < v <= MAX_GAP:
+        raise argparse.ArgumentTypeError(f"the spectral gap m = λ_k/λ_{{k+1}} must exceed 1 and be "
+                                         f"at most {MAX_GAP:.0e}, got {text!r}")
     return v
 
 
@@ -439,7 +442,15 @@ def _problem(args, n_rows: int = 1, seed: int = 0):
 
         case = load_case(args.case)
         k = case.k
-        lam, kap, x0, chol = case_arrays(case, n_rows)
+        try:  # the float64 commands: a case beyond float64's range is refused, never run on inf
+            with np.errstate(over="raise"):
+                lam, kap, x0, chol = case_arrays(case, n_rows)
+                np.square(lam * x0[0])  # every row is the case's state
+                np.square(lam * kap)
+        except (OverflowError, FloatingPointError):
+            raise UsageError(f"--case {args.case}: its numbers exceed float64's range, in which "
+                             f"`salign {args.cmd}` computes; rescale the problem (eval and check "
+                             "are exact)") from None
     else:
         d, k = args.d, args.k
         if not 1 <= k < d:
@@ -749,6 +760,10 @@ def _cmd_phases(args) -> int:
 
     lam, k, _, _, _ = _problem(args)
     lam, kap, c0sq = _exact_problem(args, k)  # Assumption 14 is decided exactly, as check does
+    for what, vals in (("eigenvalues", lam), ("noise variances", kap), ("squared state", c0sq)):
+        if not all(abs(v) <= sys.float_info.max for v in vals):  # the trajectory is float64
+            raise UsageError(f"--case {args.case}: its {what} exceed float64's range (the expected "
+                             "trajectory is computed in float64); rescale the problem")
     if args.eta is not None:
         if args.eta <= 0:
             raise UsageError("--eta must be positive")

@@ -146,8 +146,9 @@ def run(args) -> int:
 
     out = check_writable(args.out, "--out", kind="dir")  # before any computing
     ms = parse_values(args.m, log=True)
-    if ms[0] <= 1:
-        raise UsageError(f"--m {args.m}: every spectral gap m = λ_k/λ_{{k+1}} must exceed 1")
+    if ms[0] <= 1 or ms[-1] > 1e9:  # as salign simulate/phases/diagram --m (verify.cli.MAX_GAP)
+        raise UsageError(f"--m {args.m}: every spectral gap m = λ_k/λ_{{k+1}} must exceed 1 and be "
+                         "at most 1e+09")
     etas = parse_values(args.eta)
     sigmas = parse_values(args.sigma)
     ks = parse_values(args.k, kind=int)

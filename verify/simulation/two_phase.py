@@ -72,11 +72,16 @@ def assumption14(lam, k, kap, c0sq, eta) -> dict:
     a = decide(lam, k, kap, c0sq, eta)
     eta_lam1 = exact(eta) * exact(lam[0])
 
-    def fl(x):
-        return None if x is None else float(x)
+    def fl(x):  # float64 of an exact value; ±inf beyond float64's range (never an error)
+        if x is None:
+            return None
+        try:
+            return float(x)
+        except OverflowError:
+            return float("inf") if x > 0 else float("-inf")
 
     margin = (None if a.delta is None or a.varrho is None
-              else float(a.varrho - (a.delta - a.sum_beta)))
+              else fl(a.varrho - (a.delta - a.sum_beta)))
     out = {"eta_bound": float(a.eta_bound), "eta_ok": bool(a.eta_ok),
            "init_ok": bool(a.init_ok), "delta": fl(a.delta), "varrho_D": fl(a.varrho),
            "sum_beta_D": fl(a.sum_beta), "varrho_margin": margin,
@@ -85,8 +90,8 @@ def assumption14(lam, k, kap, c0sq, eta) -> dict:
     r = float(abs(1 - eta_lam1))
     if out["met"] and 0 < r < 1:
         excess = a.delta - a.sum_beta
-        out["t_star"] = (None if excess <= 0 else
-                         int(np.floor(np.log(float(a.varrho / excess)) / (-2 * np.log(r)))))
+        t = None if excess <= 0 else float(np.log(fl(a.varrho / excess)) / (-2 * np.log(r)))
+        out["t_star"] = int(np.floor(t)) if t is not None and np.isfinite(t) else None
     else:
         out["t_star"] = None
     return out
