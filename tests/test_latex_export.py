@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import functools
 import re
-import shutil
-import subprocess
 from fractions import Fraction
 
 import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from texcompile import compile_tex
 
 from derivations import notation
 from derivations.core import Relation
@@ -279,27 +278,6 @@ def test_printed_relations_agree_at_random_rational_points(data):
     assert sp.nsimplify(sp.simplify(a - b)) == 0, where
 
 
-def _tex_available() -> str | None:
-    return shutil.which("pdflatex") or shutil.which("lualatex")
-
-
-def _compile(tex: str, tmp_path, name: str) -> None:
-    engine = _tex_available()
-    if engine is None:
-        pytest.skip("no TeX installed (.ci/run installs texlive-latex-base when it can)")
-    (tmp_path / f"{name}.tex").write_text(tex, encoding="ascii")
-    r = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"],
-                       cwd=tmp_path, capture_output=True, text=True, timeout=180)
-    errors = [ln for ln in r.stdout.splitlines() if ln.startswith("!")]
-    assert r.returncode == 0 and not errors, errors or r.stdout[-2000:]
-    assert (tmp_path / f"{name}.pdf").stat().st_size > 1000
-    if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", f"{name}.pdf", "page"],
-                       cwd=tmp_path, check=True, timeout=60)
-        pages = list(tmp_path.glob("page*.png"))
-        assert pages and pages[0].stat().st_size > 2000  # the first page rendered, not blank
-
-
 def test_standalone_derivations_compile(tmp_path):
     import contextlib
     import io
@@ -309,4 +287,4 @@ def test_standalone_derivations_compile(tmp_path):
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
         assert main(["derive", "--format", "latex", "--standalone"]) == 0
-    _compile(buf.getvalue(), tmp_path, "derivations")
+    compile_tex(buf.getvalue(), tmp_path, "derivations")

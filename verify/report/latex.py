@@ -23,7 +23,11 @@ _UNI_MATH = {
     "∃": r"\exists ", "∈": r"\in ", "−": "-", "√": r"\surd ", "∞": r"\infty ", "≈": r"\approx ",
     "≤": r"\leq ", "≥": r"\geq ", "≪": r"\ll ", "≫": r"\gg ", "⌊": r"\lfloor ", "⌋": r"\rfloor ",
     "⟨": r"\langle ", "⟩": r"\rangle ", "≠": r"\neq ", "∑": r"\sum ", "∉": r"\notin ",
-    "₀": "_{0}", "₁": "_{1}", "₂": "_{2}", "₃": "_{3}", "₄": "_{4}", "ᵀ": "^{T}", "∞̄": r"\infty ",
+    "⁰": "^{0}", "¹": "^{1}", "⁵": "^{5}", "⁶": "^{6}", "⁷": "^{7}", "⁸": "^{8}", "⁹": "^{9}",
+    "⁺": "^{+}", "⁻": "^{-}", "Ω": r"\Omega ", "∓": r"\mp ", "±": r"\pm ", "⪰": r"\succeq ",
+    "≡": r"\equiv ", "∏": r"\prod ", "⊂": r"\subset ", "∩": r"\cap ", "∪": r"\cup ",
+    "ω": r"\omega ", "π": r"\pi ", "φ": r"\varphi ", "χ": r"\chi ", "Λ": r"\Lambda ", "Ψ": r"\Psi ",
+    "₀": "_{0}", "₁": "_{1}", "₂": "_{2}", "₃": "_{3}", "₄": "_{4}", "ᵀ": "^{T}",
 }
 _UNI_TEXT = {"§": r"\S{}", "—": "---", "–": "--", "…": r"\dots{}", "’": "'", "“": "``", "”": "''",
              "\u0304": ""}
@@ -69,10 +73,22 @@ def _math_char(ch: str) -> str:
     raise ValueError(f"no LaTeX for the character {ch!r} (U+{ord(ch):04X})")
 
 
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻"
+_SUP_RUN = re.compile(f"[{_SUPERSCRIPTS}]{{2,}}")
+
+
 def _plain(s: str) -> str:
     out = []
+    # a run of superscript characters is one exponent (10⁻³ → 10^{-3}, not a double superscript)
+    for mt in reversed(list(_SUP_RUN.finditer(s))):
+        exp = "".join(_UNI_MATH[c][2:-1] for c in mt.group(0))
+        s = s[:mt.start()] + "\x00" + exp + "\x01" + s[mt.end():]
     for ch in s:
-        if ch in _ASCII_SPECIAL:
+        if ch == "\x00":
+            out.append("$^{")
+        elif ch == "\x01":
+            out.append("}$")
+        elif ch in _ASCII_SPECIAL:
             out.append(_ASCII_SPECIAL[ch])
         elif ord(ch) < 128:
             out.append(ch)
@@ -183,12 +199,18 @@ def derivations_body(data: list[dict[str, Any]], fit: bool = False) -> str:
     return "\n\n".join(out).rstrip() + "\n"
 
 
-def standalone(title: str, body: str) -> str:
+_DERIVATIONS_INTRO = ("Closed forms and derivation steps for \\cite{deng2026suspicious}, in the "
+                      "paper's notation. Every relation below is the one the derivation states and "
+                      "SymPy checks.")
+_REPORT_INTRO = ("A verification of the numbered results of \\cite{deng2026suspicious} by the "
+                 "suspicious-alignment toolkit: verdicts, witnesses (exact states) and the SymPy "
+                 "derivations, in the paper's notation.")
+
+
+def standalone(title: str, body: str, intro: str = _DERIVATIONS_INTRO) -> str:
     """A complete LaTeX document around a body (preamble, title, the paper's reference)."""
     return (_PREAMBLE + f"\\title{{{title}}}\n\\date{{}}\n\\begin{{document}}\n\\maketitle\n"
-            "\\noindent Closed forms and derivation steps for \\cite{deng2026suspicious}, in the "
-            "paper's notation. Every relation below is the one the derivation states and SymPy "
-            "checks.\n\n" + body + "\n" + _THEBIB + "\\end{document}\n")
+            "\\noindent " + intro + "\n\n" + body + "\n" + _THEBIB + "\\end{document}\n")
 
 
 def derivations_document(data: list[dict[str, Any]]) -> str:
@@ -208,9 +230,10 @@ def _mono(s: str) -> str:
     return f"\\texttt{{{tex_text(s)}}}"
 
 
-def report_document(data: dict[str, Any]) -> str:
+def report_document(data: dict[str, Any], derivations: list[dict[str, Any]]) -> str:
     """The audit as a referee report in LaTeX: the findings, the verdict table, each witness (its
-    exact state) and each derivation in mathematical notation, and the paper's reference."""
+    exact state) and each derivation (`derivations`: verify/report/render.py derivations_data) in
+    mathematical notation, and the paper's reference."""
     claims = data["claims"]
     parts: list[str] = ["\\section*{Summary}"]
     refuted = [c for c in claims if c["status"] == "refuted"]
@@ -243,8 +266,9 @@ def report_document(data: dict[str, Any]) -> str:
             parts.append(tex_text(c["evidence"]))
             parts.append(_witness_latex(c["counterexample"]))
     parts.append("\\section*{Derivations}")
-    parts.append(derivations_body(data.get("derivation_data", []), fit=True))
-    return standalone("Referee report: Suspicious Alignment of SGD (ALT 2026)", "\n\n".join(parts))
+    parts.append(derivations_body(derivations, fit=True))
+    return standalone("Referee report: Suspicious Alignment of SGD (ALT 2026)", "\n\n".join(parts),
+                      _REPORT_INTRO)
 
 
 _NUM = re.compile(r"^-?\d+(\.\d+)?(/\d+)?$")
