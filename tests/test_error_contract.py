@@ -607,3 +607,15 @@ def test_case_beyond_float64_refused_by_float_commands(tmp_path, capsys, field, 
 def test_paper_spectrum_gap_too_large_rejected(capsys, m):
     assert main(["phases", "--paper-spectrum", "--m", m, "--eta", "0.003"]) == 2
     _one_error_line(capsys.readouterr().err, "--m", "at most")
+
+
+@pytest.mark.parametrize("argv", [["check", "thm2", "--out", ""], ["check", "thm2", "--cases-dir", ""],
+                                  ["check", "thm8-main", "--paper-states-dir", ""],
+                                  ["prove", "thm2", "--smt-dir", ""],
+                                  ["simulate", "--paper-spectrum", "--out", ""],
+                                  ["reproduce", "--out", ""], ["sweep", "--out", ""]])
+def test_empty_output_path_is_an_error_not_no_output(capsys, monkeypatch, argv):
+    monkeypatch.setattr("verify.execution.tasks.run_tasks", _not_called)
+    monkeypatch.setattr("verify.proofs.driver.prove", _not_called)
+    assert main(argv) == 2
+    _one_error_line(capsys.readouterr().err, "empty path")

@@ -368,14 +368,14 @@ def _cmd_check(args) -> int:
             sys.stdout.write(f"{c.id:18s} {c.kind:12s} {c.reference}\n")
         return 0
     ids = args.ids or [c.id for c in CLAIMS]
-    if args.out:
+    if args.out is not None:  # an empty path is an error, not "no output"
         _output_file(args.out)
-    if args.cases_dir:
+    if args.cases_dir is not None:
         _output_dir(args.cases_dir, "--cases-dir")
     for i in ids:
         if i not in CLAIMS_BY_ID:
             raise UsageError(f"unknown claim id '{i}' (see `salign check --list`)")
-    if args.paper_states_dir:
+    if args.paper_states_dir is not None:
         _paper_states_ids(args.paper_states_dir, ids, CLAIMS_BY_ID)
     from verify.execution.tasks import run_tasks
 

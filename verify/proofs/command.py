@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown claim id '{cid}' (see `salign check --list`)")
         if cid not in ENCODINGS:
             raise UsageError(f"claim '{cid}' has no encoding: {NOT_ENCODED.get(cid, 'not first-order')}")
-    if args.smt_dir:
+    if args.smt_dir is not None:  # an empty path is an error, not "no output"
         from verify.core.atomic import check_writable
 
         check_writable(args.smt_dir, "--smt-dir", kind="dir")  # before any solving
