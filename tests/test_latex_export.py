@@ -288,3 +288,14 @@ def test_standalone_derivations_compile(tmp_path):
     with contextlib.redirect_stdout(buf):
         assert main(["derive", "--format", "latex", "--standalone"]) == 0
     compile_tex(buf.getvalue(), tmp_path, "derivations")
+
+
+def test_readme_bibtex_is_the_one_the_audit_writes():
+    from pathlib import Path
+
+    from verify.report.latex import BIBTEX
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```bibtex\n(.*?)```", readme, flags=re.S)
+    assert block and block.group(1) == BIBTEX
+    assert (Path(__file__).resolve().parent.parent / "CITATION.cff").exists()
