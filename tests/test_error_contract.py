@@ -619,3 +619,28 @@ def test_empty_output_path_is_an_error_not_no_output(capsys, monkeypatch, argv):
     monkeypatch.setattr("verify.proofs.driver.prove", _not_called)
     assert main(argv) == 2
     _one_error_line(capsys.readouterr().err, "empty path")
+
+
+def _strict_json(text: str):
+    def no_constant(c):
+        raise AssertionError(f"{c} in JSON output (not JSON; a silently undefined number)")
+
+    return json.loads(text, parse_constant=no_constant)
+
+
+@pytest.mark.parametrize("argv,key,expect", [
+    (["phases", "--case", "{case}", "--eta", "100"], "theta_end", None),  # unstable: overflows
+    (["phases", "--paper-spectrum", "--sigma", "0", "--d", "10", "--k", "2", "--eta", "0.003"],
+     "theta_inf", None),  # no noise: θ_∞ = 0/0
+])
+def test_phases_undefined_numbers_are_null_not_nan(tmp_path, capsys, argv, key, expect):
+    case = tmp_path / "c.json"
+    case.write_text(json.dumps({**SMALL, "eigenvalues": ["3", "2", "1", "0.5", "0.5"]}))
+    argv = [a.replace("{case}", str(case)) for a in argv]
+    assert main([*argv, "--json"]) == 0
+    out = capsys.readouterr()
+    rep = _strict_json(out.out)["report"]
+    assert rep[key] is expect
+    assert "RuntimeWarning" not in out.err and out.err == ""
+    assert main(argv) == 0
+    assert re.search(rf"{key}\s+undefined\n", capsys.readouterr().out)

@@ -24,8 +24,8 @@ class PhaseReport:
     shape: str
     turning_time: int | None
     minimum: float | None
-    theta_0: float
-    theta_end: float
+    theta_0: float | None
+    theta_end: float | None
     horizon: int
     theta_inf: float | None
     theta_inf_small_eta: float | None
@@ -97,6 +97,13 @@ def assumption14(lam, k, kap, c0sq, eta) -> dict:
     return out
 
 
+def _num(x) -> float | None:
+    """A float for the report, None (JSON null, 'undefined') when float64 could not hold it
+    (overflow of a diverging trajectory, 0/0 without noise) — never NaN or inf in the output."""
+    x = float(x)
+    return x if np.isfinite(x) else None
+
+
 def analyze(lam, k: int, kap, c0sq, eta, max_steps: int = 400_000) -> PhaseReport:
     """The expected trajectory's shape at step size η (float64) and Assumption 14 (exact, from
     the inputs as given: pass Fractions for exact problem data and step size)."""
@@ -104,21 +111,24 @@ def analyze(lam, k: int, kap, c0sq, eta, max_steps: int = 400_000) -> PhaseRepor
     lam, kap, c0sq = (np.asarray([float(x) for x in v], float) for v in (lam, kap, c0sq))
     eta = float(eta)
     stable = bool(eta < 2 / lam[0])
-    if not stable:
-        ts = np.arange(0, 200)
-        ex = expected_trajectory(lam, k, kap, c0sq, eta, ts)
-        shape, turn = classify(ex["alignment"])
-        return PhaseReport(eta, False, "unstable (η ≥ 2/λ_1): E s_t diverges; alignment "
-                           + shape, turn, None, float(ex["alignment"][0]),
-                           float(ex["alignment"][-1]), 200, None, None, None, a14)
-    H = min(_horizon(lam, eta), max_steps)
-    ts = np.arange(0, H + 1)
-    ex = expected_trajectory(lam, k, kap, c0sq, eta, ts)
-    a = ex["alignment"]
-    shape, turn = classify(a)
-    ti, tis = theta_infinity(lam, k, kap, eta)
-    return PhaseReport(eta, True, shape, turn, float(a.min()) if turn is not None else None,
-                       float(a[0]), float(a[-1]), H, ti, tis, a14.get("t_star"), a14)
+    with np.errstate(all="ignore"):  # overflow of a diverging run, 0/0 without noise: None below
+        if not stable:
+            ts = np.arange(0, 200)
+            a = expected_trajectory(lam, k, kap, c0sq, eta, ts)["alignment"]
+            bad = ~np.isfinite(a)
+            finite = a[:int(np.argmax(bad))] if bad.any() else a  # up to float64's overflow
+            shape, turn = classify(finite) if finite.size > 1 else ("undefined", None)
+            return PhaseReport(eta, False, "unstable (η ≥ 2/λ_1): E s_t diverges; alignment "
+                               + shape + (f" until float64 overflows at t = {finite.size}"
+                                          if bad.any() else ""), turn, None, _num(a[0]),
+                               _num(a[-1]), 200, None, None, None, a14)
+        H = min(_horizon(lam, eta), max_steps)
+        ts = np.arange(0, H + 1)
+        a = expected_trajectory(lam, k, kap, c0sq, eta, ts)["alignment"]
+        shape, turn = classify(a)
+        ti, tis = theta_infinity(lam, k, kap, eta)
+    return PhaseReport(eta, True, shape, turn, _num(a.min()) if turn is not None else None,
+                       _num(a[0]), _num(a[-1]), H, _num(ti), _num(tis), a14.get("t_star"), a14)
 
 
 def sweep(lam, k: int, kap, c0sq, n: int = 40, progress=None) -> list[dict]:
