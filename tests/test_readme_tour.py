@@ -24,8 +24,11 @@ def test_readme_tour_runs_verbatim(tmp_path):
     proc = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    # the round trip: the written counterexample is re-checked as violated
-    assert "claim thm8-main: VIOLATED" in proc.stdout
+    # the round trip: the written counterexample is re-checked as violated, and so is the
+    # exported §7 state at the paper's own initialisation
+    assert proc.stdout.count("claim thm8-main: VIOLATED") == 2
+    index = json.loads((tmp_path / "states" / "thm8-main" / "index.json").read_text())["states"]
+    assert {r["file"]: r["verdict"] for r in index}["m50-t0-seed0.json"] == "violated"
     q = json.loads((tmp_path / "quantities.json").read_text())
     assert q["provenance"]["versions"] and q["inputs"]["eta"] == "1/10"
     assert json.loads((tmp_path / "phases.json").read_text())["provenance"]
