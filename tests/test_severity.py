@@ -65,7 +65,7 @@ def test_severity_gives_the_time_breakdown_and_the_largest_violation():
     assert s["largest"]["relative"] > 0.5  # η* far above the printed bound, not a rounding matter
 
 
-def test_thm13_lower_eval_shows_the_bound(tmp_path, capsys):
+def test_thm13_lower_and_cor9_eval_show_the_bound(tmp_path, capsys):
     """`eval --claim thm13-lower` names both sides of the inequality: 1 − θ^crit and the bound."""
     from verify.claims.severity import paper_state_records
 
@@ -80,6 +80,12 @@ def test_thm13_lower_eval_shows_the_bound(tmp_path, capsys):
     # the margin is the difference of the two sides
     diff = float(sides["one_minus_theta_crit"]) - float(sides["thm13_lower_bound"])
     assert abs(diff - float(claim["margin"])) <= 1e-12 * abs(float(sides["thm13_lower_bound"]))
+    # likewise Corollary 9 names its bound 2/λ_1
+    rec = next(r for r in paper_state_records(CLAIMS_BY_ID["cor9"]) if r["verdict"] == "violated")
+    path.write_text(json.dumps(rec["case"].to_json_obj()))
+    assert main(["eval", "--case", str(path), "--claim", "cor9", "--json"]) == 0
+    sides = json.loads(capsys.readouterr().out)["claim"]["sides"]
+    assert Fraction(sides["eta_star_upper_cor9"]) == 2 / rec["case"].eigenvalues[0]
 
 
 def test_paper_states_dir_needs_a_margin_claim(tmp_path, capsys):
