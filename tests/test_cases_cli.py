@@ -88,4 +88,6 @@ def test_derive_formats(capsys):
     for fmt in ("text", "latex", "json"):
         assert main(["derive", "thm13", "--format", fmt]) == 0
     out = capsys.readouterr().out
-    assert "DISAGREEMENT" in out and "$$" in out
+    # LaTeX display math \[ … \] (never $$ … $$), relations as the derivation states them
+    assert "DISAGREEMENT" in out and "\\[\n" in out and "$$" not in out and "\\neq" in out
+    assert main(["derive", "thm13", "--standalone"]) == 2  # --standalone needs --format latex
