@@ -47,6 +47,28 @@ def test_report_files(audit_dir, capsys):
         assert (audit_dir / "cases" / f"{cid}.json").exists()
 
 
+def test_report_links_hold_from_any_out(audit_dir):
+    """Every link of report.md and report.html (written to a temporary --out, not notes/audit)
+    names a file that exists beside the report or an anchor the report defines; the companions
+    (notes/findings.md, docs/claims.md) are copies written there."""
+    import re
+    from urllib.parse import unquote
+
+    md = (audit_dir / "report.md").read_text(encoding="utf-8")
+    html = (audit_dir / "report.html").read_text(encoding="utf-8")
+    anchors = set(re.findall(r"id=[\"']([^\"']+)[\"']", md)) | set(re.findall(r"id='([^']+)'", html))
+    targets = re.findall(r"\]\(([^)\s]+)\)", md) + re.findall(r"href='([^']+)'", html)
+    assert "findings.md" in targets and "claims.md" in targets
+    for t in targets:
+        if t.startswith("#"):
+            assert t[1:] in anchors, t
+        else:
+            assert "://" not in t and not t.startswith(("/", "..")), t
+            assert (audit_dir / unquote(t)).is_file(), t
+    repo = audit_mod.companion_files()
+    assert (audit_dir / "findings.md").read_bytes() == repo["findings.md"].read_bytes()
+
+
 def test_interrupted_audit_leaves_no_report(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise KeyboardInterrupt

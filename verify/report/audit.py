@@ -166,14 +166,34 @@ def _severity_order(c: dict) -> tuple:
     return (sev.get("rank", 9), c["claim_id"])
 
 
-def build_document(data: dict, figs: list[str]) -> Document:
-    """The audit report as a document (both Markdown and HTML are rendered from it)."""
+# files copied beside the report so that its links hold from any --out: name there → repository path
+COMPANIONS = {"findings.md": "notes/findings.md", "claims.md": "docs/claims.md"}
+
+
+def companion_files() -> dict[str, Path]:
+    """The companion files present in this checkout (an installed package may have none)."""
+    root = Path(__file__).resolve().parents[2]
+    return {name: root / rel for name, rel in COMPANIONS.items() if (root / rel).is_file()}
+
+
+def build_document(data: dict, figs: list[str], companions: list[str] | None = None) -> Document:
+    """The audit report as a document (both Markdown and HTML are rendered from it). `companions`:
+    the COMPANIONS files written beside the report (default: those this checkout has)."""
     s = data["summary"]
     doc = Document("Audit of Suspicious Alignment of SGD (Deng et al., ALT 2026)")
+    commit = data["provenance"]["git_commit"][:12]
+    have = set(companion_files()) if companions is None else set(companions)
+
+    def companion(name: str) -> list:
+        # a copy written beside the report (valid from any --out), else the repository path
+        src = COMPANIONS[name]
+        if name in have:
+            return [L(name, name), T(f" (a copy of the repository's {src} at commit {commit})")]
+        return [C(src), T(" in the repository")]
+
     doc.p(T("Profile "), C(data["profile"]), T(f", seed {data['seed']}, commit "),
-          C(data["provenance"]["git_commit"][:12]), T(". Explanations of every finding in words: "),
-          L("notes/findings.md", "../findings.md"), T("; the claim list: "),
-          L("docs/claims.md", "../../docs/claims.md"), T("."))
+          C(commit), T(". Explanations of every finding in words: "), *companion("findings.md"),
+          T("; the claim list: "), *companion("claims.md"), T("."))
     refuted = sorted((c for c in data["claims"] if c["status"] == REFUTED), key=_severity_order)
     doc.h(2, T("Findings first: what a reviewer must know"), anchor="findings")
     pr = data.get("paper_results") or _paper_results(data["claims"])
@@ -421,6 +441,8 @@ def run_audit(out: Path, profile: str, seed: int, strict: bool, full: bool = Fal
                 fig_paths.append(target)
             net_dir.rmdir()
         fig_names = [p.name for p in fig_paths]
+        for name, src in companion_files().items():
+            write_atomic(staging / name, src.read_text(encoding="utf-8"))
         write_atomic(staging / "report.md", render_markdown(data, fig_names))
         write_atomic(staging / "report.html",
                      render_html(data, {p.name: p.read_bytes() for p in fig_paths}))

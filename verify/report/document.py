@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from dataclasses import dataclass, field
 
 # inline spans: plain text, `code`, **bold**, a link, or a verdict word (coloured in HTML)
@@ -93,21 +94,62 @@ class Document:
 
 
 # ----------------------------------------------------------------------------- Markdown
+# CommonMark: a `*` anywhere, or a `_` not inside a word, can open or close emphasis (so `η* … η*`
+# became italics and lost both stars); a backslash, a backtick or brackets start escapes, code or
+# links; `<` before a letter, `/`, `!` or `?` starts raw HTML, `&name;` an entity. Text spans escape
+# exactly these.
+_MD_SPECIAL = re.compile(r"[\\`*\[\]]|(?<!\w)_|_(?!\w)|<(?=[A-Za-z/!?])|&(?=#?\w+;)")
+
+
+def _md_text(text: str) -> str:
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+
+
+def _md_code(text: str) -> str:
+    """A code span that holds any text: a fence longer than its longest run of backticks, padded
+    when the text starts or ends with one."""
+    runs = [len(r) for r in re.findall(r"`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _md_strong(text: str) -> str:
+    """Bold with no space inside its markers: CommonMark does not close `**Severity: **` (a closing
+    `**` after a space is not right-flanking), so edge spaces go outside the markers."""
+    core = text.strip()
+    if not core:
+        return text
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+    return f"{lead}**{_md_text(core)}**{trail}"
+
+
 def _md_inline(spans: Inline) -> str:
     out = []
     for s in spans:
         kind = s[0]
         if kind == "text":
-            out.append(s[1])
+            out.append(_md_text(s[1]))
         elif kind == "code":
-            out.append(f"`{s[1]}`")
+            out.append(_md_code(s[1]))
         elif kind == "bold":
-            out.append(f"**{s[1]}**")
+            out.append(_md_strong(s[1]))
         elif kind == "link":
-            out.append(f"[{s[1]}]({s[2]})")
+            out.append(f"[{_md_text(s[1])}]({s[2]})")
         elif kind == "verdict":
             mark = VERDICT_STYLE.get(s[1], ("", ""))[1]
-            out.append(f"{mark} **{s[1]}**" if s[1] == "refuted" else f"{mark} {s[1]}")
+            out.append(f"{mark} {_md_strong(s[1])}" if s[1] == "refuted" else f"{mark} {_md_text(s[1])}")
+    return "".join(out)
+
+
+def plain_text(spans: Inline) -> str:
+    """What a reader sees of the spans (no markup): the text every renderer must show."""
+    out = []
+    for s in spans:
+        if s[0] == "verdict":
+            out.append(f"{VERDICT_STYLE.get(s[1], ('', ''))[1]} {s[1]}")
+        else:
+            out.append(s[1])
     return "".join(out)
 
 
