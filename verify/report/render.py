@@ -149,13 +149,28 @@ def check_json_obj(results: list[CheckResult], profile: str, seed: int,
 
 
 def render_check_text(results: list[CheckResult]) -> str:
+    """One block per claim (verdict, reference, evidence; for a refuted claim its severity class and
+    why, and the re-check on a §7 state when there is one), then one closing summary line."""
+    from verify.core.results import REFUTED, STATUSES
+
     out = []
     for r in results:
         c = CLAIMS_BY_ID[r.claim_id]
         out.append(f"{r.claim_id:18s} {r.status:23s} {c.reference}")
+        sev = r.severity or {}
+        if r.status == REFUTED and sev.get("class"):
+            out.append(f"    severity: {sev['class']}" + (f" — {sev['why']}" if sev.get("why") else ""))
         out.append(f"    {r.evidence}")
         if r.counterexample is not None:
             out.append("    counterexample: " + json.dumps(r.counterexample, sort_keys=True))
         if r.corrected_by:
             out.append(f"    corrected statement: {r.corrected_by}")
+        if r.status == REFUTED and sev.get("recheck_state"):
+            out.append(f"    re-check on a §7 state: {sev['recheck_state']}")
+    counts = dict.fromkeys((REFUTED, *STATUSES), 0)  # refuted first
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    n = len(results)
+    summary = ", ".join(f"{v} {s}" for s, v in counts.items() if v)
+    out.append(f"summary: {n} claim{'s' if n != 1 else ''} checked: {summary or 'none'}")
     return "\n".join(out) + "\n"
