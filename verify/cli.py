@@ -309,6 +309,35 @@ def _cmd_derive(args) -> int:
     return 0
 
 
+def _slow_progress(label: str, unit: str, after: float = 2.0, every: float = 2.0):
+    """(callback(done, total), close) for work of unknown length: silent for its first `after`
+    seconds, then done/total, rate and ETA on stderr (verify.execution.progress) — a long stage is
+    never silent, a short one prints nothing."""
+    import time
+
+    from verify.execution.progress import Progress
+
+    t0 = time.monotonic()
+    bar: list = []
+
+    def callback(done: int, total: int) -> None:
+        if not bar:
+            if time.monotonic() - t0 < after:
+                return
+            bar.append(Progress(total, label, unit, every=every))
+            bar[0].t0 = t0  # the rate counts from the start of the work
+        bar[0].total = max(1, total)
+        bar[0].update(done)
+
+    def close(final: bool = True) -> None:
+        if bar:
+            if final:  # finished: the count done is the total
+                bar[0].total = max(1, bar[0].done)
+            bar[0].close(final)
+
+    return callback, close
+
+
 def _cmd_eval(args) -> int:
     import mpmath
 
@@ -328,11 +357,22 @@ def _cmd_eval(args) -> int:
     if args.dps > 2000:
         raise UsageError("--dps must be at most 2000")
     verdict = None
-    if args.claim:
-        from verify.claims.search import evaluate_claim
+    from verify.core.expected_ratio import QUAD_PROGRESS
 
-        verdict = evaluate_claim(args.claim, case.with_eta(eta))
-    q = decimal_quantities(case, args.dps, eta)
+    progress, close = _slow_progress("eval: E[θ_{t+1}] quadrature", "integrand evaluations")
+    token = QUAD_PROGRESS.set(progress)  # large d: done/total, rate, ETA on stderr after ~2 s
+    try:
+        if args.claim:
+            from verify.claims.search import evaluate_claim
+
+            verdict = evaluate_claim(args.claim, case.with_eta(eta))
+        q = decimal_quantities(case, args.dps, eta)
+    except BaseException:
+        close(final=False)
+        raise
+    finally:
+        QUAD_PROGRESS.reset(token)
+    close()
     if args.json:
         from verify.core.provenance import provenance
 

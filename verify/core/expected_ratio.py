@@ -17,6 +17,7 @@ logarithm, so two-level spectra cost O(levels) per node for the log part.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from fractions import Fraction
 
 import flint
@@ -24,6 +25,27 @@ import mpmath
 import numpy as np
 
 from verify.core.cases import Case
+
+# A progress callback `(done, total)` over the quadrature's integrand evaluations (each costs O(d)
+# at large d), set by `salign eval` on a case large enough to take seconds; None: silent.
+QUAD_PROGRESS: ContextVar = ContextVar("quad_progress", default=None)
+QUAD_POINTS = [-mpmath.inf, -4, 0, 4, mpmath.inf]
+
+
+def quadrature_evaluations(prec: int) -> tuple[int, int, int]:
+    """(expected, step, most) integrand evaluations of mpmath.quad (tanh-sinh) on QUAD_POINTS at
+    binary precision `prec`: it raises the degree per piece until converged, up to
+    guess_degree(prec); `expected` assumes convergence two degrees earlier (the rule's own
+    'reasonable worst case' margin), `step` is one more degree on one piece, `most` counts every
+    degree of every piece."""
+    from mpmath.calculus.quadrature import TanhSinh
+
+    rule = TanhSinh(mpmath.mp)
+    top = rule.guess_degree(prec)
+    sizes = [len(rule.get_nodes(mpmath.mpf(0), mpmath.mpf(1), deg, prec)) for deg in range(1, top + 1)]
+    pieces = len(QUAD_POINTS) - 1
+    exp_deg = max(1, top - 2)
+    return pieces * sum(sizes[:exp_deg]), sizes[min(exp_deg, top - 1)], pieces * sum(sizes)
 
 
 def _coordinate_params(case: Case, eta: Fraction):
@@ -106,7 +128,20 @@ def expected_block_ratio(w, mu2, v, k: int):
             val = (-prod.log() / 2 - s * lin).exp() * gD * s
             return mpmath.mpf(val.mid().str(prec_dps, radius=False))
 
-    return mpmath.quad(integrand, [-mpmath.inf, -4, 0, 4, mpmath.inf])
+    report = QUAD_PROGRESS.get()
+    if report is None:
+        return mpmath.quad(integrand, QUAD_POINTS)
+    expected, step, most = quadrature_evaluations(mpmath.mp.prec)
+    done = [0]
+
+    def counted(y):
+        v = integrand(y)
+        done[0] += 1
+        # past the expected count a piece needed a higher degree: expect one more degree of one piece
+        report(done[0], expected if done[0] <= expected else min(most, done[0] + step))
+        return v
+
+    return mpmath.quad(counted, QUAD_POINTS)
 
 
 def _a(x: Fraction):

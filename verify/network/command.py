@@ -33,6 +33,27 @@ def _seed(text: str) -> int:
     return v
 
 
+def progress_printer(label: str = "network", every: float = 2.0):
+    """A `run_network` progress callback: done/total cost units, rate and ETA on stderr (redrawn on a
+    terminal, a plain line every `every` seconds in a log), the current part in the label. Returns
+    (callback, close)."""
+    from verify.execution.progress import Progress
+
+    bar: list = []
+
+    def callback(done: int, total: int, part: str) -> None:
+        if not bar:
+            bar.append(Progress(total, label, "cost units", every=every))
+        bar[0].label = f"{label} ({part})"
+        bar[0].update(done)
+
+    def close(final: bool = True) -> None:
+        if bar:
+            bar[0].close(final)
+
+    return callback, close
+
+
 def available() -> bool:
     return all(importlib.util.find_spec(m) is not None for m in ("jax", "sklearn"))
 
@@ -49,7 +70,13 @@ def run(args) -> int:
     from verify.network.report import agreement_scores, write_outputs
     from verify.network.run import run_network
 
-    result = run_network(bool(args.quick), int(args.seed))
+    progress, close = progress_printer()
+    try:
+        result = run_network(bool(args.quick), int(args.seed), progress=progress)
+    except BaseException:
+        close(final=False)
+        raise
+    close()
     write_outputs(result, out)
     t = result["timings"]
     sys.stderr.write("salign network: " + ", ".join(f"{k} {v:.1f}s" for k, v in t.items()) + "\n")

@@ -43,7 +43,39 @@ def _late_change(losses: list[float]) -> float:
     return float(np.mean(losses[-q:]) - losses[0])
 
 
-def run_control(cfg: dict[str, Any], seed: int) -> dict[str, Any]:
+def plan(cfg: dict[str, Any]) -> dict[str, float]:
+    """Rough cost of each unit of the study's parts, in seconds of the quick settings on one core
+    (measured: train 3.7 s for 3 chunks of 100 steps, trajectory 11.8 s for 4 checkpoints, one
+    analysis state 21 s at R = 48, the switch 4.2 s for 60 steps, the control 4 s for 6 replicates at
+    R = 400), so that the progress's ETA weighs a Hessian analysis above a training chunk."""
+    c = cfg["control"]
+    return {"train": 1.2 * cfg["trajectory_every"] / 100, "trajectory": 3.0,
+            "analysis": 12.0 + 9.0 * cfg["R"] / 48 * cfg["grid"] / 21,
+            "k sweep": 1.0 + 1.5 * cfg["R"] / 48,
+            "switch": 4.2 * cfg["switch_steps"] / 60, "control": 0.7 * c["R"] / 400 * c["d"] / 60}
+
+
+class _Ticker:
+    """The study's progress in cost units (tenths of a `plan` second): `tick(part)` after each unit
+    of work calls `progress(done, total, part)`; nothing when `progress` is None."""
+
+    def __init__(self, cfg: dict[str, Any], progress) -> None:
+        self.cost = {k: max(1, round(10 * v)) for k, v in plan(cfg).items()}
+        n_ckpt = -(-cfg["train_steps"] // cfg["trajectory_every"])  # chunks of training
+        counts = {"train": n_ckpt, "trajectory": n_ckpt + 1, "analysis": len(cfg["analysis_steps"]),
+                  "k sweep": len(cfg["k_sweep"]), "switch": cfg["switch_seeds"],
+                  "control": cfg["control"]["replicates"]}
+        self.total = sum(self.cost[k] * n for k, n in counts.items())
+        self.done = 0
+        self.progress = progress
+
+    def tick(self, part: str, units: int = 1) -> None:
+        self.done = min(self.total, self.done + self.cost[part] * units)
+        if self.progress is not None:
+            self.progress(self.done, self.total, part)
+
+
+def run_control(cfg: dict[str, Any], seed: int, tick=None) -> dict[str, Any]:
     """The quadratic control through the same code path, at `replicates` independent states and
     Monte Carlo seeds of one problem; includes the λ⁴ negative controls.
 
@@ -67,6 +99,8 @@ def run_control(cfg: dict[str, Any], seed: int) -> dict[str, Any]:
         st = analyze_state(pr, w, b=c["b"], k=c["k"], ks=[c["k"]], R=c["R"], grid=c["grid"],
                            eta_train=c["eta_train"], seed=seed + 1 + r, label=f"control {r}")
         reps.append(score_state(st, c["k"], "", wrong_control=True))
+        if tick is not None:
+            tick("control")
         first = first or _strip(st)
     preds = []
     for i, p0 in enumerate(reps[0]):
@@ -81,13 +115,16 @@ def run_control(cfg: dict[str, Any], seed: int) -> dict[str, Any]:
             "criterion": f"agree in ≥ {m - 2} of {m} replicates (95% intervals)"}
 
 
-def run_network(quick: bool, seed: int, config: dict[str, Any] | None = None) -> dict[str, Any]:
+def run_network(quick: bool, seed: int, config: dict[str, Any] | None = None,
+                progress=None) -> dict[str, Any]:
     """Train the digits MLP with SGD, analyse checkpoints, run the switch protocol and the control.
-    `config` replaces the QUICK/FULL settings (tests use a tiny one)."""
+    `config` replaces the QUICK/FULL settings (tests use a tiny one). `progress(done, total, part)`
+    is called after each unit of work (cost units of `plan`; verify.execution.progress renders it)."""
     from verify.network.experiment import analyze_state, score_state, switch_protocol, top_k, train_sgd
     from verify.network.problems import digits_mlp
 
     cfg = config if config is not None else (QUICK if quick else FULL)
+    tick = _Ticker(cfg, progress).tick
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     pr = digits_mlp(cfg["hidden"], cfg["loss"], seed=seed)
@@ -106,6 +143,7 @@ def run_network(quick: bool, seed: int, config: dict[str, Any] | None = None) ->
         loss_steps += [t + a for a in at[:-1]]
         t += every
         ckpts[t] = w
+        tick("train")
     losses.append(float(pr.loss(w)))
     loss_steps.append(t)
     timings["train"] = time.perf_counter() - t0
@@ -119,6 +157,7 @@ def run_network(quick: bool, seed: int, config: dict[str, Any] | None = None) ->
         gD = X[:, :k].T @ g
         traj.append({"step": step, "theta": float(gD @ gD / (g @ g)), "lambda_1": float(ev[0]),
                      "lambda_k": float(ev[k - 1]), "loss": float(pr.loss(ckpts[step]))})
+        tick("trajectory")
     timings["trajectory"] = time.perf_counter() - t1
     # Full analysis at the analysis checkpoints.
     t1 = time.perf_counter()
@@ -146,13 +185,17 @@ def run_network(quick: bool, seed: int, config: dict[str, Any] | None = None) ->
         timings[f"state {step}"] = st["seconds"]
         timings.update({f"state {step} {k2}": v for k2, v in st["seconds_parts"].items()})
         states.append(_strip(st))
+        tick("analysis")
+        tick("k sweep", len(sweep))
     timings["analysis"] = time.perf_counter() - t1
     # Song et al.'s switch protocol from the last analysis checkpoint.
     t1 = time.perf_counter()
     sw_step = cfg["analysis_steps"][-1]
-    runs = [switch_protocol(pr, ckpts[sw_step], eta=eta, b=b, k=k, steps=cfg["switch_steps"],
-                            refresh=cfg["switch_refresh"], seed=seed * 31 + r)
-            for r in range(cfg["switch_seeds"])]
+    runs = []
+    for r in range(cfg["switch_seeds"]):
+        runs.append(switch_protocol(pr, ckpts[sw_step], eta=eta, b=b, k=k, steps=cfg["switch_steps"],
+                                    refresh=cfg["switch_refresh"], seed=seed * 31 + r))
+        tick("switch")
     q_sw = states[-1]["by_k"][str(k)]["quantities_psd"]
     switch: dict[str, Any] = {"from_step": sw_step, "runs": runs}
     for algo, S in (("Dom-SGD", "D"), ("Bulk-SGD", "B")):
@@ -173,7 +216,7 @@ def run_network(quick: bool, seed: int, config: dict[str, Any] | None = None) ->
     switch["sgd_change"] = sgd_change
     timings["switch"] = time.perf_counter() - t1
     t1 = time.perf_counter()
-    control = run_control(cfg, seed)
+    control = run_control(cfg, seed, tick)
     timings["control"] = time.perf_counter() - t1
     timings["total"] = time.perf_counter() - t0
     import jax

@@ -1,0 +1,82 @@
+"""Progress (done/total, rate, ETA) on stderr in every stage that runs for seconds: `eval` on a
+large case (the quadrature's integrand evaluations), the network study (cost units of its parts);
+the --json stdout stays one clean JSON document."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from verify.cli import main
+
+LINE = r"{label}: (\d+)/(\d+) {unit} \(\d+%\), [0-9.e+-]+ {unit}/s, ETA \d+m\d\ds"
+
+
+def _case(path, d: int) -> str:
+    """A case whose E[θ_{t+1}] quadrature takes seconds: d distinct eigenvalues (d groups)."""
+    case = {"schema_version": 1, "k": 10, "eigenvalues": [str(d - i) for i in range(d)],
+            "noise": {"sigma": "1"}, "state": [str(1 + i % 9) for i in range(d)], "eta": "0.0001"}
+    path.write_text(json.dumps(case))
+    return str(path)
+
+
+def test_eval_on_a_large_case_reports_progress_and_keeps_json_clean(tmp_path, capsys):
+    case = _case(tmp_path / "big.json", 700)
+    assert main(["eval", "--case", case, "--json"]) == 0
+    cap = capsys.readouterr()
+    assert "expected_theta_next" in json.loads(cap.out)["quantities"]  # stdout: the JSON document alone
+    pat = re.compile(LINE.format(label=re.escape("eval: E[θ_{t+1}] quadrature"),
+                                 unit="integrand evaluations"))
+    lines = [m for m in map(pat.search, cap.err.splitlines()) if m]
+    assert lines, cap.err
+    done, total = int(lines[-1].group(1)), int(lines[-1].group(2))
+    assert done == total > 1000  # the closing line: every evaluation counted
+    assert all(int(m.group(1)) <= int(m.group(2)) for m in lines)
+
+
+def test_eval_on_a_small_case_is_silent(tmp_path, capsys):
+    assert main(["eval", "--case", _case(tmp_path / "small.json", 12), "--json"]) == 0
+    cap = capsys.readouterr()
+    json.loads(cap.out)
+    assert "quadrature" not in cap.err
+
+
+TINY = {
+    "hidden": 4, "loss": "ce", "eta_train": 1.0, "b": 16, "k": 3, "k_sweep": [2],
+    "train_steps": 40, "analysis_steps": [40], "trajectory_every": 20, "R": 24, "grid": 9,
+    "switch_steps": 6, "switch_refresh": 3, "switch_seeds": 1,
+    "control": {"d": 12, "k": 3, "n": 100, "b": 4, "R": 60, "grid": 9, "eta_train": 0.3, "replicates": 2},
+}
+
+
+def test_network_study_reports_progress_through_every_part(tmp_path, monkeypatch, capsys):
+    """`salign network --quick --json` (quick settings shrunk to TINY): progress lines on stderr that
+    end at total/total, each naming its part; stdout is the JSON document alone."""
+    pytest.importorskip("jax")
+    pytest.importorskip("sklearn")
+    from verify.network import run as run_mod
+
+    calls = []
+    real = run_mod.run_network
+
+    def spy(quick, seed, config=None, progress=None):
+        def both(done, total, part):
+            calls.append((done, total, part))
+            progress(done, total, part)
+        return real(quick, seed, config, progress=both)
+
+    monkeypatch.setattr(run_mod, "QUICK", TINY)
+    monkeypatch.setattr(run_mod, "run_network", spy)
+    assert main(["network", "--quick", "--json", "--out", str(tmp_path / "n")]) == 0
+    cap = capsys.readouterr()
+    assert "predictions" in json.loads(cap.out)
+    dones = [c[0] for c in calls]
+    assert dones == sorted(dones) and dones[-1] == calls[-1][1]
+    assert [p for p in dict.fromkeys(c[2] for c in calls)] == ["train", "trajectory", "analysis",
+                                                               "k sweep", "switch", "control"]
+    pat = re.compile(LINE.format(label=r"network \(([a-z ]+)\)", unit="cost units"))
+    lines = [m for m in map(pat.search, cap.err.splitlines()) if m]
+    assert lines, cap.err
+    assert lines[-1].group(2) == lines[-1].group(3)  # the closing line: done = total
