@@ -855,7 +855,15 @@ def _cmd_diagram(args) -> int:
         raise UsageError("diagram supports isotropic or diagonal noise")
     from verify.core.provenance import provenance
 
-    res = phase_diagram(lam, k, kap, x0[0], args.out, seed=args.seed)
+    eta, bounds = None, None
+    if args.case:  # the case's own step and the paper's η*-bounds decided exactly at its state
+        from verify.core.cases import load_case
+        from verify.report.diagram import case_bounds
+
+        case = load_case(args.case)
+        eta = float(case.eta) if case.eta is not None else None
+        bounds = case_bounds(case)
+    res = phase_diagram(lam, k, kap, x0[0], args.out, seed=args.seed, eta=eta, bounds=bounds)
     res = {"schema_version": 1, **res, "provenance": provenance(),
            "inputs": {**_problem_inputs(args, lam, k), "seed": args.seed, "out": args.out}}
     if args.json:

@@ -152,21 +152,72 @@ def render_markdown(result: dict[str, Any]) -> str:
                       for a in ("SGD", "Dom-SGD", "Bulk-SGD")) + ".", "",
           "### Where the quadratic theory fails on the network, and why", ""]
     L += [f"- {x}" for x in failure_statements(result)]
-    L += ["", "### All predictions (network)", ""] + _table(result["predictions"])
+    L += ["", "### Figures", ""]
+    for name, cap in captions(result).items():
+        L += [f"![{name}]({name})", "", f"{name}: {cap}", ""]
+    L += ["### All predictions (network)", ""] + _table(result["predictions"])
     L += ["", "### All predictions (control)", ""] + _table(result["control"]["predictions"])
     return "\n".join(L) + "\n"
 
 
-def figures(result: dict[str, Any], out: Path) -> list[str]:
-    """alignment.png, crossings.png, switch.png (Agg, no timestamps in the files)."""
-    import matplotlib
+# the crossing predictions drawn in crossings.png: name fragment → (marker, short label)
+_CROSSING_MARKS = (("eta_star (Θ", "o", "η* vs crossing of Θ(η) − θ"),
+                   ("eta_star (E θ", "s", "η* vs crossing of E θ_{t+1} − θ"),
+                   ("eta_loss_D", "^", "η^loss_D vs crossing of E ΔL (Dom-SGD)"),
+                   ("eta_loss_B", "v", "η^loss_B vs crossing of E ΔL (Bulk-SGD)"))
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    meta = {"Software": None}
-    names = []
-    fig, ax = plt.subplots(figsize=(6, 3.6))
+def _setting_line(result: dict[str, Any]) -> str:
+    s = result["settings"]
+    return (f"{s['problem']}, P = {s['P']}, η_train = {s['eta_train']}, b = {s['b']}, k = {s['k']}, "
+            f"seed {result['seeds']['seed']}")
+
+
+def crossing_points(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The crossings drawn in crossings.png: one per (source, prediction) with its marker and the
+    label naming the prediction (network checkpoints and the quadratic control)."""
+    pts = []
+    for src, preds in (("network", result["predictions"]), ("control", result["control"]["predictions"])):
+        for p in preds:
+            if (not isinstance(p.get("predicted"), float) or not isinstance(p.get("observed"), float)
+                    or p.get("k_sweep") or "NEGATIVE" in p["name"] or p.get("ci") is None
+                    or "at η_train" in p["name"] or "switch" in p["name"]):
+                continue
+            mark = next((m for m in _CROSSING_MARKS if m[0] in p["name"]), None)
+            if mark is None:
+                continue
+            where = p["name"].split(": ", 1)[0] if ": " in p["name"] else ""
+            pts.append({**p, "marker": mark[1], "source": src,
+                        "label": f"{src}{' ' + where if where and src == 'network' else ''}: {mark[2]}"})
+    return pts
+
+
+def captions(result: dict[str, Any]) -> dict[str, str]:
+    """One caption per figure (network.md and the audit report print them under the figure)."""
+    sw = result["switch"]
+    return {
+        "alignment.png": "Alignment θ_t of the full-batch gradient with the top-k Hessian eigenspace "
+                         "along SGD training, with the paper's thresholds g_gap, θ* and θ^crit at the "
+                         "analysed checkpoints (g_gap = 0 and θ* = 1 mean the regime statement is vacuous).",
+        "crossings.png": "Each point is one step-size prediction (marker: which threshold; colour: network "
+                         "or quadratic control) at its predicted value (x) against the observed crossing "
+                         "with its 95% bootstrap interval (y); on the dashed diagonal they agree.",
+        "switch.png": f"Song et al.'s switch protocol from step {sw['from_step']}: full-batch loss of SGD, "
+                      "Dom-SGD (step in the top-k eigenspace only) and Bulk-SGD (its complement) at "
+                      f"η_train, {len(sw['runs'])} run(s).",
+    }
+
+
+def build_figures(result: dict[str, Any]) -> dict[str, Any]:
+    """alignment.png, crossings.png, switch.png as matplotlib Figures (name → Figure), each with a
+    title naming what it shows and the setting; legends right of the axes."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import NullFormatter
+
+    where = _setting_line(result)
+    figs = {}
+    fig = Figure(figsize=(7.5, 3.8), layout="constrained")
+    ax = fig.subplots()
     tr = result["trajectory"]
     ax.plot([t["step"] for t in tr], [t["theta"] for t in tr], "o-",
             label=f"θ_t (k = {result['settings']['k']})")
@@ -177,51 +228,52 @@ def figures(result: dict[str, Any], out: Path) -> list[str]:
     ax.set_xlabel("SGD step")
     ax.set_ylabel("alignment")
     ax.set_ylim(-0.02, 1.05)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out / "alignment.png", dpi=110, metadata=meta)
-    plt.close(fig)
-    names.append("alignment.png")
-    preds = [p for p in result["predictions"] + [dict(p, name="control: " + p["name"])
-                                                 for p in result["control"]["predictions"]]
-             if isinstance(p.get("predicted"), float) and p.get("observed") is not None
-             and isinstance(p["observed"], float) and not p.get("k_sweep") and "NEGATIVE" not in p["name"]
-             and p.get("ci") is not None and "at η_train" not in p["name"] and "switch" not in p["name"]]
-    fig, ax = plt.subplots(figsize=(5, 4.4))
-    for p in preds:
+    ax.set_title(f"Network: alignment θ_t during training and the paper's thresholds\n{where}", fontsize=9)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    figs["alignment.png"] = fig
+    fig = Figure(figsize=(8.5, 4.6), layout="constrained")
+    ax = fig.subplots()
+    pts = crossing_points(result)
+    for p in pts:
         lo = p["ci"][0] if p["ci"][0] is not None else p["observed"]
         hi = p["ci"][1] if p["ci"][1] is not None else p["observed"] * 3
-        col = "C0" if p["name"].startswith("control") else "C3"
-        ax.errorbar(p["predicted"], p["observed"], yerr=[[p["observed"] - lo], [hi - p["observed"]]], fmt="o",
-                    color=col, ms=3)
-    v = [p["predicted"] for p in preds] + [p["observed"] for p in preds]
+        col = "C0" if p["source"] == "control" else "C3"
+        ax.errorbar(p["predicted"], p["observed"], yerr=[[p["observed"] - lo], [hi - p["observed"]]],
+                    fmt=p["marker"], color=col, ms=5, label=p["label"])
+    v = [p["predicted"] for p in pts] + [p["observed"] for p in pts]
     if v:
-        ax.plot([min(v), max(v)], [min(v), max(v)], "k--", lw=0.8)
+        ax.plot([min(v), max(v)], [min(v), max(v)], "k--", lw=0.8, label="observed = predicted")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    from matplotlib.ticker import NullFormatter
-
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("predicted crossing η")
     ax.set_ylabel("observed crossing η (95% CI)")
-    ax.set_title("red: network, blue: quadratic control", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out / "crossings.png", dpi=110, metadata=meta)
-    plt.close(fig)
-    names.append("crossings.png")
-    fig, ax = plt.subplots(figsize=(6, 3.6))
+    ax.set_title("Predicted vs observed crossing step sizes (red: network, blue: quadratic control)\n"
+                 + where, fontsize=9)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    figs["crossings.png"] = fig
+    fig = Figure(figsize=(7.5, 3.8), layout="constrained")
+    ax = fig.subplots()
     for i, r in enumerate(result["switch"]["runs"]):
         for algo, col in (("SGD", "k"), ("Dom-SGD", "C3"), ("Bulk-SGD", "C0")):
             ax.plot(r[algo]["steps"], r[algo]["losses"], color=col, lw=1, label=algo if i == 0 else None)
     ax.set_yscale("log")
     ax.set_xlabel(f"steps after the switch (step {result['switch']['from_step']})")
     ax.set_ylabel("full-batch loss")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out / "switch.png", dpi=110, metadata=meta)
-    plt.close(fig)
-    names.append("switch.png")
+    ax.set_title(f"Switch protocol: SGD, Dom-SGD and Bulk-SGD from step {result['switch']['from_step']}"
+                 f"\n{where}", fontsize=9)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    figs["switch.png"] = fig
+    return figs
+
+
+def figures(result: dict[str, Any], out: Path) -> list[str]:
+    """alignment.png, crossings.png, switch.png (Agg, no timestamps in the files)."""
+    names = []
+    for name, fig in build_figures(result).items():
+        fig.savefig(Path(out) / name, dpi=110, metadata={"Software": None})
+        names.append(name)
     return names
 
 

@@ -69,10 +69,48 @@ def setting_text(lam, k: int, kap) -> str:
     return rf"d = {d}, k = {k}, $m=\lambda_k/\lambda_{{k+1}}={lam[k - 1] / lam[k]:.4g}$, {noise}"
 
 
+# the claims that bound η*_t at one state: claim id → its bound's quantity (salign eval names)
+ETA_STAR_BOUNDS = {"thm8-main": "eta_star_upper_thm8_main", "thm8-app": "eta_star_upper_thm8_app",
+                   "cor9": "eta_star_upper_cor9", "thm7": "eta_star_lower_thm7",
+                   "thm7-remark": "eta_star_lower_thm7_remark"}
+
+
+def case_bounds(case) -> list[dict]:
+    """The paper's bounds on η*_t decided exactly at the case's own state (as `salign eval --claim`
+    decides them): claim, reference, bound value, η*_t, verdict. States outside a claim's
+    hypotheses are left out."""
+    from verify.claims import CLAIMS_BY_ID
+    from verify.claims.search import evaluate_claim
+
+    out = []
+    for cid, key in ETA_STAR_BOUNDS.items():
+        v = evaluate_claim(cid, case)
+        sides = v.get("sides") or {}
+        if v["verdict"] == "outside hypotheses" or sides.get(key) is None or sides.get("eta_star") is None:
+            continue
+        out.append({"claim": cid, "reference": CLAIMS_BY_ID[cid].reference, "bound": float(sides[key]),
+                    "eta_star": float(sides["eta_star"]), "verdict": v["verdict"],
+                    "side": "upper" if "upper" in key else "lower"})
+    return out
+
+
+CAPTION = ("Background: sign of Θ(η) − θ, the one-step change of the ratio of expectations (red: the "
+           "alignment rises, blue: it falls), over the family of states obtained by rescaling the bulk "
+           "of the given state. Curves: η*_t, η^loss_D and η^loss_B of each family member; dotted "
+           "verticals: where a member's θ equals its θ^crit_t or θ*_t. Triangles: the simulated mean "
+           "of θ_{t+1} − θ_t. Star: the case's own state at its η*_t; red dash-dot lines: a bound of "
+           "the paper on η*_t that this state violates.")
+
+
 def build_phase_diagram(lam, k, kap, c, seed: int = 0, n_theta: int = 60, n_eta: int = 60,
-                        mc: int = 200):
+                        mc: int = 200, eta: float | None = None, bounds: list[dict] | None = None):
     """(Figure, summary) of the phase diagram, not yet written. The step size η is the vertical
-    axis and is named in the title; the legend sits right of the axes (never over the data)."""
+    axis and is named in the title; the legend sits right of the axes (never over the data).
+    The case's own state (the family member with the given bulk) is marked at its η*_t, and at
+    its step `eta` when given; each of `bounds` (case_bounds) that the state violates is drawn
+    as a horizontal line naming the claim. A caption under the axes says what everything is."""
+    import textwrap
+
     from matplotlib.figure import Figure
 
     lam, kap, c = (np.asarray(v, float) for v in (lam, kap, c))
@@ -86,7 +124,7 @@ def build_phase_diagram(lam, k, kap, c, seed: int = 0, n_theta: int = 60, n_eta:
     kap_min, kap_max = kap.min(), kap.max()
     g_gap = T.g_gap(kap_min, kap_max, lam[k - 1], lam[k], k, len(lam))
     g_gap = np.nan if g_gap is None else g_gap
-    fig = Figure(figsize=(9, 5.5), layout="constrained")
+    fig = Figure(figsize=(10, 6), layout="constrained")
     ax = fig.subplots()
     ax.pcolormesh(thetas, etas, np.sign(drift), cmap="RdBu_r", vmin=-1.5, vmax=1.5,
                   shading="auto")
@@ -122,22 +160,53 @@ def build_phase_diagram(lam, k, kap, c, seed: int = 0, n_theta: int = 60, n_eta:
             elif not rises and not down:
                 lab, down = r"simulated mean $\theta_{t+1}-\theta_t\leq 0$", True
             ax.plot(thetas[j], e, "^" if rises else "v", color="k", ms=5, zorder=5, label=lab)
+    # the case's own state: θ of the given state, its η*_t (and its step, when the case has one)
+    wc = lam**2 * c**2
+    theta_c = float(wc[:k].sum() / wc.sum())
+    own = _curves(lam, k, kap, c)
+    marks = [etas[0], etas[-1]]
+    if np.isfinite(own["eta_star"]) and own["eta_star"] > 0:
+        ax.plot(theta_c, own["eta_star"], "*", color="gold", mec="k", ms=16, zorder=7,
+                label=rf"the case's state: $\theta_t={theta_c:.4g}$, $\eta^*_t={own['eta_star']:.4g}$")
+        marks.append(own["eta_star"])
+    else:
+        ax.axvline(theta_c, color="gold", lw=2, zorder=7,
+                   label=rf"the case's state: $\theta_t={theta_c:.4g}$ (no positive $\eta^*_t$)")
+    if eta is not None and eta > 0:
+        ax.plot(theta_c, eta, "X", color="k", mfc="white", ms=11, zorder=7,
+                label=rf"the case's step $\eta={eta:.4g}$")
+        marks.append(eta)
+    violated = [b for b in (bounds or []) if b["verdict"] == "violated"]
+    for b in violated:
+        rel = "above" if b["side"] == "upper" else "below"
+        ax.axhline(b["bound"], color="red", ls="-.", lw=2, zorder=6,
+                   label=f"{b['claim']}: bound {b['bound']:.4g} on " + r"$\eta^*_t$"
+                         + f", VIOLATED here\n(η*_t {rel} it; {b['reference']})")
+        marks.append(b["bound"])
     ax.set_yscale("log")
-    ax.set_ylim(etas[0], etas[-1])
+    lo, hi = min(marks), max(marks)  # the background's range, widened only for a mark beyond it
+    ax.set_ylim(lo if lo >= etas[0] else lo / 1.3, hi if hi <= etas[-1] else hi * 1.3)
+    if not thetas[0] <= theta_c <= thetas[-1]:
+        ax.set_xlim(min(thetas[0], theta_c) - 0.01, max(thetas[-1], theta_c) + 0.01)
     ax.set_xlabel(r"alignment $\theta_t$ (bulk of the given state rescaled)")
     ax.set_ylabel(r"step size $\eta$")
     ax.set_title(r"Sign of $\Theta(\eta)-\theta$ over step size $\eta$ (red: rises, blue: falls)"
                  f"\n{setting_text(lam, k, kap)}")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    fig.supxlabel("\n".join(textwrap.wrap(CAPTION, 150)), fontsize=7, x=0.01, ha="left")
     agree = sum(1 for th, e, d in pts
                 if np.sign(d) == np.sign(Theta(lam, k, kap, fam[list(thetas).index(th)], e) - th))
-    return fig, {"points": len(pts), "mc_sign_agrees_with_Theta": agree}
+    return fig, {"points": len(pts), "mc_sign_agrees_with_Theta": agree,
+                 "case_state": {"theta": theta_c,
+                                "eta_star": own["eta_star"] if np.isfinite(own["eta_star"]) else None,
+                                "eta": eta},
+                 "violated_bounds": [b["claim"] for b in violated]}
 
 
 def phase_diagram(lam, k, kap, c, out_path, seed: int = 0, n_theta: int = 60, n_eta: int = 60,
-                  mc: int = 200) -> dict:
+                  mc: int = 200, eta: float | None = None, bounds: list[dict] | None = None) -> dict:
     """Write `build_phase_diagram` as a PNG (no timestamp metadata) and return its summary."""
-    fig, summary = build_phase_diagram(lam, k, kap, c, seed, n_theta, n_eta, mc)
+    fig, summary = build_phase_diagram(lam, k, kap, c, seed, n_theta, n_eta, mc, eta, bounds)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90, metadata={"Software": None})
     write_atomic(out_path, buf.getvalue())

@@ -86,8 +86,8 @@ class Document:
     def ul(self, items: list[Inline]) -> None:
         self.blocks.append(Block("list", items=items))
 
-    def figure(self, name: str) -> None:
-        self.blocks.append(Block("figure", name=name))
+    def figure(self, name: str, caption: str = "") -> None:
+        self.blocks.append(Block("figure", name=name, text=caption))
 
     def formula(self, label: Inline, latex: str, mathml: str) -> None:
         self.blocks.append(Block("formula", inline=label, latex=latex, mathml=mathml))
@@ -175,7 +175,9 @@ def to_markdown(doc: Document) -> str:
         elif b.kind == "list":
             lines += [f"- {_md_inline(i)}" for i in b.items] + [""]
         elif b.kind == "figure":
-            lines += [f"![{b.name}]({b.name})", ""]
+            lines += [f"![{_md_text(b.name)}]({b.name})", ""]
+            if b.text:  # the caption, a paragraph under the image
+                lines += [f"{_md_strong('Figure ' + b.name + '.')} {_md_text(b.text)}", ""]
         elif b.kind == "formula":
             lines.append(f"- {_md_inline(b.inline)}: $${b.latex}$$")
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -234,7 +236,10 @@ def to_html(doc: Document, figs: dict[str, bytes]) -> str:
             out.append("<ul>" + "".join(f"<li>{_html_inline(i)}</li>" for i in b.items) + "</ul>")
         elif b.kind == "figure":
             b64 = base64.b64encode(figs[b.name]).decode()
-            out.append(f"<p><img alt='{html.escape(b.name)}' src='data:image/png;base64,{b64}'></p>")
+            cap = (f"<figcaption><b>Figure {html.escape(b.name)}.</b> {html.escape(b.text)}</figcaption>"
+                   if b.text else "")
+            out.append(f"<figure><img alt='{html.escape(b.name)}' src='data:image/png;base64,{b64}'>"
+                       f"{cap}</figure>")
         elif b.kind == "formula":
             if not in_formulas:
                 out.append("<ul>")
