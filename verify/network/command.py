@@ -87,6 +87,7 @@ def run(args) -> int:
     else:
         for fam, a, n in agreement_scores(result["predictions"]):
             print(f"network  {a}/{n}  {fam}")
+        print(result["power"]["summary"]["line"])
         for p in result["control"]["predictions"]:
             tag = "  (negative control)" if p.get("expected_agree") is False else ""
             if p.get("expected_agree") is False:  # a wrong prediction the method must reject

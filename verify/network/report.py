@@ -131,6 +131,12 @@ def render_markdown(result: dict[str, Any]) -> str:
         L.append(f"| {fam} | {a}/{n} |")
     L += ["", f"({inconclusive(result['predictions'])} of the sign predictions at η_train were inconclusive: "
           "the 95% interval of the measured loss change contains 0; they count as not agreeing.)"]
+    from verify.network.power import POWER_HEADER, evidence_power, power_rows
+
+    power = result.get("power") or evidence_power(result)
+    L += ["", "### How discriminating the evidence is", "", power["summary"]["line"], "",
+          "| " + " | ".join(POWER_HEADER) + " |", "|" + "---|" * len(POWER_HEADER)]
+    L += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in power_rows(power)]
     L += ["", "### Agreement score per prediction (quadratic control, same code path)", "",
           f"Criterion: {result['control'].get('criterion', '95% interval')}.", "",
           "| prediction | agree | replicates agreeing |", "|---|---|---|"]

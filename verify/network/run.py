@@ -226,7 +226,7 @@ def run_network(quick: bool, seed: int, config: dict[str, Any] | None = None,
 
     prov = dict(provenance())
     prov["network_versions"] = {"jax": jax.__version__, "scikit-learn": sklearn.__version__}
-    return {
+    result = {
         "provenance": prov,
         "inputs": {"quick": bool(quick), "seed": int(seed)},  # what `salign network` was given
         "settings": {**cfg, "quick": quick, "problem": pr.name, "P": pr.P, "n": pr.n,
@@ -242,3 +242,9 @@ def run_network(quick: bool, seed: int, config: dict[str, Any] | None = None,
         "control": control,
         "timings": timings,
     }
+    from verify.network.power import evidence_power
+
+    # how discriminating the agreements are: competing predictors and negative controls, scored on
+    # the same measurements (verify/network/power.py)
+    result["power"] = evidence_power(result)
+    return result

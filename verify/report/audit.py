@@ -436,6 +436,13 @@ def _network_section(doc: Document, net: dict, figs: list[str]) -> None:
           T("; the full study: "), C("salign network --out DIR"), T(")."))
     doc.table([[T("prediction (network)")], [T("agree / checkpoints")]],
               [[[T(f)], [T(f"{a}/{n}")]] for f, a, n in agreement_scores(net["predictions"])])
+    from verify.network.power import POWER_HEADER, evidence_power, power_rows
+
+    power = net.get("power") or evidence_power(net)  # competitors and negative controls (power.py)
+    line = power["summary"]["line"]
+    head, _, rest = line.partition(": ")
+    doc.p(B(head + ":"), T(" " + rest))
+    doc.table([[T(h)] for h in POWER_HEADER], [[[T(c)] for c in row] for row in power_rows(power)])
     doc.p(T(f"{inconclusive(net['predictions'])} sign predictions at η_train were inconclusive (the 95% "
             "interval of the measured loss change contains 0); they count as not agreeing."))
     ctrl = net["control"]
