@@ -42,7 +42,7 @@ import numpy as np
 
 from verify.core import thresholds as T
 from verify.core.cases import Case, make_case
-from verify.core.theory import Theta_map, block_sums, blocks, lemma22_pq, quantities
+from verify.core.theory import block_sums, blocks, lemma22_pq, quantities
 from verify.simulation.engines import grouped_sgd, simulate
 
 Z = 6.0
@@ -277,16 +277,24 @@ def theta_step_check(case: Case, eta: Fraction, sign: int, seed, what: str = "θ
                      ) -> Decision:
     """One SGD step from the case's state replicated ×r (grouped engine) at step size η, decided
     against the prediction sign·(lim E θ_{t+1} − θ_t) > 0 (direction) together with consistency
-    with the exact finite-d E[θ_{t+1}|x] at ×r (30-digit quadrature).
+    with the exact finite-d E[θ_{t+1}|x] at ×r (see `theta_step_sq`)."""
+    return theta_step_sq(case.eigenvalues, case.k, case.kappa2, [c * c for c in case.state], eta,
+                         sign, seed, what)
 
-    The claims are about the d → ∞ limit Θ(η; x) (Lemma 20); r is the smallest 64·4^j whose
-    delta-method finite-d gap c₁/r is ≤ |Θ − θ|/8 and whose planned draw count fits the budget;
-    the exact gap |E_r − Θ| must then be ≤ |Θ − θ|/4, otherwise Unresolvable("finite-d gap")."""
-    lam, k, kap2 = case.eigenvalues, case.k, case.kappa2
-    c2 = [c * c for c in case.state]
-    b = blocks(case)
+
+def theta_step_sq(lam, k: int, kap2, c2, eta: Fraction, sign: int, seed,
+                  what: str = "θ_{t+1} − θ_t") -> Decision:
+    """`theta_step_check` for a state given by its squared coordinates c2 (e.g. the stationary
+    moments β_i). The claims are about the d → ∞ limit Θ(η; x) (Lemma 20,
+    `thresholds.theta_map`); r is the smallest 64·4^j whose delta-method finite-d gap c₁/r is
+    ≤ |Θ − θ|/8 and whose planned draw count fits the budget; the exact gap |E_r − Θ| must then
+    be ≤ |Θ − θ|/4, otherwise Unresolvable("finite-d gap"). The draw count comes from an
+    independent pilot; nothing looks at the main sample before it is decided."""
+    b = block_sums(lam, k, c2, kap2)
+    if b.s == 0:
+        raise Unresolvable("unresolvable")
     theta = b.sD / b.s
-    Th = Theta_map(case, eta)
+    Th = T.theta_map(b.sD, b.sB, b.tauD, b.tauB, b.uD, b.uB, b.eD, b.eB, eta)
     if Th is None or Th == theta:
         raise Unresolvable("unresolvable")
     e_lim = Th - theta
@@ -321,6 +329,53 @@ def _replication(lam, k, kap2, c2, eta, e_lim: float) -> tuple[int, int]:
                 return r, n
         r *= 4
     raise Unresolvable("unresolvable")
+
+
+def lemma26_levels(lam, k: int, kap, c0sq, eta: Fraction, t: int, r: int):
+    """Rows of grouped_expected_ratio for the exact law of c_t from a deterministic c_0 (Lemma 26:
+    c_{i,t} ~ N((1−ηλ_i)^t c_{i,0}, β_i(1 − (1−ηλ_i)^{2t})), β_i from
+    `verify.core.assumption14.decide`), each coordinate ×r."""
+    from verify.core.assumption14 import decide as asm14
+
+    beta = asm14(lam, k, kap, c0sq, eta).beta
+    rows = []
+    for i in range(len(lam)):
+        if t <= 1000:
+            a = (1 - eta * lam[i]) ** (2 * t)
+        else:  # the exact power has millions of digits: 45 significant digits suffice
+            with mpmath.workdps(45):
+                a = Fraction(mpmath.nstr(mpf(1 - eta * lam[i]) ** (2 * t), 45))
+        rows.append((lam[i] ** 2, a * c0sq[i], beta[i] * (1 - a), r, i < k))
+    return rows
+
+
+def sample_trajectories(lam, k: int, kap, c0sq, eta, r: int, steps: int, n: int, seed
+                        ) -> np.ndarray:
+    """(steps + 1, n) alignments of n independent constant-step SGD trajectories of the ×r
+    replicated problem from deterministic c_0 (engines.grouped_sgd, exact in law)."""
+    lam_f = np.array([_f(x) for x in lam])
+    kap_f = np.array([_f(x) for x in kap])
+    e0 = np.array([_f(r * x) for x in c0sq])
+    parts = []
+    for j, start in enumerate(range(0, n, CHUNK)):
+        m = min(CHUNK, n - start)
+        parts.append(grouped_sgd(lam_f, np.full(len(lam_f), r), k, kap_f, np.tile(e0, (m, 1)),
+                                 _f(eta), steps, _seed(seed, j)).alignment)
+    return np.concatenate(parts, axis=1)
+
+
+def increment_check(lam, k: int, kap, c0sq, eta: Fraction, t: int, sign: int, seed, r: int,
+                    what: str, n_cap: int = 300_000) -> Decision:
+    """The increment θ_{t+1} − θ_t of simulated trajectories (×r, grouped engine), decided for
+    sign·E[θ_{t+1} − θ_t] > 0 and consistency with the exact finite-d value (Lemma 26 law)."""
+    fd = (grouped_expected_ratio(lemma26_levels(lam, k, kap, c0sq, eta, t + 1, r))
+          - grouped_expected_ratio(lemma26_levels(lam, k, kap, c0sq, eta, t, r)))
+    pilot = sample_trajectories(lam, k, kap, c0sq, eta, r, t + 1, N_PILOT, _seed(seed, 1))
+    n = plan_draws(float(fd), float(np.std(pilot[t + 1] - pilot[t], ddof=1)), 1.0)
+    if n is None or n > n_cap:
+        raise Unresolvable("unresolvable")
+    a = sample_trajectories(lam, k, kap, c0sq, eta, r, t + 1, n, _seed(seed, 2))
+    return decide(a[t + 1] - a[t], reference=fd, baseline=0, sign=sign, what=what)
 
 
 def loss_moments(case: Case, eta: Fraction, block: str) -> tuple[Fraction, Fraction]:
@@ -443,9 +498,11 @@ class Evidence:
         return any(d.contradicted for d in self.decisions)
 
     @property
-    def min_z(self) -> float:
+    def min_z(self) -> float | None:
+        """The smallest |z| of the direction decisions (None when the property makes only
+        consistency decisions, e.g. a late-phase mean equal to a formula)."""
         zs = [abs(d.z_dir) for d in self.decisions if d.z_dir is not None]
-        return min(zs) if zs else float("nan")
+        return min(zs) if zs else None
 
     @property
     def n_decisions(self) -> int:
@@ -453,7 +510,10 @@ class Evidence:
 
     def as_dict(self) -> dict:
         return {"agrees_with_claim": self.agrees_with_claim, "decisions": self.n_decisions,
-                "min_z": round(self.min_z, 2), "contradicted_at_6se": self.contradicted,
+                "min_z": None if self.min_z is None else round(self.min_z, 2),
+                "max_abs_z_ref": max((round(abs(d.z_ref), 2) for d in self.decisions
+                                      if d.z_ref is not None), default=None),
+                "contradicted_at_6se": self.contradicted,
                 "false_alarm_bound": self.n_decisions * FALSE_ALARM_PER_DECISION,
                 "test": self.test, "note": self.note, "seconds": round(self.seconds, 2)}
 
