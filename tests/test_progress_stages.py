@@ -71,7 +71,8 @@ def test_network_study_reports_progress_through_every_part(tmp_path, monkeypatch
     monkeypatch.setattr(run_mod, "run_network", spy)
     assert main(["network", "--quick", "--json", "--out", str(tmp_path / "n")]) == 0
     cap = capsys.readouterr()
-    assert "predictions" in json.loads(cap.out)
+    out = json.loads(cap.out)
+    assert "predictions" in out and out["power"]["line"].startswith("How discriminating")
     dones = [c[0] for c in calls]
     assert dones == sorted(dones) and dones[-1] == calls[-1][1]
     assert [p for p in dict.fromkeys(c[2] for c in calls)] == ["train", "trajectory", "analysis",

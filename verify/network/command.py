@@ -82,7 +82,8 @@ def run(args) -> int:
     sys.stderr.write("salign network: " + ", ".join(f"{k} {v:.1f}s" for k, v in t.items()) + "\n")
     if args.json:
         print(json.dumps({"predictions": result["predictions"],
-                          "control": {"predictions": result["control"]["predictions"]}},
+                          "control": {"predictions": result["control"]["predictions"]},
+                          "power": result["power"]["summary"]},
                          sort_keys=True, allow_nan=False))
     else:
         for fam, a, n in agreement_scores(result["predictions"]):
