@@ -39,9 +39,10 @@ def claims_markdown() -> str:
     derivation, its simulation evidence, and its audited verdicts (search and SMT proof)."""
     from verify.report.audit import simulation_evidence
 
-    verdicts, proofs = {}, {}
+    verdicts, proofs, measured = {}, {}, {}
     if SNAPSHOT.exists():
         data = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+        measured = data.get("simulation_evidence") or {}
         verdicts = {c["claim_id"]: c["status"] for c in data["claims"]}
         if isinstance(data.get("proofs"), list):
             proofs = {p["claim_id"]: p["status"] for p in data["proofs"]}
@@ -64,6 +65,11 @@ def claims_markdown() -> str:
         if c.id in sim:
             tpath, _, tname = sim[c.id]["test"].partition("::")
             simcell = f"[{tname}](../{tpath})"
+            m = measured.get(c.id) or {}
+            if "agrees_with_claim" in m:  # the audit's measured result (≥ 6 SE decisions)
+                said = {True: "agrees", False: "contradicts" if m.get("contradicted_at_6se")
+                        else "disagrees"}.get(m["agrees_with_claim"], "not decided")
+                simcell += f" — {said} ({m['decisions']} decisions)"
         else:
             simcell = ""
         lines.append(f"| `{c.id}` | {_cell(c.reference)} | {c.kind} | {c.checker} | "
