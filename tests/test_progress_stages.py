@@ -81,3 +81,33 @@ def test_network_study_reports_progress_through_every_part(tmp_path, monkeypatch
     lines = [m for m in map(pat.search, cap.err.splitlines()) if m]
     assert lines, cap.err
     assert lines[-1].group(2) == lines[-1].group(3)  # the closing line: done = total
+
+
+def test_audit_prove_and_network_stages_report_progress(monkeypatch, capsys):
+    """The audit's prove stage prints done/total, rate and ETA after each claim, and its network
+    stage forwards the study's progress (both were silent for minutes)."""
+    from verify.network import run as run_mod
+    from verify.proofs import driver, registry
+    from verify.report import audit
+
+    monkeypatch.setattr(registry, "ENCODINGS", {"thm6": None, "thm8-corrected": None})
+    monkeypatch.setattr(driver, "prove",
+                        lambda ids, timeout: [{"claim_id": ids[0], "status": "proved (all d)"}])
+    rows = audit._run_proofs(1.0)
+    assert [r["claim_id"] for r in rows] == ["thm6", "thm8-corrected"]
+    err = capsys.readouterr().err
+    pat = re.compile(LINE.format(label="prove", unit="claims"))
+    assert [m.group(1, 2) for m in map(pat.search, err.splitlines()) if m] == [("1", "2"), ("2", "2")]
+
+    def fake(quick, seed, config=None, progress=None):
+        for done, part in ((3, "train"), (7, "analysis"), (10, "control")):
+            progress(done, 10, part)
+        return {"fake": True}
+
+    monkeypatch.setattr(run_mod, "run_network", fake)
+    data, _ = audit._run_network(0)
+    assert data == {"fake": True}
+    err = capsys.readouterr().err
+    pat = re.compile(LINE.format(label=r"\[audit\]   network \((\w+)\)", unit="cost units"))
+    lines = [m for m in map(pat.search, err.splitlines()) if m]
+    assert lines and lines[-1].group(1, 2, 3) == ("control", "10", "10")
