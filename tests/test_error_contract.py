@@ -644,3 +644,19 @@ def test_phases_undefined_numbers_are_null_not_nan(tmp_path, capsys, argv, key, 
     assert "RuntimeWarning" not in out.err and out.err == ""
     assert main(argv) == 0
     assert re.search(rf"{key}\s+undefined\n", capsys.readouterr().out)
+
+
+def test_scheduler_address_of_a_non_dask_service_fails_in_time(capsys, monkeypatch):
+    """Something listens at the address but never speaks Dask's protocol: Dask's own time-out
+    does not cover that (it waited forever); one line naming the address, exit 2, in time."""
+    import verify.execution.tasks as tasks
+
+    monkeypatch.setattr(tasks, "CONNECT_TIMEOUT", 1.5)
+    with socket.socket() as srv:
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(4)  # the kernel completes the TCP handshake; nothing ever answers
+        address = f"tcp://127.0.0.1:{srv.getsockname()[1]}"
+        t0 = time.monotonic()
+        assert main(["check", "thm2", "--scheduler", address]) == 2
+        assert time.monotonic() - t0 < 15
+    _one_error_line(capsys.readouterr().err, f"no Dask scheduler answered at {address}")

@@ -120,6 +120,37 @@ def _reach_scheduler(address: str, timeout: float = 5.0) -> None:
         raise UsageError(f"cannot reach the Dask scheduler at {address}: {why}") from None
 
 
+CONNECT_TIMEOUT = 30.0  # seconds for an existing scheduler to answer
+
+
+def _connect(client_cls, address: str):
+    """A Client of the scheduler at `address`, or a one-line UsageError within CONNECT_TIMEOUT
+    (+ 5 s) seconds. Dask's own timeout does not cover a peer that accepts the connection but
+    never speaks its protocol (any other TCP service): it then waits forever, so the Client is
+    made on a daemon thread and abandoned when it does not answer in time."""
+    box: dict = {}
+
+    def connect() -> None:
+        try:
+            box["client"] = client_cls(address, timeout=f"{CONNECT_TIMEOUT}s")
+        except BaseException as exc:  # reported on the calling thread
+            box["error"] = exc
+
+    t = threading.Thread(target=connect, name="salign-connect", daemon=True)
+    t.start()
+    t.join(CONNECT_TIMEOUT + 5)
+    if t.is_alive():
+        raise UsageError(f"no Dask scheduler answered at {address} within {CONNECT_TIMEOUT:g} s "
+                         "(something listens there, but not a Dask scheduler?)")
+    if "error" in box:
+        exc = box["error"]
+        if isinstance(exc, (OSError, ValueError)):  # TimeoutError, refused, comm closed, …
+            raise UsageError(f"cannot connect to the Dask scheduler at {address}: "
+                             f"{exc or type(exc).__name__}") from None
+        raise exc
+    return box["client"]
+
+
 @contextlib.contextmanager
 def _workers_ignore_sigint():
     """Ignore SIGINT in this process while the local cluster starts its worker processes: they
@@ -208,11 +239,7 @@ def _run_dask(fn, task_args, workers, scheduler, bar, keys, on_result=None):
                     client = Client(cluster)
             else:
                 _reach_scheduler(scheduler)
-                try:
-                    client = Client(scheduler, timeout="30s")
-                except OSError as exc:  # TimeoutError, refused, not a scheduler, …
-                    raise UsageError(f"cannot connect to the Dask scheduler at {scheduler}: "
-                                     f"{exc}") from None
+                client = _connect(Client, scheduler)
             with client:
                 futs = [client.submit(fn, *a, key=k, pure=False) for a, k in zip(task_args, keys)]
                 index = {f.key: i for i, f in enumerate(futs)}
