@@ -18,7 +18,7 @@ import pytest
 
 from verify.claims import CLAIMS_BY_ID
 from verify.simulation import evidence as EV
-from verify.simulation.evidence import PROPERTIES, run_all, run_claim
+from verify.simulation.evidence_claims import PROPERTIES, run_all, run_claim
 
 pytestmark = pytest.mark.simulation
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,6 +181,17 @@ def test_planted_theta_crit_root_sign_is_caught(monkeypatch):
     assert _fails(["thm11", "lem24", "thm12"])
 
 
+def test_planted_theta_star_h_sign_is_caught(monkeypatch):
+    """Theorem 4's h with its sign flipped (θ* 4.5 % of 1 − θ* too low where θ* is nearly sharp)."""
+    from verify.core import theory
+    from verify.core import thresholds as T
+
+    real = T.theta_star_aux
+    monkeypatch.setattr(T, "theta_star_aux", lambda *a: (lambda a_, h, m: (a_, -h, m))(*real(*a)))
+    theory.blocks.cache_clear()
+    assert _fails(["thm4-corrected"])
+
+
 def test_planted_sign_of_e_D_in_lemma22_p_is_caught(monkeypatch):
     """p with e_D's sign flipped in verify.core.thresholds (η* off by a few percent)."""
     from verify.core import thresholds as T
@@ -199,9 +210,10 @@ def test_audit_simulation_stage_measures_and_renders(monkeypatch, capsys):
     report shows the measured verdict in the claim table's column and the simulation section."""
     from verify.report import audit
     from verify.report.document import Document, to_markdown
+    from verify.simulation import evidence_claims as EC
 
     subset = {c: PROPERTIES[c] for c in ("thm8-main", "thm8-corrected", "lem21")}
-    monkeypatch.setattr(EV, "PROPERTIES", subset)
+    monkeypatch.setattr(EC, "PROPERTIES", subset)
     sim = audit.measured_simulation_evidence(seed=3)
     assert "3/3 simulation properties run" in capsys.readouterr().err
     json.dumps(sim, allow_nan=False)

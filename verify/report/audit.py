@@ -82,7 +82,7 @@ def measured_simulation_evidence(seed: int) -> dict:
     functions tests/simulation/test_sim_evidence.py runs): agrees_with_claim, decisions, min_z,
     false_alarm_bound, test; plus the Hypothesis property of the suite that draws states for it,
     when there is one (tests/simulation/EVIDENCE.json)."""
-    from verify.simulation.evidence import PROPERTIES, run_all
+    from verify.simulation.evidence_claims import PROPERTIES, run_all
 
     hyp = simulation_evidence()
     n = len(PROPERTIES)
@@ -148,7 +148,7 @@ def build_report_data(profile: str, seed: int, full: bool, proofs: bool = True,
 
     sweep = reproduce(PAPER_M if full else (5, 50, 500))
     timings["reproduce"] = time.perf_counter() - t2
-    from verify.simulation.evidence import PROPERTIES
+    from verify.simulation.evidence_claims import PROPERTIES
 
     _stage(f"simulation evidence: {len(PROPERTIES)} claim properties against simulated SGD")
     t5 = time.perf_counter()

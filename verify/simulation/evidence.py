@@ -3,8 +3,9 @@ SGD / Dom-SGD / Bulk-SGD drawn through the package's own engines, decided at ≥
 
 One implementation serves three callers: the Hypothesis properties of tests/simulation (drawn
 states, through `theta_step_check`, `loss_check`, …), the fixed-state properties of the claim
-registry `PROPERTIES` (tests/simulation/test_sim_evidence.py) and the audit's simulation stage
-(`run_claim`, `run_all` → report.json `simulation_evidence`).
+registry `verify.simulation.evidence_claims.PROPERTIES` (tests/simulation/test_sim_evidence.py)
+and the audit's simulation stage (`evidence_claims.run_claim`, `run_all` → report.json
+`simulation_evidence`).
 
 Samplers (all in the package):
   * `sample_theta_step`: one SGD step of the ×r replicated state through
@@ -32,8 +33,6 @@ decisions (union bound over decisions).
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -41,7 +40,7 @@ import mpmath
 import numpy as np
 
 from verify.core import thresholds as T
-from verify.core.cases import Case, make_case
+from verify.core.cases import Case
 from verify.core.theory import block_sums, blocks, lemma22_pq, quantities
 from verify.simulation.engines import grouped_sgd, simulate
 
@@ -518,64 +517,5 @@ class Evidence:
                 "test": self.test, "note": self.note}
 
 
-@dataclass(frozen=True)
-class Property:
-    """A claim's simulation property at fixed states. `run(seed, control)` returns the decisions
-    of the claim's predictions (control=False) or of the control's wrong prediction (control=True:
-    a threshold shifted by a few percent, or the printed form; for a refuted claim the control
-    feeds the true value, which the property must then accept). `holds` is what the simulation
-    is expected to say about the claim itself."""
-
-    claim: str
-    run: Callable[[int, bool], list[Decision]]
-    holds: bool
-    what: str
-    control: str
-    corrected: str | None = None
-
-    @property
-    def test(self) -> str:
-        return f"tests/simulation/test_sim_evidence.py::test_claim_property[{self.claim}]"
-
-
-PROPERTIES: dict[str, Property] = {}
-
-
-def prop(claim: str, holds: bool, what: str, control: str, corrected: str | None = None):
-    def deco(fn):
-        PROPERTIES[claim] = Property(claim, fn, holds, what, control, corrected)
-        return fn
-    return deco
-
-
-def run_claim(claim: str, seed: int = 0, control: bool = False) -> Evidence:
-    """Run a claim's simulation property (no pytest); the control uses independent draws."""
-    p = PROPERTIES[claim]
-    t0 = time.perf_counter()
-    decisions = p.run(seed + (10_007 if control else 0), control)
-    ev = Evidence(claim, p.test, list(decisions), p.what)
-    ev.seconds = time.perf_counter() - t0
-    return ev
-
-
-def run_all(seed: int = 0, progress: Callable[[int, int, str], None] | None = None,
-            claims: list[str] | None = None) -> dict[str, dict]:
-    """`simulation_evidence` of report.json: claim id → Evidence.as_dict()."""
-    ids = list(PROPERTIES) if claims is None else claims
-    out = {}
-    for i, cid in enumerate(ids, 1):
-        try:
-            out[cid] = run_claim(cid, seed).as_dict()
-        except (AssertionError, Unresolvable, ArithmeticError) as exc:  # reported, not hidden
-            out[cid] = {"agrees_with_claim": None, "decisions": 0, "min_z": None,
-                        "false_alarm_bound": 0.0, "test": PROPERTIES[cid].test,
-                        "error": f"{type(exc).__name__}: {exc}"}
-        if progress is not None:
-            progress(i, len(ids), cid)
-    return out
-
-
-from verify.simulation import evidence_claims  # noqa: E402,F401  (registers PROPERTIES)
-
-__all__ = ["Decision", "Evidence", "PROPERTIES", "Property", "Unresolvable", "block_sums",
-           "decide", "make_case", "run_all", "run_claim", "theta_step_check", "loss_check"]
+__all__ = ["Decision", "Evidence", "Unresolvable", "decide", "loss_check", "theta_step_check",
+           "theta_step_sq"]
