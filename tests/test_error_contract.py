@@ -502,8 +502,9 @@ def test_network_negative_control_that_passes_is_not_called_disagree(tmp_path, c
               "expected_agree": False, "agree_count": "0/2"},
              {"name": "η* of the quadratic", "agree": True, "agree_count": "2/2"},
              {"name": "θ_crit of the quadratic", "agree": False, "agree_count": "0/2"}]
-    monkeypatch.setattr(run, "run_network", lambda quick, seed: {
-        "predictions": [], "control": {"predictions": preds}, "timings": {"total": 0.0}})
+    monkeypatch.setattr(run, "run_network", lambda quick, seed, **kw: {
+        "predictions": [], "control": {"predictions": preds}, "timings": {"total": 0.0},
+        "power": {"summary": {"line": "power: (stub)"}}})
     monkeypatch.setattr(report, "write_outputs", lambda result, out: None)
     assert main(["network", "--quick", "--out", str(tmp_path / "n")]) == 0
     lines = capsys.readouterr().out.splitlines()
