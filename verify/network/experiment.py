@@ -28,6 +28,7 @@ from scipy.sparse.linalg import LinearOperator, eigsh, lobpcg
 
 from verify.network.problems import Problem
 from verify.network.quantities import (
+    agrees,
     negative_spectrum,
     network_quantities,
     predicted_align_sign,
@@ -113,14 +114,6 @@ def crossing_with_ci(eta: np.ndarray, Fdraws: np.ndarray, Wb: np.ndarray) -> dic
     return {"observed": point, "ci": [None if not np.isfinite(lo) else float(lo),
                                       None if not np.isfinite(hi) else float(hi)],
             "no_crossing_fraction": float(np.mean(~np.isfinite(boots)))}
-
-
-def agrees(pred: float | None, cross: dict[str, Any], eta_max: float) -> bool:
-    """Predicted value inside the 95% CI; a prediction beyond the grid counts as +∞."""
-    p = np.inf if pred is None or pred > eta_max else pred
-    lo = cross["ci"][0] if cross["ci"][0] is not None else np.inf
-    hi = cross["ci"][1] if cross["ci"][1] is not None else np.inf
-    return bool(lo <= p <= hi)
 
 
 def sign_score(pred_signs: np.ndarray, Fdraws: np.ndarray, Wb: np.ndarray) -> dict[str, Any]:

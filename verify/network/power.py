@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from verify.network.experiment import agrees
+from verify.network.quantities import agrees
 
 # crossing family: (prediction name, measured crossing key, model quantity)
 CROSSINGS = (("eta_star (Θ ratio of expectations)", "cross_ratio", "eta_star"),

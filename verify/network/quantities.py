@@ -135,3 +135,12 @@ def negative_spectrum(lam: np.ndarray) -> dict[str, Any]:
     return {"count": int(neg.size), "d": int(lam.size), "most_negative": float(lam.min()),
             "mass_fraction": float(np.sum(np.abs(neg)) / tot) if tot > 0 else 0.0,
             "largest": float(lam.max())}
+
+
+def agrees(pred: float | None, cross: dict[str, Any], eta_max: float) -> bool:
+    """Predicted value inside the 95% CI; a prediction beyond the grid counts as +∞ (here, free of
+    jax, so that the reports can score stored measurements without the network extra)."""
+    p = np.inf if pred is None or pred > eta_max else pred
+    lo = cross["ci"][0] if cross["ci"][0] is not None else np.inf
+    hi = cross["ci"][1] if cross["ci"][1] is not None else np.inf
+    return bool(lo <= p <= hi)
