@@ -871,7 +871,11 @@ def _cmd_diagram(args) -> int:
     else:
         agree = (f"; the simulated one-step sign agrees with Θ at {res['mc_sign_agrees_with_Theta']}"
                  f" of {res['points']} points" if "points" in res else "")
-        sys.stdout.write(f"wrote {args.out}: (θ, η) phase diagram, d = {len(lam)}, k = {k}{agree}\n")
+        shown = (f"; marks the case's state (θ = {res['case_state']['theta']:.4g})"
+                 + (" and the bound it violates: " + ", ".join(res["violated_bounds"])
+                    if res["violated_bounds"] else ""))
+        sys.stdout.write(f"wrote {args.out}: (θ, η) phase diagram, d = {len(lam)}, k = {k}{agree}"
+                         f"{shown}\n")
     return 0
 
 
