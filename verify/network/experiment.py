@@ -138,8 +138,13 @@ def mean_ci(x: np.ndarray) -> tuple[float, list[float]]:
 
 def analyze_state(problem: Problem, w: np.ndarray, *, b: int, k: int, ks: list[int], R: int, grid: int,
                   eta_train: float, seed: int, boot: int = 200, label: str = "state",
-                  wrong_control: bool = False) -> dict[str, Any]:
-    """All one-step predictions at w, scored against R minibatch draws of the problem itself."""
+                  wrong_control: bool = False, progress=None) -> dict[str, Any]:
+    """All one-step predictions at w, scored against R minibatch draws of the problem itself.
+    `progress(fraction)` after each part (Hessian, noise, SGD draws), for the study's progress."""
+    def _done(fraction: float) -> None:
+        if progress is not None:
+            progress(fraction)
+
     t0 = time.perf_counter()
     tm: dict[str, float] = {}
     rng = np.random.default_rng(seed)
@@ -149,9 +154,11 @@ def analyze_state(problem: Problem, w: np.ndarray, *, b: int, k: int, ks: list[i
     L0, g = float(L0), np.asarray(g)
     lam, U, t_eig = eigbasis(problem, w)
     tm["hessian_eigh"] = t_eig
+    _done(0.55)  # the parts' shares of a quick-settings state (verify.network.run.plan)
     t1 = time.perf_counter()
     ns = noise_stats(problem, w, U, b, g)
     tm["noise"] = time.perf_counter() - t1
+    _done(0.6)
     t1 = time.perf_counter()
     gc = U.T @ g
     kmax = max([k, *ks])
@@ -173,6 +180,7 @@ def analyze_state(problem: Problem, w: np.ndarray, *, b: int, k: int, ks: list[i
     sN = np.sum(Gn * Gn, axis=1)
     del Wn, Gn
     tm["sgd_draws"] = time.perf_counter() - t1
+    _done(0.8)
     t1 = time.perf_counter()
     UD_all = U[:, :kmax]
     out_k = {}

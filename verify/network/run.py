@@ -74,6 +74,15 @@ class _Ticker:
         if self.progress is not None:
             self.progress(self.done, self.total, part)
 
+    def within(self, part: str):
+        """A callback(fraction) reporting progress inside one unit of `part` (the unit's own
+        tick(part) still counts it in full)."""
+        def report(fraction: float) -> None:
+            if self.progress is not None:
+                self.progress(min(self.total, self.done + round(self.cost[part] * fraction)),
+                              self.total, part)
+        return report
+
 
 def run_control(cfg: dict[str, Any], seed: int, tick=None) -> dict[str, Any]:
     """The quadratic control through the same code path, at `replicates` independent states and
@@ -124,7 +133,8 @@ def run_network(quick: bool, seed: int, config: dict[str, Any] | None = None,
     from verify.network.problems import digits_mlp
 
     cfg = config if config is not None else (QUICK if quick else FULL)
-    tick = _Ticker(cfg, progress).tick
+    ticker = _Ticker(cfg, progress)
+    tick = ticker.tick
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     pr = digits_mlp(cfg["hidden"], cfg["loss"], seed=seed)
@@ -165,7 +175,8 @@ def run_network(quick: bool, seed: int, config: dict[str, Any] | None = None,
     for step in cfg["analysis_steps"]:
         sweep = cfg["k_sweep"] if step == cfg["analysis_steps"][-1] else []  # k sweep at the last state
         st = analyze_state(pr, ckpts[step], b=b, k=k, ks=sweep, R=cfg["R"], grid=cfg["grid"],
-                           eta_train=eta, seed=seed + 7919 * (step + 1), label=f"step {step}")
+                           eta_train=eta, seed=seed + 7919 * (step + 1), label=f"step {step}",
+                           progress=ticker.within("analysis"))
         predictions += score_state(st, k, f"step {step}: ")
         for kk in [k, *sweep]:
             if kk != k:
