@@ -661,3 +661,21 @@ def test_scheduler_address_of_a_non_dask_service_fails_in_time(capsys, monkeypat
         assert main(["check", "thm2", "--scheduler", address]) == 2
         assert time.monotonic() - t0 < 15
     _one_error_line(capsys.readouterr().err, f"no Dask scheduler answered at {address}")
+
+
+def test_ctrl_c_during_selftest_one_line_exit_130(tmp_path):
+    out = tmp_path / "st"
+    p = subprocess.Popen([sys.executable, "-m", "verify.selftest", "--only", "fuzz", "--out",
+                          str(out)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         text=True, start_new_session=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        time.sleep(4)  # the fuzz tests are running (a pytest subprocess, tens of seconds)
+        assert p.poll() is None, "finished before it could be interrupted"
+        os.killpg(p.pid, signal.SIGINT)
+        err = p.communicate(timeout=60)[1]
+        assert p.returncode == 130 and err.strip().splitlines() == ["selftest: interrupted"], err
+        assert not out.exists()
+    finally:
+        if p.poll() is None:
+            p.kill()

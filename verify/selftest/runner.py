@@ -299,6 +299,16 @@ def render_md(res: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The self-test's command line; Ctrl-C ends it with one line and exit code 130 (the outputs
+    are written only at the end, atomically, so an interrupted run leaves none)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("selftest: interrupted", file=sys.stderr, flush=True)
+        return 130
+
+
+def _main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m verify.selftest", description=__doc__.splitlines()[0])
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="sampled mutants, ci fuzz profile (default)")
