@@ -679,3 +679,13 @@ def test_ctrl_c_during_selftest_one_line_exit_130(tmp_path):
     finally:
         if p.poll() is None:
             p.kill()
+
+
+@pytest.mark.parametrize("argv", [["--workers", "999"], ["--scheduler", "notaurl"], ["--bogus"],
+                                  ["--quick", "--thorough"], ["--out", ""]])
+def test_selftest_bad_arguments_one_line_exit_2(capsys, argv):
+    from verify.selftest.runner import main as selftest_main
+
+    assert selftest_main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and ("error" in err[0] or "empty path" in err[0]), err

@@ -308,8 +308,16 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Bad arguments: one line on stderr (no usage block), exit code 2 — as salign."""
+
+    def error(self, message: str):
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def _main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m verify.selftest", description=__doc__.splitlines()[0])
+    ap = _OneLineParser(prog="python -m verify.selftest", description=__doc__.splitlines()[0])
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="sampled mutants, ci fuzz profile (default)")
     mode.add_argument("--thorough", action="store_true", help="every mutant, thorough fuzz profile")
