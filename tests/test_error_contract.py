@@ -689,3 +689,23 @@ def test_selftest_bad_arguments_one_line_exit_2(capsys, argv):
     assert selftest_main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and ("error" in err[0] or "empty path" in err[0]), err
+
+
+def test_reproduce_write_failure_names_out_not_staging(tmp_path, capsys, monkeypatch):
+    import errno
+    from types import SimpleNamespace
+
+    import verify.execution.reproduce_tasks as rt
+    import verify.simulation.reproduce as rp
+
+    def full(res, where):
+        raise OSError(errno.ENOSPC, "No space left on device", str(Path(where) / "fig.png"))
+
+    monkeypatch.setattr(rt, "reproduce", lambda ms, workers, scheduler: SimpleNamespace(
+        rows=[], phase1=[], setting={}))
+    monkeypatch.setattr(rp, "figures", full)
+    out = tmp_path / "r"
+    assert main(["reproduce", "--quick", "--out", str(out)]) == 2
+    line = _one_error_line(capsys.readouterr().err, str(out), "No space left")
+    assert "staging" not in line
+    assert list(tmp_path.iterdir()) == []

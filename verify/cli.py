@@ -929,15 +929,20 @@ def _cmd_reproduce(args) -> int:
     # exist, so an interrupt while the figures are drawn leaves the earlier outputs untouched
     parent = out.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".reproduce-staging-", dir=parent))
     try:
-        figures(res, staging)
-        write_atomic(staging / "reproduce.json", payload)
-        out.mkdir(exist_ok=True)
-        for p in sorted(staging.iterdir()):
-            os.replace(p, out / p.name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=".reproduce-staging-", dir=parent))
+        try:
+            figures(res, staging)
+            write_atomic(staging / "reproduce.json", payload)
+            out.mkdir(exist_ok=True)
+            for p in sorted(staging.iterdir()):
+                os.replace(p, out / p.name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:  # full disk, …: name --out, never the hidden staging directory
+        if exc.errno is None:
+            raise
+        raise OSError(exc.errno, exc.strerror, args.out) from None
     if args.json:
         sys.stdout.write(payload)
     else:
