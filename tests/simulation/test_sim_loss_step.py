@@ -32,8 +32,10 @@ from hypothesis import strategies as st
 
 from tests.simulation import harness as H
 from tests.simulation.strategies import near_one, problems, seeds
+from verify.core import thresholds as T
 from verify.core.cases import make_case
 from verify.core.theory import blocks, quantities
+from verify.simulation import evidence as EV
 
 pytestmark = pytest.mark.simulation
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -43,11 +45,11 @@ gaps = st.sampled_from([Fraction(1, 2), Fraction(1, 10), Fraction(3, 100)]) | st
 
 
 def thresholds(case) -> tuple[Fraction | None, Fraction | None]:
-    """Theorem 10's η^loss_D, η^loss_B (None when τ^S + n^S = 0 or s^S = 0)."""
+    """Theorem 10's η^loss_D, η^loss_B (verify.core.thresholds.eta_loss; None when τ^S + n^S = 0
+    or s^S = 0)."""
     b = blocks(case)
-    eD = 2 * b.sD / (b.tauD + b.nD) if b.sD and b.tauD + b.nD else None
-    eB = 2 * b.sB / (b.tauB + b.nB) if b.sB and b.tauB + b.nB else None
-    return eD, eB
+    eD, eB = EV.loss_thresholds(case)
+    return (eD if b.sD else None), (eB if b.sB else None)
 
 
 def one_minus_crit(case):
@@ -221,14 +223,14 @@ def test_thm13_corrected_bounds_bracket_the_crossing(case, g, seed):
     simulation."""
     assume(both_noisy(case))
     b = blocks(case)
-    alpha = b.s * (b.tauD / b.sD - b.tauB / b.sB)
+    alpha = T.alpha_crit(b.sD, b.sB, b.tauD, b.tauB)
     assume(alpha > b.nB)
     up = (1 - b.nB / alpha) * (1 - g)
     lo = 1 - b.nB / (alpha + b.nB + b.nD) * (1 - g)
     s_up, s_lo = H.on_family(case, up), H.on_family(case, lo)
     for st_, want in ((s_up, -1), (s_lo, +1)):  # the bounds hold at the actual (rounded) state
         bb = blocks(st_)
-        a2 = bb.s * (bb.tauD / bb.sD - bb.tauB / bb.sB)
+        a2 = T.alpha_crit(bb.sD, bb.sB, bb.tauD, bb.tauB)
         bound = 1 - bb.nB / a2 if want < 0 else 1 - bb.nB / (a2 + bb.nB + bb.nD)
         assume((theta(st_) < bound) if want < 0 else (theta(st_) > bound))
     # a bound state whose effect is unresolvable is skipped (counted); both → discard
@@ -261,7 +263,7 @@ def test_control_thm10_intro_box_lambda4_threshold():
     Theorem 10's threshold is 0.8 and the simulation rejects the box's prediction."""
     case = make_case([2, 1], 1, [1, 1], sigma=1)
     b = blocks(case)
-    box = 2 * b.sD / (b.uD + b.nD)
+    box = T.eta_loss_intro_box(b.sD, b.uD, b.nD)
     eta = Fraction(3, 5)
     assert box < eta < thresholds(case)[0]
     right, wrong = _pair(H.loss_plan(case, eta, "D", "control"), -1)
@@ -306,8 +308,7 @@ def test_control_thm13_printed_lower_bound():
     puts the state on the B<D side; the simulation shows the D<B order, rejecting it."""
     case = make_case([10, Fraction(11, 10), 1, Fraction(1, 10)], 2,
                      [Fraction(1, 2), Fraction(1, 100), Fraction(1, 100), 3], sigma=1)
-    b, lam = blocks(case), case.eigenvalues
-    printed = b.nB / (b.s * (lam[1] - lam[2]) + b.nB + b.nD)
+    printed = quantities(case, 30)["thm13_lower_bound"]  # as printed, from verify.core.theory
     st_ = H.on_family(case, 1 - printed)
     assert _side(st_) == -1  # truly below θ^crit: the printed bound is violated here
     right = order_check(st_, True, 13, "control")

@@ -32,6 +32,7 @@ from tests.simulation.strategies import seeds
 from verify.core.cases import make_case
 from verify.core.expected_ratio import expected_theta_next, gaussian_init_alignment
 from verify.core.families import paper_spectrum
+from verify.simulation import evidence as EV
 from verify.simulation.engines import grouped_sgd, simulate
 from verify.simulation.two_phase import analyze
 
@@ -41,30 +42,20 @@ SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
 
 
 def asm14(lam, k, kap, c0sq, eta: Fraction):
-    """Assumption 14 in exact rationals: η < min(2/λ_1, 2gap1/(λ_1²−λ_d²)); c_{i,0}² > β_i on D;
-    ϱ_D = Σ_D(c_{i,0}² − β_i) > δ − Σ_Dβ_i with δ = max κ²·ψ_D·λ_1² / (λ_d²λ_k²(2gap1/η −
-    (λ_1²−λ_d²))). Returns (met, δ, ϱ_D, Σ_Dβ)."""
-    beta = [eta * kap[i] / (2 * lam[i] - eta * lam[i] ** 2) for i in range(len(lam))]
-    gap1 = lam[k - 1] - lam[k]
-    ok_eta = eta < min(Fraction(2) / lam[0], 2 * gap1 / (lam[0] ** 2 - lam[-1] ** 2))
-    ok_c = all(c0sq[i] > beta[i] for i in range(k))
-    den = lam[-1] ** 2 * lam[k - 1] ** 2 * (2 * gap1 / eta - (lam[0] ** 2 - lam[-1] ** 2))
-    if den <= 0:
+    """Assumption 14, decided exactly by the package (verify.core.assumption14.decide, the
+    checker's own definition). Returns (met, δ, ϱ_D, Σ_Dβ)."""
+    from verify.core.assumption14 import decide
+
+    a = decide(lam, k, kap, c0sq, eta)
+    if a.delta is None:
         return False, None, None, None
-    delta = max(kap) * sum(x * x for x in lam[:k]) * lam[0] ** 2 / den
-    varrho = sum((c0sq[i] - beta[i] for i in range(k)), Fraction(0))
-    sb = sum(beta[:k], Fraction(0))
-    return ok_eta and ok_c and varrho > delta - sb, delta, varrho, sb
+    return a.eta_ok and a.init_ok and a.rho_ok, a.delta, a.varrho, a.sum_beta
 
 
 def lemma26_levels(lam, k, kap, c0sq, eta: Fraction, t: int, r: int):
-    """Rows (w, μ², v, r, in_D) of the exact law of c_t (each coordinate ×r)."""
-    rows = []
-    for i in range(len(lam)):
-        a = (1 - eta * lam[i]) ** (2 * t)
-        beta = eta * kap[i] / (2 * lam[i] - eta * lam[i] ** 2)
-        rows.append((lam[i] ** 2, a * c0sq[i], beta * (1 - a), r, i < k))
-    return rows
+    """Rows (w, μ², v, r, in_D) of the exact law of c_t (each coordinate ×r): the package's
+    verify.simulation.evidence.lemma26_levels."""
+    return EV.lemma26_levels(lam, k, kap, c0sq, eta, t, r)
 
 
 def R(lam, k, kap, c0sq, eta: Fraction, t: int) -> Fraction:
