@@ -166,6 +166,19 @@ def test_planted_one_percent_step_in_fused_engine_is_caught(monkeypatch):
     assert _fails(["sec7-two-phase"])
 
 
+def test_planted_noise_three_percent_is_caught(monkeypatch):
+    """Noise variances 3 % too large in the numpy engine and, separately, in the grouped engine."""
+    real = EV.simulate
+    monkeypatch.setattr(EV, "simulate", lambda lam, k, kap, x0, eta, *a, chol=None, **kw: real(
+        lam, k, kap * 1.03, x0, eta, *a, chol=None if chol is None else chol * 1.03 ** 0.5, **kw))
+    assert _fails(["lem21", "thm10-exact"])
+    monkeypatch.undo()
+    real_g = EV.grouped_sgd
+    monkeypatch.setattr(EV, "grouped_sgd", lambda lam, sizes, k, kap, e0, eta, *a: real_g(
+        lam, sizes, k, kap * 1.03, e0, eta, *a))
+    assert _fails(["thm15", "lem20"])
+
+
 def test_planted_eta_loss_denominator_sign_is_caught(monkeypatch):
     """η^loss = 2s/(τ − n) instead of 2s/(τ + n) in verify.core.thresholds."""
     from verify.core import thresholds as T
