@@ -264,6 +264,9 @@ def _build() -> argparse.ArgumentParser:
     from verify.proofs.command import add_parser as _add_prove
 
     _add_prove(sub)
+    from verify.conjecture.command import add_parser as _add_conjecture
+
+    _add_conjecture(sub)
     return p
 
 
@@ -969,6 +972,12 @@ def _cmd_prove(args) -> int:
     return run(args)
 
 
+def _cmd_conjecture(args) -> int:
+    from verify.conjecture.command import run
+
+    return run(args)
+
+
 def _cmd_network(args) -> int:
     from verify.network.command import run
 
@@ -981,7 +990,8 @@ def main(argv: list[str] | None = None) -> int:
         return {"derive": _cmd_derive, "eval": _cmd_eval, "check": _cmd_check,
                 "simulate": _cmd_simulate, "reproduce": _cmd_reproduce, "phases": _cmd_phases,
                 "diagram": _cmd_diagram, "audit": _cmd_audit, "network": _cmd_network,
-                "sweep": _cmd_sweep, "prove": _cmd_prove}[args.cmd](args)
+                "sweep": _cmd_sweep, "prove": _cmd_prove,
+                "conjecture": _cmd_conjecture}[args.cmd](args)
     except UsageError as exc:
         sys.stderr.write(f"salign: error: {exc}\n")
         return 2

@@ -77,10 +77,11 @@ def _script(header: list[str], asserts: list[tuple[str, Any]]) -> str:
 def smt_text(o: Obligation, interior: bool | str = False) -> str:
     """The obligation as an SMT-LIB2 script (deterministic)."""
     asserts = o.assertions(interior)
-    claim = CLAIMS_BY_ID[o.claim_id]
+    # a registry claim's reference; a reviewer's statement (salign conjecture) has none
+    ref = CLAIMS_BY_ID[o.claim_id].reference if o.claim_id in CLAIMS_BY_ID else "a reviewer's statement"
     lines = [
-        f"; salign proof obligation for claim {o.claim_id} ({claim.reference})",
-        f"; statement: {claim.statement}",
+        f"; salign proof obligation for claim {o.claim_id} ({ref})",
+        f"; statement: {o.statement}",
         "; unsat  <=>  no aggregate vector meeting the necessary moment conditions violates the claim",
         "; (so the claim holds for every dimension d and every state)"
         + ("; INTERIOR variant (witness search only)" if interior else ""),
