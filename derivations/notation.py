@@ -235,10 +235,17 @@ def mathml(expr: sp.Expr) -> str:
 
 
 def text(expr: sp.Expr) -> str:
-    """Plain-text (Unicode) form in the paper's notation: SymPy's str with the table's names."""
+    """Plain-text (Unicode) form in the paper's notation: SymPy's str with the table's names and
+    ^ for powers and · for products (* would read as emphasis in Markdown; the names, e.g. η*_t,
+    keep their own stars)."""
     e = sp.sympify(expr)
-    names = {s: sp.Symbol(_lookup(s).text) for s in e.free_symbols}
-    return sp.sstr(e.xreplace(names))
+    syms = sorted(e.free_symbols, key=lambda s: s.name)
+    tokens = {s: f"Z{i:04d}Z" for i, s in enumerate(syms)}
+    out = sp.sstr(e.xreplace({s: sp.Symbol(t) for s, t in tokens.items()}))
+    out = out.replace("**", "^").replace("*", "·")
+    for s, t in tokens.items():
+        out = out.replace(t, _lookup(s).text)
+    return out
 
 
 # relation symbols: derivations.core.Relation.rel → (LaTeX, text, MathML operator)

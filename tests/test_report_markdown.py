@@ -78,10 +78,12 @@ def test_report_markdown_renders_its_text_under_commonmark():
     whole = to_markdown(doc)
     rendered = " ".join(_render(whole).out)
     assert "**" not in rendered
-    # every star a reader sees is one the text holds (η*, θ*, …), none is a marker
+    # every star a reader sees is one the text holds (η*, θ*, …, and the LaTeX of a formula,
+    # \eta^{*}), none is a marker
     shown = sum(plain_text(i).count("*") for b in doc.blocks for i in
-                ([b.inline] if b.kind in ("para", "heading") else b.items if b.kind == "list"
+                ([b.inline] if b.kind in ("para", "heading", "formula") else b.items if b.kind == "list"
                  else b.header + [c for r in b.rows for c in r] if b.kind == "table" else []))
+    shown += sum(b.latex.count("*") for b in doc.blocks if b.kind == "formula")
     assert rendered.count("*") == shown
 
 
