@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.childproc import kill_group
 from verify.cli import main
 from verify.execution.tasks import default_workers, parse_scheduler
 
@@ -111,8 +112,7 @@ def test_ctrl_c_during_check_on_workers_one_line_exit_130(tmp_path):
         else:
             pytest.fail("worker processes outlived the interrupted run")
     finally:
-        if p.poll() is None:
-            p.kill()
+        kill_group(p)  # the CLI and its workers, also when an assertion above failed
         try:
             os.killpg(p.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -285,12 +285,7 @@ def test_ctrl_c_during_prove_leaves_no_partial_obligations(tmp_path, target):
         else:
             pytest.fail("a solver subprocess outlived the interrupted run")
     finally:
-        if p.poll() is None:
-            p.kill()
-        try:
-            os.killpg(p.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        kill_group(p)  # the CLI and its solvers, also when an assertion above failed
 
 
 # --- polish: version, licence, ignored tour outputs, docs cite real flags, README = CI ----------
@@ -677,8 +672,7 @@ def test_ctrl_c_during_selftest_one_line_exit_130(tmp_path):
         assert p.returncode == 130 and err.strip().splitlines() == ["selftest: interrupted"], err
         assert not out.exists()
     finally:
-        if p.poll() is None:
-            p.kill()
+        kill_group(p)  # selftest and its pytest subprocess, also when an assertion above failed
 
 
 @pytest.mark.parametrize("argv", [["--workers", "999"], ["--scheduler", "notaurl"], ["--bogus"],

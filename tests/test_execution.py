@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.childproc import kill_group, start_interruptible
 from verify.execution.probe import probe
 from verify.execution.progress import Progress
 from verify.execution.tasks import default_workers, run_tasks, task_seed
@@ -141,19 +142,27 @@ def test_worker_killed_mid_run_same_results(tmp_path):
 
 
 def test_sigint_during_sweep_leaves_no_output(tmp_path):
+    """SIGINT to a running sweep (the child takes it with the default handler, whatever the test
+    runner ignores): exit 130, one line, nothing written; the child's process group is killed
+    when the test fails."""
     out = tmp_path / "sw"
     err = tmp_path / "stderr.txt"
     with open(err, "wb") as fh:
-        p = subprocess.Popen([sys.executable, "-m", "verify", "sweep", "--m", "5:500:30", "--eta",
-                              "0.002,0.004", "--d", "200", "--k", "20", "--seeds", "3", "--records",
-                              "200", "--out", str(out)], cwd=ROOT, stderr=fh, stdout=subprocess.DEVNULL)
-        t0 = time.monotonic()
-        while "sweep:" not in err.read_text() and time.monotonic() - t0 < 60 and p.poll() is None:
-            time.sleep(0.1)
-        time.sleep(0.5)
-        assert p.poll() is None, "finished before it could be interrupted"
-        p.send_signal(signal.SIGINT)
-        rc = p.wait(timeout=60)
+        p = start_interruptible([sys.executable, "-m", "verify", "sweep", "--m", "5:500:30",
+                                 "--eta", "0.002,0.004", "--d", "200", "--k", "20", "--seeds", "3",
+                                 "--records", "200", "--out", str(out)], cwd=ROOT, stderr=fh,
+                                stdout=subprocess.DEVNULL)
+        try:
+            t0 = time.monotonic()
+            while ("sweep:" not in err.read_text() and time.monotonic() - t0 < 60
+                   and p.poll() is None):
+                time.sleep(0.1)
+            time.sleep(0.5)
+            assert p.poll() is None, "finished before it could be interrupted"
+            p.send_signal(signal.SIGINT)
+            rc = p.wait(timeout=60)
+        finally:
+            kill_group(p)
     assert rc == 130 and err.read_text().strip().endswith("salign: interrupted")
     assert not out.exists() or not any(out.iterdir())
 

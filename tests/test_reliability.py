@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.childproc import kill_group, start_interruptible
+
 ROOT = Path(__file__).resolve().parent.parent
 CASE = {"eigenvalues": ["3", "2", "1", "0.5"], "k": 2, "noise": {"kappa2": ["1", "2", "1/3", "4"]},
         "state": ["1", "-0.5", "2", "1"], "eta": "0.2"}
@@ -51,18 +53,23 @@ def test_identical_outputs_across_processes(cmd, tmp_path):
 
 def _interrupt(args: list[str], tmp_path: Path, after: float) -> tuple[int, str]:
     """Start `salign args`, wait until it has been running `after` s past its first stderr
-    output (it is then mid-computation), send SIGINT, return (exit code, stderr)."""
+    output (it is then mid-computation), send SIGINT, return (exit code, stderr). The child
+    takes SIGINT with the default handler (whatever the test runner ignores) and its process
+    group is killed however this returns."""
     err = tmp_path / "stderr.txt"
     with open(err, "wb") as fh:
-        p = subprocess.Popen([sys.executable, "-m", "verify", *args], cwd=ROOT, stderr=fh,
-                             stdout=subprocess.DEVNULL)
-        t0 = time.monotonic()
-        while err.stat().st_size == 0 and time.monotonic() - t0 < 60 and p.poll() is None:
-            time.sleep(0.05)
-        time.sleep(after)
-        assert p.poll() is None, "finished before it could be interrupted"
-        p.send_signal(signal.SIGINT)
-        rc = p.wait(timeout=120)
+        p = start_interruptible([sys.executable, "-m", "verify", *args], cwd=ROOT, stderr=fh,
+                                stdout=subprocess.DEVNULL)
+        try:
+            t0 = time.monotonic()
+            while err.stat().st_size == 0 and time.monotonic() - t0 < 60 and p.poll() is None:
+                time.sleep(0.05)
+            time.sleep(after)
+            assert p.poll() is None, "finished before it could be interrupted"
+            p.send_signal(signal.SIGINT)
+            rc = p.wait(timeout=120)
+        finally:
+            kill_group(p)
     return rc, err.read_text()
 
 
