@@ -27,6 +27,13 @@ def cases(draw, max_d: int = 6, with_eta: bool = True, diagonal_noise: bool = Tr
     return make_case(lam, k, state, eta=eta, **kw)
 
 
+# explicit Hypothesis examples that meet the hypotheses of the claims the drawn cases meet least
+# often: θ ≥ θ* (thm4-corrected) and θ ≤ g_gap with η > η* (thm3)
+HIGH_ALIGNMENT = make_case([3, 2, 1, Fraction(1, 2)], 2, [5, 5, Fraction(1, 10), Fraction(1, 10)],
+                           sigma=Fraction(1, 2), eta=Fraction(1, 10))
+LOW_ALIGNMENT = make_case([3, 2, 1, Fraction(1, 2)], 2, [Fraction(1, 10), Fraction(1, 10), 5, 5],
+                          sigma=Fraction(1, 2), eta=Fraction(1, 10))
+
 # the paper's spectrum construction at a small d (an explicit Hypothesis example)
 PAPER_SMALL = make_case(paper_spectrum(50, d=20, k=2), 2, [1] * 20, sigma=Fraction(1, 2),
                         eta=Fraction(3, 1000))

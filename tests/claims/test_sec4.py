@@ -11,8 +11,10 @@ from tests.claims.checks import (
     assert_margin_property,
     assert_reversed_is_refuted,
     assert_verdict,
+    decision_floors,
+    with_margin,
 )
-from tests.strategies import PAPER_SMALL, cases
+from tests.strategies import HIGH_ALIGNMENT, LOW_ALIGNMENT, PAPER_SMALL, cases
 from verify.claims import CLAIMS_BY_ID, sec4
 from verify.core.results import CHECKED_NUMERICALLY as CHECKED
 from verify.core.results import REFUTED
@@ -67,13 +69,40 @@ def test_counterexample_rechecks(claim_id, tmp_path, capsys):
     assert_counterexample_rechecks(claim_id, tmp_path, capsys)
 
 
-@pytest.mark.parametrize("claim_id", TRUE_MARGINS)
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(case=cases(max_d=5), seed=st.integers(0, 2**16))
 @example(case=PAPER_SMALL, seed=0)
-def test_claim_property(claim_id, case, seed):
-    """The Hypothesis proof check: one property per true margin claim of the section."""
+@example(case=HIGH_ALIGNMENT, seed=0)
+@example(case=LOW_ALIGNMENT, seed=0)
+def _claim_property(claim_id, case, seed):
     assert_margin_property(claim_id, case, seed)
+
+
+@pytest.mark.parametrize("claim_id", TRUE_MARGINS)
+def test_claim_property(claim_id):
+    """The Hypothesis proof check: one property per true margin claim of the section, failing
+    also when it decided too few of its examples or evaluations (tests/claims/checks.py)."""
+    with decision_floors(claim_id):
+        _claim_property(claim_id=claim_id)
+
+
+@settings(max_examples=60, derandomize=True, database=None, deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(case=cases(max_d=5), seed=st.integers(0, 2**16))
+def _thm2_property_60(case, seed):
+    assert_margin_property("thm2", case, seed)
+
+
+@pytest.mark.parametrize("decided_d, message", [(set(), "no example decided"),
+                                                ({2}, "below the floor")])
+def test_decision_floor_rejects_discarding_properties(monkeypatch, decided_d, message):
+    """Negative control of the floors: thm2's property with its margin undefined (None) on every
+    state, or on every state of dimension d > 2 (most of the drawn cases), fails on the decided
+    share, not silently."""
+    orig = CLAIMS_BY_ID["thm2"].margin
+    with_margin(monkeypatch, "thm2", lambda case: orig(case) if case.d in decided_d else None)
+    with pytest.raises(AssertionError, match=message), decision_floors("thm2"):
+        _thm2_property_60()
 
 
 def test_negative_control_constant_changed(monkeypatch):

@@ -11,8 +11,9 @@ from tests.claims.checks import (
     assert_margin_property,
     assert_reversed_is_refuted,
     assert_verdict,
+    decision_floors,
 )
-from tests.strategies import PAPER_SMALL, cases
+from tests.strategies import HIGH_ALIGNMENT, LOW_ALIGNMENT, PAPER_SMALL, cases
 from verify.claims import CLAIMS_BY_ID, sec5
 from verify.core.results import CHECKED_NUMERICALLY as CHECKED
 from verify.core.results import REFUTED
@@ -58,13 +59,21 @@ def test_counterexample_rechecks(claim_id, tmp_path, capsys):
     assert_counterexample_rechecks(claim_id, tmp_path, capsys)
 
 
-@pytest.mark.parametrize("claim_id", TRUE_MARGINS)
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(case=cases(max_d=5), seed=st.integers(0, 2**16))
 @example(case=PAPER_SMALL, seed=0)
-def test_claim_property(claim_id, case, seed):
-    """The Hypothesis proof check: one property per true margin claim of the section."""
+@example(case=HIGH_ALIGNMENT, seed=0)
+@example(case=LOW_ALIGNMENT, seed=0)
+def _claim_property(claim_id, case, seed):
     assert_margin_property(claim_id, case, seed)
+
+
+@pytest.mark.parametrize("claim_id", TRUE_MARGINS)
+def test_claim_property(claim_id):
+    """The Hypothesis proof check: one property per true margin claim of the section, failing
+    also when it decided too few of its examples or evaluations (tests/claims/checks.py)."""
+    with decision_floors(claim_id):
+        _claim_property(claim_id=claim_id)
 
 
 def test_thm13_lower_counterexample_sides_in_eval(tmp_path, capsys):
