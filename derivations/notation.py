@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.mathml import MathMLPresentationPrinter
+from sympy.printing.str import StrPrinter
 
 from derivations import symbols as S
 
@@ -223,6 +224,14 @@ class _MathML(MathMLPresentationPrinter):
         return x
 
 
+class _Str(StrPrinter):
+    def _print_Limit(self, expr):  # noqa: ANN001
+        """lim_{m→∞} (f), not SymPy's Limit(f, m, oo, dir='-')."""
+        e, z, z0, _ = expr.args
+        point = {sp.oo: "∞", -sp.oo: "−∞"}.get(z0, self._print(z0))
+        return f"lim_{{{self._print(z)}→{point}}} ({self._print(e)})"
+
+
 def latex(expr: sp.Expr) -> str:
     """LaTeX of an expression in the paper's notation; products are written with \\cdot (explicit,
     so that the export parses back unambiguously: tests/test_latex_export.py)."""
@@ -241,7 +250,7 @@ def text(expr: sp.Expr) -> str:
     e = sp.sympify(expr)
     syms = sorted(e.free_symbols, key=lambda s: s.name)
     tokens = {s: f"Z{i:04d}Z" for i, s in enumerate(syms)}
-    out = sp.sstr(e.xreplace({s: sp.Symbol(t) for s, t in tokens.items()}))
+    out = _Str().doprint(e.xreplace({s: sp.Symbol(t) for s, t in tokens.items()}))
     out = out.replace("**", "^").replace("*", "·")
     for s, t in tokens.items():
         out = out.replace(t, _lookup(s).text)

@@ -45,8 +45,10 @@ def thm10() -> Derivation:
         (
             Step("E ΔL_i for i ∈ S: −ηλ²c² + ½η²(λ³c² + λκ²) (Gaussian moments)", E,
                  -eta * lam**2 * c**2 + eta**2 * (lam**3 * c**2 + lam * kappa2) / 2),
-            Step("E ΔL = η(−s^S + ½η(τ^S + n^S)): root η^loss_S", E_block.subs(eta, eta_loss_D),
-                 kind="substitution"),
+            # stated as a factorisation (not as E ΔL(η^loss_S) = 0, which SymPy evaluates to the
+            # vacuous 0 = 0 when the step is built): fails if η^loss_S is not the positive root
+            Step("E ΔL = η(−s^S + ½η(τ^S + n^S)) = ½η(τ^S + n^S)(η − η^loss_S): roots 0, η^loss_S",
+                 E_block, eta * (tD + nD) * (eta - eta_loss_D) / 2),
         ),
     )
 
@@ -135,8 +137,10 @@ def thm12() -> Derivation:
         ("Assumption 1; state and noise fixed while λ_k/λ_{k+1} → ∞",),
         {"upper_bound_one_minus": nB / (alpha)},
         (
-            Step("δ ≤ n_B/α → 0 as α ≥ s(λ_k − λ_{k+1}) = s λ_{k+1}(m−1) → ∞",
-                 sp.limit(nB / (s * lamk1 * (m - 1)), m, sp.oo), 0),
+            # the limit is left unevaluated: check_step evaluates it (simplify → doit), so the
+            # step fails if the bound did not tend to 0, and the export states the limit itself
+            Step("δ ≤ n_B/α ≤ n_B/(s λ_{k+1}(m−1)) → 0, as α ≥ s(λ_k − λ_{k+1}) = s λ_{k+1}(m−1)",
+                 sp.Limit(nB / (s * lamk1 * (m - 1)), m, sp.oo), 0),
         ),
         disagreements=("The printed proof treats θ^crit as the state's own alignment s^D/s "
                        "('any state at the crossover'), which conflates the threshold with θ_t.",),

@@ -36,3 +36,21 @@ def test_notes_derivations_in_sync():
     path = Path(__file__).resolve().parent.parent / "notes" / "derivations.json"
     assert path.read_text(encoding="utf-8") == derivations_json(), \
         "notes/derivations.json drifted: review, then run `python -m verify.report.notes`"
+
+
+def test_thm10_and_thm12_steps_are_decided_when_checked(monkeypatch):
+    """thm10's root step and thm12's limit step state something SymPy decides in check_step, not
+    a relation already evaluated to 0 = 0 when the step is built (lhs − rhs is not literally 0);
+    with a wrong η^loss_S, or a bound that does not tend to 0 (λ_{k+1} replaced by λ_{k+1}/m),
+    the step fails."""
+    from derivations import projected
+
+    root_step = projected.thm10().steps[1]
+    (limit_step,) = projected.thm12().steps
+    for step in (root_step, limit_step):
+        assert sp.sympify(step.lhs - step.rhs) != 0, step.description
+        assert check_step(step), step.description
+    monkeypatch.setattr(projected, "eta_loss_D", 2 * projected.sD / projected.tD)
+    assert not check_step(projected.thm10().steps[1])
+    monkeypatch.setattr(projected, "lamk1", projected.lamk1 / projected.m)
+    assert not check_step(projected.thm12().steps[0])
