@@ -170,11 +170,11 @@ def test_network_and_proof_sections_render(tmp_path):
     from verify.report.document import Document, to_markdown
 
     doc = Document("t")
-    _proof_section(doc, [{"claim_id": "thm6", "status": "proved (all d)", "evidence": "both unsat",
+    _proof_section(doc, [{"claim_id": "thm6", "status": "proved (two solvers)", "evidence": "both unsat",
                           "solvers": {"z3": {"answer": "unsat", "seconds": 0.1},
                                       "cvc5": {"answer": "unsat", "seconds": 0.2}}}])
     _simulation_section(doc, {"thm2": {"what": "one step", "test": "t::a", "control": "t::b"}})
     _network_section(doc, {"skipped": "not requested"}, [])
     md = to_markdown(doc)
-    assert "proved (all d)" in md and "z3 unsat 0.10 s" in md and "sim-thm2" in md
+    assert "proved (two solvers)" in md and "z3 unsat 0.10 s" in md and "sim-thm2" in md
     assert "Not run: not requested" in md

@@ -41,7 +41,7 @@ def _expected(cid: str) -> str:
     prove = {p["claim_id"]: p["status"] for p in SNAPSHOT["proofs"]}.get(cid)
     if "refuted" in (check, prove):
         return "refuted"
-    return prove if prove == "proved (all d)" else "checked numerically"
+    return prove if prove == "proved (two solvers)" else "checked numerically"
 
 
 # the statements whose proof takes a solver more than ~10 s (portfolio second variant): slow marker
@@ -155,7 +155,7 @@ def test_toml_file(tmp_path, capsys):
                  'claim = "eta_star <= 2/(lambda_k + lambda_d)"\n')
     assert main(["conjecture", "--file", str(f), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["result"]["status"] == "proved (all d)" and "inputs" in out
+    assert out["result"]["status"] == "proved (two solvers)" and "inputs" in out
 
 
 _HOSTILE = [

@@ -262,7 +262,7 @@ def test_ctrl_c_during_prove_leaves_no_partial_obligations(tmp_path, target):
                          stderr=subprocess.PIPE, text=True, start_new_session=True,
                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
-        first = p.stderr.readline()  # "  lem22-bound: proved (all d)": thm2 is now being decided
+        first = p.stderr.readline()  # "  lem22-bound: proved (two solvers)": thm2 is now being decided
         assert "lem22-bound" in first, first
         time.sleep(0.5)
         assert p.poll() is None, "finished before it could be interrupted"
@@ -554,7 +554,7 @@ def test_api_prove_and_its_errors():
     from verify.core.errors import UsageError
 
     r = verify.prove("lem22-bound", timeout=20)
-    assert r["status"] == "proved (all d)" and r["claim_id"] == "lem22-bound"
+    assert r["status"] == "proved (two solvers)" and r["claim_id"] == "lem22-bound"
     with pytest.raises(UsageError, match="no SMT encoding"):
         verify.prove("no-such-claim")
     with pytest.raises(UsageError, match="timeout"):
@@ -564,7 +564,8 @@ def test_api_prove_and_its_errors():
 def test_prove_reports_progress_with_rate_and_eta(capsys):
     assert main(["prove", "lem22-bound", "--json"]) == 0
     err = capsys.readouterr().err
-    assert re.search(r"lem22-bound: proved \(all d\) \(1/1 claims \(100%\), [\d.e+-]+ claims/s, ETA ", err)
+    assert re.search(r"lem22-bound: proved \(two solvers\) \(1/1 claims \(100%\), "
+                     r"[\d.e+-]+ claims/s, ETA ", err)
 
 
 def test_check_says_where_each_witness_was_written(tmp_path, capsys):

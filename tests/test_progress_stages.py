@@ -92,7 +92,7 @@ def test_audit_prove_and_network_stages_report_progress(monkeypatch, capsys):
 
     monkeypatch.setattr(registry, "ENCODINGS", {"thm6": None, "thm8-corrected": None})
     monkeypatch.setattr(driver, "prove",
-                        lambda ids, timeout: [{"claim_id": ids[0], "status": "proved (all d)"}])
+                        lambda ids, timeout: [{"claim_id": ids[0], "status": "proved (two solvers)"}])
     rows = audit._run_proofs(1.0)
     assert [r["claim_id"] for r in rows] == ["thm6", "thm8-corrected"]
     err = capsys.readouterr().err

@@ -35,8 +35,8 @@ def test_readme_tour_runs_verbatim(tmp_path):
     for name in ("cex/thm8-main.json", "run.npz", "run.png", "phase.png", "repro", "prove.json"):
         assert (tmp_path / name).exists(), name
     proved = json.loads((tmp_path / "prove.json").read_text())["results"]
-    assert {r["claim_id"]: r["status"] for r in proved} == {"thm6": "proved (all d)",
-                                                             "thm8-corrected": "proved (all d)"}
+    assert {r["claim_id"]: r["status"] for r in proved} == {"thm6": "proved (two solvers)",
+                                                             "thm8-corrected": "proved (two solvers)"}
 
 
 def test_tour_block_is_not_empty_and_has_the_round_trip():

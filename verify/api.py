@@ -7,7 +7,7 @@ data instead of printing.
     >>> q = verify.evaluate(case, eta="1/10", dps=30)         # every quantity, decimal strings
     >>> r = verify.check("thm8-corrected", profile="quick")   # a CheckResult (status, evidence, …)
     >>> tr = verify.simulate(case, steps=1000, seeds=4, eta=0.01)   # a Trajectory
-    >>> verify.prove("thm6")["status"]                         # 'proved (all d)'
+    >>> verify.prove("thm6")["status"]                         # 'proved (two solvers)'
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def check(claim_id: str, profile: str = "ci", seed: int = 0):
 
 def prove(claim_id: str, timeout: float = 30.0) -> dict[str, Any]:
     """Decide an encoded claim for every dimension d (what `salign prove ID` does): z3 and cvc5 on
-    its moment-reduction obligation. Returns the result dict: status ("proved (all d)", "refuted",
+    its moment-reduction obligation. Returns the result dict: status ("proved (two solvers)", "refuted",
     "undecided by solvers", "solver disagreement", "solver error"), evidence, the solvers'
     answers and, when refuted, the re-checked counterexample (a case object)."""
     import math

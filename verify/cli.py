@@ -257,13 +257,18 @@ def _build() -> argparse.ArgumentParser:
     a.add_argument("--full-reproduction", action="store_true", help="all nine gaps of §7")
     a.add_argument("--no-prove", action="store_true",
                    help="skip the SMT proofs for every d (the report says it was skipped)")
+    a.add_argument("--resolve", action="store_true",
+                   help="run z3 and cvc5 on every encoded claim, also those with a shipped "
+                        "certificate (by default a certificate is re-checked instead)")
     a.add_argument("--no-network", action="store_true",
                    help="skip the quick network study (the report says it was skipped)")
     from verify.network.command import add_parser as _add_network  # no jax import (optional extra)
     _add_network(sub)
+    from verify.proofs.command import add_certify_parser as _add_certify
     from verify.proofs.command import add_parser as _add_prove
 
     _add_prove(sub)
+    _add_certify(sub)
     from verify.conjecture.command import add_parser as _add_conjecture
 
     _add_conjecture(sub)
@@ -963,13 +968,19 @@ def _cmd_audit(args) -> int:
     _output_dir(args.out)
     return run_audit(Path(args.out), args.profile, args.seed, args.strict,
                      full=args.full_reproduction, proofs=not args.no_prove,
-                     network=not args.no_network)
+                     network=not args.no_network, resolve=args.resolve)
 
 
 def _cmd_prove(args) -> int:
     from verify.proofs.command import run
 
     return run(args)
+
+
+def _cmd_certify(args) -> int:
+    from verify.proofs.command import run_certify
+
+    return run_certify(args)
 
 
 def _cmd_conjecture(args) -> int:
@@ -990,7 +1001,7 @@ def main(argv: list[str] | None = None) -> int:
         return {"derive": _cmd_derive, "eval": _cmd_eval, "check": _cmd_check,
                 "simulate": _cmd_simulate, "reproduce": _cmd_reproduce, "phases": _cmd_phases,
                 "diagram": _cmd_diagram, "audit": _cmd_audit, "network": _cmd_network,
-                "sweep": _cmd_sweep, "prove": _cmd_prove,
+                "sweep": _cmd_sweep, "prove": _cmd_prove, "certify": _cmd_certify,
                 "conjecture": _cmd_conjecture}[args.cmd](args)
     except UsageError as exc:
         sys.stderr.write(f"salign: error: {exc}\n")

@@ -651,7 +651,22 @@ THM6 = Claim(
     derivation="thm6",
     sides=("theta_star", "g_gap"),
     encoding=(enc_thm6, E._K),
+    parts=(("g_gap < θ*_t where s_t > 0", "encoded (salign prove / certify)"),
+           ("at x_t = 0 (s_t = 0), which the paper does not exclude",
+            "a boundary finding: for a two-level spectrum with isotropic noise θ*_t = g_gap exactly "
+            "(θ* = h/(a+h) at s = 0), e.g. λ = (2, 1), σ² = 1: g_gap = θ* = 4/5, so the printed "
+            "strict inequality holds only as an equality there (decided exactly by "
+            "sign_minus_one_minus_theta_star; `thm6_boundary_states`); the toolkit's statement adds "
+            "s_t > 0")),
 )
+
+
+def thm6_boundary_states() -> list[Case]:
+    """States x_t = 0 where g_gap = θ*_t exactly: s = 0 gives m^aux = 0 and θ* = h/(a + h) =
+    s_maxψ_D/(s_minψ_B + s_maxψ_D), which equals g_gap = s_minλ_k²K_D/(s_minλ_k²K_D + s_maxλ_{k+1}²K_B)
+    when s_min = s_max, ψ_D = λ_k²K_D and ψ_B = λ_{k+1}²K_B (a two-level spectrum)."""
+    return [make_case([2, 1], 1, [0, 0], kappa2=[1, 1]),
+            make_case([5, 5, 2, 2, 2], 2, [0] * 5, kappa2=[3] * 5)]
 
 
 def _explain_p(case: Case) -> str:
@@ -929,19 +944,30 @@ def thm8_paper_condition_unbounded() -> str:
 
 
 def m_thm8_corrected(case: Case):
+    """min(2/(λ_k+λ_d) − η*, η*): the whole statement 0 < η* ≤ 2/(λ_k+λ_d). (The search reads the
+    minimum with the claim's non-strict sign; η* = 0 cannot occur, since q_t < 0 at every state
+    with θ ∈ (0,1); the encoding states the lower part strictly.)"""
     b, es = blocks(case), eta_star(case)
     if es is None or not in_open_unit(case) or b.sB * b.eD - b.sD * b.eB < 0:
         return None
     lam, k = case.eigenvalues, case.k
-    return T.eta_star_upper_corrected(lam[k - 1], lam[-1]) - es
+    return min(T.eta_star_upper_corrected(lam[k - 1], lam[-1]) - es, es)
 
+
+def thm8_corrected_attained() -> list[Case]:
+    """States where η* = 2/(λ_k+λ_d) exactly (the bound is sharp): d = 2, k = 1 with the hypothesis
+    at equality, c_2²κ_1² = c_1²κ_2²; then s^B e_D = s^D e_B and η* = 2(s^Bτ^D − s^Dτ^B)/(s^B u^D −
+    s^D u^B) = 2c_1²c_2²λ_1²λ_2²(λ_1 − λ_2)/(c_1²c_2²λ_1²λ_2²(λ_1² − λ_2²)) = 2/(λ_1 + λ_2)."""
+    return [make_case([2, 1], 1, [1, 1], kappa2=[1, 1]),
+            make_case([Fraction(7, 2), Fraction(1, 3)], 1, [2, 3], kappa2=[Fraction(4, 9), 1])]
 
 
 def enc_thm8_corrected(o: E.Obligation) -> None:
     es = E._eta_star(o)
     E._open_unit(o)
     o.hyp("s^B e_D − s^D e_B ≥ 0", sp.Ge(E.S["sB"] * E.S["eD"] - E.S["sD"] * E.S["eB"], 0))
-    o.fails(("2/(λ_k+λ_d) − η*", o.quot("thm8c_bound", 2, E.lamk + E.lamd) - es))
+    o.fails(("2/(λ_k+λ_d) − η*", o.quot("thm8c_bound", 2, E.lamk + E.lamd) - es),
+            ("η* > 0", es, True))
 
 
 THM8_CORRECTED = Claim(
@@ -958,6 +984,11 @@ THM8_CORRECTED = Claim(
     sides=("eta_star",),
     remark=thm8_paper_condition_unbounded,
     encoding=(enc_thm8_corrected, E._B),
+    parts=(("η*_t ≤ 2/(λ_k+λ_d)", "encoded (salign prove / certify)"),
+           ("0 < η*_t", "encoded (salign prove / certify), strictly"),
+           ("sharp", "attained exactly: η* = 2/(λ_k+λ_d) at d = 2 with the hypothesis at equality, "
+                     "e.g. λ = (2, 1), c = (1, 1), κ² = (1, 1): η* = 2/3 (field `attained`)")),
+    attained=thm8_corrected_attained,
 )
 
 

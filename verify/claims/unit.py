@@ -69,6 +69,13 @@ class Claim:
     # what the claim is about when that, not a measurement, fixes how much a refutation matters:
     # "fit wording" for the App. B statements naming the law a fitted curve follows
     concerns: str | None = None
+    # the parts of the printed statement and how each is shown, when the statement has more than
+    # the encoding's one inequality (a lower bound, sharpness, a boundary case): ((part, how), …);
+    # shown beside the proof verdict, so that a verdict never covers more than was shown
+    parts: tuple[tuple[str, str], ...] = ()
+    # exact states at which the margin is exactly 0 — the bound is attained, hence sharp (tests
+    # re-check each with the margin function)
+    attained: Callable[[], list[Case]] | None = None
 
     @property
     def checker(self) -> str:

@@ -118,7 +118,142 @@ def render(results: list[dict[str, Any]]) -> str:
     lines = [f"{'claim':18s} {'status':22s} {'z3 [s]':>10s} {'cvc5 [s]':>10s}  note"]
     for r in results:
         z, c = r["solvers"]["z3"], r["solvers"]["cvc5"]
-        note = r["evidence"][:70] if r["status"] != "proved (all d)" else ""
+        note = r["evidence"][:70] if r["status"] != "proved (two solvers)" else ""
         zt, ct = (f"{a['answer']} {a['seconds']:.2f}" for a in (z, c))
         lines.append(f"{r['claim_id']:18s} {r['status']:22s} {zt:>10s} {ct:>10s}  {note}")
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ salign certify
+SHIPPED = "certificates"  # verify/proofs/certificates/ID.cert.json, checked by the audit
+_SHIPPED_ARG = "<shipped>"  # `--check` without DIR
+
+
+def shipped_dir():
+    """The certificates shipped with the package (verify/proofs/certificates)."""
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent / SHIPPED
+
+
+def add_certify_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "certify", help="exact certificates for the proved claims, and their solver-free check",
+        description="Search an exact Positivstellensatz certificate for each encoded claim's proof "
+        "obligation and write DIR/ID.cert.json; or, with --check DIR, re-check every certificate in "
+        "DIR with the project's own checker (no solver, no floating point). docs/proofs.md §6.")
+    p.add_argument("ids", nargs="*", help="claim ids (default: every encoded claim)")
+    p.add_argument("--out", metavar="DIR", help="write DIR/ID.cert.json for each certificate found")
+    p.add_argument("--check", metavar="DIR", nargs="?", const=_SHIPPED_ARG,
+                   help="check every *.cert.json in DIR (default: the certificates shipped in "
+                        "verify/proofs/certificates); exit 2 at the first invalid one")
+    p.add_argument("--budget", type=_timeout, default=240.0,
+                   help="seconds of search per claim (default: 240)")
+    p.add_argument("--json", action="store_true", help="JSON with provenance and results")
+    return p
+
+
+def run_certify(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from verify.claims import CLAIMS_BY_ID
+    from verify.proofs.registry import ENCODINGS, NOT_ENCODED
+
+    if (args.check is None) == (args.out is None):
+        raise UsageError("certify needs exactly one of --out DIR (search) and --check DIR (check)")
+    if args.check is not None:
+        if args.ids:
+            raise UsageError("--check DIR checks every certificate in DIR; give no claim ids")
+        return _check_dir(shipped_dir() if args.check == _SHIPPED_ARG else Path(args.check), args.json)
+    for cid in args.ids:
+        if cid not in CLAIMS_BY_ID:
+            raise UsageError(f"unknown claim id '{cid}' (see `salign check --list`)")
+        if cid not in ENCODINGS:
+            raise UsageError(f"claim '{cid}' has no encoding: {NOT_ENCODED.get(cid, 'not first-order')}")
+    from verify.core.atomic import check_writable, write_atomic
+
+    check_writable(args.out, "--out", kind="dir")
+    from verify.execution.progress import Progress
+    from verify.proofs.certificate import certify_claim
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    todo = list(args.ids or ENCODINGS)
+    progress = Progress(len(todo), unit="claims")
+    results = []
+    for i, cid in enumerate(todo, 1):
+        r = certify_claim(cid, budget=args.budget)
+        row = {"claim_id": cid, "found": r["found"], "seconds": r["seconds"]}
+        if r["found"]:
+            path = out / f"{cid}.cert.json"
+            write_atomic(path, json.dumps(r["certificate"], indent=1, sort_keys=True) + "\n")
+            row.update(file=str(path), **certificate_size(r["certificate"]))
+        else:
+            row["reason"] = r["reason"]
+        results.append(row)
+        sys.stderr.write(f"  {cid}: {'certificate' if r['found'] else 'none'} ({progress.line(i)})\n")
+        sys.stderr.flush()
+    if args.json:
+        from verify.core.provenance import provenance
+
+        sys.stdout.write(json.dumps({"provenance": provenance(), "results": results,
+                                     "inputs": {"ids": todo, "out": args.out, "budget": args.budget}},
+                                    indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    else:
+        for r in results:
+            what = (f"certificate: {r['lemmas']} lemmas, {r['products']} products, "
+                    f"{r['bytes']} bytes" if r["found"] else f"no certificate: {r['reason']}")
+            sys.stdout.write(f"{r['claim_id']:18s} {r['seconds']:8.2f} s  {what}\n")
+    return 0
+
+
+def certificate_size(cert: dict[str, Any]) -> dict[str, int]:
+    """Lemma and product counts and the JSON size of a certificate."""
+    systems = cert.get("systems", [])
+    lem = sum(len(s["lemmas"]) for s in systems)
+    prods = sum(len(s["identity"]["products"]) + sum(len(lm["proof"]["products"]) for lm in s["lemmas"])
+                for s in systems)
+    return {"lemmas": lem, "products": prods,
+            "bytes": len(json.dumps(cert, indent=1, sort_keys=True)) + 1}
+
+
+def check_certificates(directory) -> list[dict[str, Any]]:
+    """Check every DIR/*.cert.json (sorted): one row per file with claim_id, valid, reason, seconds."""
+    import time
+
+    from verify.proofs.certcheck import InvalidCertificate, load_and_check
+
+    rows = []
+    for path in sorted(directory.glob("*.cert.json")):
+        t0 = time.perf_counter()
+        try:
+            cid = load_and_check(path)
+            rows.append({"file": path.name, "claim_id": cid, "valid": True, "reason": "",
+                         "seconds": round(time.perf_counter() - t0, 3)})
+        except InvalidCertificate as exc:
+            rows.append({"file": path.name, "claim_id": path.name.removesuffix(".cert.json"),
+                         "valid": False, "reason": str(exc),
+                         "seconds": round(time.perf_counter() - t0, 3)})
+    return rows
+
+
+def _check_dir(directory, as_json: bool) -> int:
+    if not directory.is_dir():
+        raise UsageError(f"--check: not a directory: {directory}")
+    rows = check_certificates(directory)
+    if not rows:
+        raise UsageError(f"--check: no *.cert.json in {directory}")
+    if as_json:
+        from verify.core.provenance import provenance
+
+        sys.stdout.write(json.dumps({"provenance": provenance(), "results": rows}, indent=1,
+                                    sort_keys=True, ensure_ascii=False) + "\n")
+    else:
+        for r in rows:
+            sys.stdout.write(f"{r['claim_id']:18s} {'valid' if r['valid'] else 'INVALID'} "
+                             f"({r['seconds']:.3f} s)\n")
+    bad = next((r for r in rows if not r["valid"]), None)
+    if bad is not None:
+        sys.stderr.write(f"salign: error: invalid certificate {bad['file']}: {bad['reason']}\n")
+        return 2
+    return 0

@@ -1,7 +1,7 @@
 """Decide claims for all d: print each obligation, run z3 and cvc5, realise and re-check models.
 
 Verdicts:
-  "proved (all d)"        both solvers answered unsat (the conditions are necessary, so no state
+  "proved (two solvers)"        both solvers answered unsat (the conditions are necessary, so no state
                           of any dimension violates the claim);
   "refuted"               a solver model was realised as an explicit case and the claim's exact
                           evaluator (verify.claims MARGINS, certified sign) confirms the violation;
@@ -43,7 +43,7 @@ from verify.proofs.smt import (
 )
 
 S_ETA = _S["eta"].name
-PROVED, REFUTED, UNDECIDED = "proved (all d)", "refuted", "undecided by solvers"
+PROVED, REFUTED, UNDECIDED = "proved (two solvers)", "refuted", "undecided by solvers"
 DISAGREE, ERROR = "solver disagreement", "solver error"
 
 

@@ -75,10 +75,14 @@ class Obligation:
         self.definitions.append((f"{name}² = {radicand}", sign_form(sp.Eq(z**2, radicand))))
         return z
 
-    def fails(self, *parts: tuple[str, Any]) -> None:
-        """¬claim for a margin min(parts): some part ≤ 0 (strict) / < 0 (non-strict)."""
-        for label, m in parts:
-            rel = sp.Le(m, 0) if self.strict else sp.Lt(m, 0)
+    def fails(self, *parts: tuple) -> None:
+        """¬claim for a margin min(parts): some part ≤ 0 (strict) / < 0 (non-strict). A part may be
+        (label, m, strict) to fix its own strictness (a statement "0 < x ≤ b" has a strict and a
+        non-strict part)."""
+        for part in parts:
+            label, m = part[0], part[1]
+            strict = part[2] if len(part) > 2 else self.strict
+            rel = sp.Le(m, 0) if strict else sp.Lt(m, 0)
             self.display[label] = rel
             self.negation.append((label, sign_form(rel)))
 

@@ -39,7 +39,8 @@ def V(status: str) -> Span:
 Inline = list[Span]
 
 VERDICT_STYLE = {
-    "proved (all d)": ("#0b6623", "✔✔"),
+    "proved (certificate)": ("#0b6623", "✔✔✔"),
+    "proved (two solvers)": ("#0b6623", "✔✔"),
     "verified symbolically": ("#1a7f37", "✔✔"),
     "checked numerically": ("#2f6f9f", "✔"),
     "refuted": ("#b00020", "✘"),

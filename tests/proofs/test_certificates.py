@@ -1,0 +1,175 @@
+"""Exact certificates (verify.proofs.certificate) and their checker (verify.proofs.certcheck), the
+trusted base of "proved (certificate)": every shipped certificate checks, with no solver installed;
+every tampered certificate is rejected; a false statement never receives one."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verify.cli import main
+from verify.proofs.certcheck import InvalidCertificate, check_certificate, load_and_check
+from verify.proofs.certificate import certify, certify_claim
+from verify.proofs.command import check_certificates, shipped_dir
+from verify.proofs.obligation_atoms import Atom, AtomicObligation, System, atomize
+from verify.proofs.registry import build
+
+SHIPPED = sorted(shipped_dir().glob("*.cert.json"))
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _obligation(cert: dict) -> AtomicObligation:
+    return atomize(build(cert["claim_id"], polynomial=cert.get("encoding") == "polynomial"))
+
+
+def test_every_shipped_certificate_checks_within_ten_seconds():
+    assert SHIPPED, "no certificate shipped in verify/proofs/certificates"
+    t0 = time.perf_counter()
+    rows = check_certificates(shipped_dir())
+    assert time.perf_counter() - t0 <= 10.0
+    assert [r["claim_id"] for r in rows if not r["valid"]] == []
+    assert {r["claim_id"] for r in rows} == {p.name.removesuffix(".cert.json") for p in SHIPPED}
+
+
+def test_shipped_certificates_only_for_claims_that_hold():
+    """A certificate for a claim the search refutes would be a bug of the checker or the encoding."""
+    from verify.claims import CLAIMS_BY_ID
+
+    for p in SHIPPED:
+        cid = p.name.removesuffix(".cert.json")
+        assert "corrected" in cid or CLAIMS_BY_ID[cid].corrected_by is None, cid
+
+
+def test_checker_runs_without_any_solver_or_lp_stack(tmp_path):
+    """`salign certify --check` with z3, cvc5, SciPy and cvxpy made unimportable."""
+    code = ("import sys\n"
+            "for m in ('z3', 'cvc5', 'scipy', 'cvxpy', 'clarabel', 'scs'): sys.modules[m] = None\n"
+            "from verify.cli import main\n"
+            f"sys.exit(main(['certify', '--check', {str(shipped_dir())!r}]))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                       cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "INVALID" not in r.stdout and r.stdout.count("valid") == len(SHIPPED)
+
+
+def test_checker_modules_use_no_float():
+    """The checker and the obligation's atoms: no float literal, no float() call."""
+    for mod in ("certcheck.py", "obligation_atoms.py"):
+        tree = ast.parse((ROOT / "verify" / "proofs" / mod).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            assert not (isinstance(node, ast.Constant) and isinstance(node.value, float)), mod
+            assert not (isinstance(node, ast.Name) and node.id == "float"), mod
+
+
+# ------------------------------------------------------------------ tampering (negative controls)
+def _tamper(cert: dict, how: str, k: int) -> dict | None:
+    c = json.loads(json.dumps(cert))
+    sysc = c["systems"][k % len(c["systems"])]
+    ident = sysc["identity"]
+    if how == "coefficient":
+        pr = ident["products"][k % len(ident["products"])]
+        pr["coefficient"] = str(Fraction(pr["coefficient"]) + Fraction(1, 7))
+    elif how == "drop_product":
+        ident["products"].pop(k % len(ident["products"]))
+    elif how == "drop_monomial":
+        ems = [em for em in ident["equality_multipliers"] if em["multiplier"]]
+        if not ems:
+            return None
+        em = ems[k % len(ems)]
+        em["multiplier"].pop(k % len(em["multiplier"]))
+    elif how == "lemma_coefficient":
+        lems = [lm for lm in sysc["lemmas"] if lm["proof"]["products"]]
+        if not lems:
+            return None
+        pr = lems[k % len(lems)]["proof"]["products"][0]
+        pr["coefficient"] = str(Fraction(pr["coefficient"]) * 2 + 1)
+    elif how == "other_hash":
+        others = [p for p in SHIPPED if json.loads(p.read_text())["claim_id"] != cert["claim_id"]]
+        if not others:
+            return None
+        c["obligation_sha256"] = json.loads(others[k % len(others)].read_text())["obligation_sha256"]
+    elif how == "factor_out_of_range":
+        ident["products"][0]["factors"] = ident["products"][0]["factors"] + [10_000]
+    return c
+
+
+@pytest.mark.skipif(not SHIPPED, reason="no certificate shipped")
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(i=st.integers(0, 10_000), k=st.integers(0, 10_000),
+       how=st.sampled_from(["coefficient", "drop_product", "drop_monomial", "lemma_coefficient",
+                            "other_hash", "factor_out_of_range"]))
+def test_tampered_certificates_are_rejected(i, k, how):
+    cert = json.loads(SHIPPED[i % len(SHIPPED)].read_text(encoding="utf-8"))
+    bad = _tamper(cert, how, k)
+    if bad is None:
+        return
+    with pytest.raises(InvalidCertificate):
+        check_certificate(bad, _obligation(cert))
+
+
+def _false_variant(ob: AtomicObligation) -> AtomicObligation:
+    """The claim moved by a constant: ¬claim's atom p ⋈ 0 becomes p + 1 ≥ 0 (margin > 0 becomes
+    margin > 1, false at every state whose margin lies in (0, 1))."""
+    systems = []
+    for s in ob.systems:
+        *rest, neg = s.atoms
+        poly = dict(neg.poly)
+        zero = (0,) * len(ob.variables)
+        poly[zero] = poly.get(zero, Fraction(0)) + 1
+        new = Atom(neg.label, "ge", tuple(sorted((m, c) for m, c in poly.items() if c)))
+        systems.append(System(s.disjunct, tuple(rest) + (new,)))
+    return AtomicObligation(ob.claim_id, ob.variables, tuple(systems))
+
+
+def test_a_certificate_does_not_prove_a_moved_claim():
+    """The identity check itself (hash forced to match): lem22-bound's certificate against the
+    claim moved by a constant is rejected, and the search finds none for the moved claim."""
+    path = shipped_dir() / "lem22-bound.cert.json"
+    cert = json.loads(path.read_text(encoding="utf-8"))
+    moved = _false_variant(_obligation(cert))
+    forged = {**cert, "obligation_sha256": moved.sha256()}
+    with pytest.raises(InvalidCertificate):
+        check_certificate(forged, moved)
+    assert not certify(moved, budget=30)["found"]
+
+
+@pytest.mark.parametrize("cid", ["lem23", "thm8-main", "cor9"])
+def test_refuted_claims_get_no_certificate(cid):
+    """Negative control of the search: the printed statements the toolkit refutes."""
+    assert not certify_claim(cid, budget=20)["found"]
+
+
+# ------------------------------------------------------------------ command line
+def test_certify_check_names_the_first_invalid_certificate(tmp_path, capsys):
+    for p in SHIPPED:
+        (tmp_path / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    victim = tmp_path / SHIPPED[0].name
+    cert = json.loads(victim.read_text(encoding="utf-8"))
+    victim.write_text(json.dumps(_tamper(cert, "coefficient", 0)), encoding="utf-8")
+    assert main(["certify", "--check", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and victim.name in err[0]
+
+
+def test_certify_usage_errors(tmp_path, capsys):
+    assert main(["certify"]) == 2
+    assert main(["certify", "--check", str(tmp_path / "missing")]) == 2
+    assert main(["certify", "--check", str(tmp_path)]) == 2  # empty directory
+    assert main(["certify", "nosuchclaim", "--out", str(tmp_path)]) == 2
+    assert main(["certify", "lem17", "--out", str(tmp_path)]) == 2  # not encoded
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 5 and all(e.startswith("salign: error: ") for e in err)
+
+
+def test_certify_writes_a_certificate_that_checks(tmp_path):
+    assert main(["certify", "lem22-bound", "--out", str(tmp_path)]) == 0
+    assert load_and_check(tmp_path / "lem22-bound.cert.json") == "lem22-bound"
