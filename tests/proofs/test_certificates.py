@@ -173,3 +173,28 @@ def test_certify_usage_errors(tmp_path, capsys):
 def test_certify_writes_a_certificate_that_checks(tmp_path):
     assert main(["certify", "lem22-bound", "--out", str(tmp_path)]) == 0
     assert load_and_check(tmp_path / "lem22-bound.cert.json") == "lem22-bound"
+
+
+# ------------------------------------------------------------------ audit
+def test_audit_checks_a_shipped_certificate_and_solves_when_it_is_stale(tmp_path, monkeypatch):
+    """The audit's prove stage: a valid shipped certificate gives 'proved (certificate)' without a
+    solver; a certificate that no longer matches its obligation is not used (the solvers run)."""
+    from verify.proofs import command, driver, registry
+    from verify.report import audit
+
+    cid = "lem22-bound"
+    good = audit.certificate_row(shipped_dir() / f"{cid}.cert.json")
+    assert good["status"] == audit.CERTIFIED and good["certificate_text"]
+    assert "≡ 0" in good["certificate_text"][0]
+    cert = json.loads((shipped_dir() / f"{cid}.cert.json").read_text(encoding="utf-8"))
+    (tmp_path / f"{cid}.cert.json").write_text(json.dumps(_tamper(cert, "other_hash", 0)),
+                                               encoding="utf-8")
+    monkeypatch.setattr(command, "shipped_dir", lambda: tmp_path)
+    monkeypatch.setattr(registry, "ENCODINGS", {cid: None})
+    calls = []
+    monkeypatch.setattr(driver, "prove", lambda ids, timeout: calls.append(ids) or [
+        {"claim_id": ids[0], "status": "proved (two solvers)", "evidence": "both solvers: unsat",
+         "solvers": {}, "counterexample": None}])
+    (row,) = audit._run_proofs(1.0)
+    assert calls == [[cid]] and row["status"] == "proved (two solvers)"
+    assert "shipped certificate not used" in row["evidence"]

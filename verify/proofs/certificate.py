@@ -47,7 +47,7 @@ class Level:
 
 
 LEVELS = (Level(1, 6, 1), Level(1, 6, 2), Level(2, 6, 1), Level(2, 8, 2), Level(3, 6, 1),
-          Level(3, 8, 2), Level(4, 6, 1))
+          Level(3, 8, 2), Level(3, 8, 3), Level(3, 10, 3), Level(4, 6, 1), Level(4, 10, 2))
 
 
 # ------------------------------------------------------------------ polynomial arithmetic (exact)
