@@ -339,6 +339,22 @@ def enc_thm3(o: E.Obligation) -> None:
     o.fails(("Θ(η) − θ", -E._theta_minus_Theta(o)))
 
 
+def enc_thm3_edge_theta0(o: E.Obligation) -> None:
+    """Theorem 3 at its edge θ_t = 0 (s^D = 0 < s^B), which `enc_thm3` cuts out with s^D > 0.
+    The printed hypotheses hold there (θ = 0 ≤ g_gap; η > η*, where q = 2(s^D τ^B − s^B τ^D)
+    and p = s^B(u^D + e_D) − s^D(u^B + e_B), η* = −q/p, p ≠ 0), and the claim reads
+    Θ(η) > θ = 0. As in `enc_thm3`, Θ(η) − θ = (s^B E s'^D − s^D E s'^B)/(s·E s') with s = s^B > 0
+    and E s' > 0, so ¬claim is s^B E s'^D − s^D E s'^B ≤ 0. (It is unsat because s^D = 0 forces
+    τ^D = u^D = 0, so E s'^D = η² e_D ≥ η² s_min ψ_D > 0.)"""
+    o.hyp("s^D = 0 (θ = 0)", sp.Eq(E.S["sD"], 0))
+    o.hyp("s^B > 0 (x ≠ 0)", sp.Gt(E.S["sB"], 0))
+    E._theta_at_most_g_gap(o)
+    es = E._eta_star(o)
+    E._eta_pos(o)
+    o.hyp("η > η*", sp.Gt(E.eta, es))
+    o.fails(("Θ(η) − θ", -E._theta_minus_Theta(o), True))
+
+
 THM3 = Claim(
     id="thm3",
     reference="§4 Theorem 3",
@@ -353,6 +369,8 @@ THM3 = Claim(
     eta_mode="above_star",
     sides=("Theta_next", "theta", "g_gap", "eta_star"),
     encoding=(enc_thm3, E._C + E._E),
+    edges=(("θ_t = 0 (s^D = 0): θ ≤ g_gap and η > η* ⇒ Θ(η) > θ = 0",
+            enc_thm3_edge_theta0, E._C + E._E),),
 )
 
 
@@ -375,6 +393,15 @@ def enc_thm3_bounds(o: E.Obligation) -> None:
     o.fails(("g_gap", gg), ("1 − g_gap", 1 - gg), ("g_noise − g_gap", gn - gg))
 
 
+def enc_thm3_bounds_edge_open(o: E.Obligation) -> None:
+    """The strict half of Theorem 3's "g_gap ∈ (0,1)", which `enc_thm3_bounds` (a non-strict
+    claim) proves only as 0 ≤ g_gap ≤ 1: with s_min > 0, g_gap = Y/(Y + X), Y = s_min λ_k² K_D,
+    X = s_max λ_{k+1}² K_B; ¬claim is g_gap ≤ 0 ∨ 1 − g_gap ≤ 0. (Unsat: Y > 0 and X > 0, since
+    s_max ≥ s_min > 0, λ_{k+1} ≥ λ_d > 0, K_D, K_B ≥ 1.)"""
+    gg = E._g_gap(o)
+    o.fails(("g_gap", gg, True), ("1 − g_gap", 1 - gg, True))
+
+
 THM3_BOUNDS = Claim(
     id="thm3-bounds",
     reference="§4 Theorem 3 and its proof",
@@ -386,6 +413,7 @@ THM3_BOUNDS = Claim(
     derivation="thm3",
     strict=False,
     encoding=(enc_thm3_bounds, E._K),
+    edges=(("g_gap ∈ (0,1) strictly: 0 < g_gap and g_gap < 1", enc_thm3_bounds_edge_open, E._K),),
 )
 
 
@@ -489,6 +517,21 @@ def enc_thm4_corrected(o: E.Obligation) -> None:
     o.fails(("θ − Θ(η)", E._theta_minus_Theta(o)))
 
 
+def enc_thm4_corrected_edge_theta1(o: E.Obligation) -> None:
+    """Corrected Theorem 4 at its edge θ_t = 1 (s^B = 0 < s^D), which `enc_thm4_corrected` cuts
+    out with s^B > 0. θ = 1 ≥ θ* = r0/(1 + r0) holds (θ* < 1); its root-location form
+    a s^D² − (m + h − a) s^D s^B − h s^B² ≥ 0 reads a s^D² ≥ 0 there and is kept as written (with
+    θ*'s guard a = s_min ψ_B ≠ 0, h = s_max ψ_D ≠ 0, i.e. s_min > 0). The claim is
+    Θ(η) < θ = 1 for every η > 0; θ − Θ(η) = (s^D E s'^B − s^B E s'^D)/(s·E s') with
+    s = s^D > 0, E s' > 0, so ¬claim is s^D E s'^B − s^B E s'^D ≤ 0. (Unsat: s^B = 0 forces
+    E s'^B = η² e_B ≥ η² s_min ψ_B > 0.)"""
+    o.hyp("s^D > 0 (x ≠ 0)", sp.Gt(E.S["sD"], 0))
+    o.hyp("s^B = 0 (θ = 1)", sp.Eq(E.S["sB"], 0))
+    E._theta_at_least_theta_star(o)
+    E._eta_pos(o)
+    o.fails(("θ − Θ(η)", E._theta_minus_Theta(o), True))
+
+
 THM4_CORRECTED = Claim(
     id="thm4-corrected",
     reference="§4 Theorem 4, with s_min > 0",
@@ -502,6 +545,8 @@ THM4_CORRECTED = Claim(
     needs_eta=True,
     sides=("theta", "Theta_next", "theta_star"),
     encoding=(enc_thm4_corrected, E._C + E._E + E._CUTS + ("lean",)),
+    edges=(("θ_t = 1 (s^B = 0): θ ≥ θ* ⇒ Θ(η) < θ = 1 for every η > 0",
+            enc_thm4_corrected_edge_theta1, E._C + E._E + E._CUTS + ("lean",)),),
 )
 
 

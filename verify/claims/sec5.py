@@ -54,6 +54,40 @@ def enc_thm10(o: E.Obligation) -> None:
     o.fails(*parts)
 
 
+def enc_thm10_edge(X: str) -> Callable[[E.Obligation], None]:
+    """Theorem 10 at its edge η = η^loss_X (X ∈ {D, B}), which `enc_thm10` cuts out with
+    η ≠ η^loss_X. There the right side "0 < η < η^loss_X" is false, so the equivalence says its
+    left side is false too: E ΔL_X ≥ 0, with E ΔL_X = −ηs^X + ½η²(τ^X + n^loss_X) and
+    η^loss_X = 2s^X/(τ^X + n^loss_X) (τ^X + n^loss_X ≠ 0). ¬claim: E ΔL_X < 0. (Unsat:
+    E ΔL_X = ½η(τ^X + n^loss_X)(η − η^loss_X) = 0 at the edge.)"""
+
+    def enc(o: E.Obligation) -> None:
+        E._eta_pos(o)
+        el, dl = E._loss(o, X)
+        o.hyp(f"η = η^loss_{X}", sp.Eq(E.eta, el))
+        o.fails((f"E ΔL_{X}", dl, False))
+
+    enc.__name__ = f"enc_thm10_edge_{X}"
+    return enc
+
+
+def enc_thm10_block(X: str) -> Callable[[E.Obligation], None]:
+    """Theorem 10 for block X alone, at every η > 0 with η ≠ η^loss_X: −E ΔL_X·(η^loss_X − η) > 0
+    (E ΔL_X < 0 ⇔ η < η^loss_X). `enc_thm10` decides both blocks under the guards of both
+    (η ≠ η^loss_D, η ≠ η^loss_B, τ^S + n^loss_S ≠ 0 for S = D, B), so it leaves out block X's
+    statement at the states where only the other block's guard fails (η = η^loss_Y, or
+    τ^Y + n^loss_Y = 0: no Y-component and no Y-noise); this obligation has X's guards only."""
+
+    def enc(o: E.Obligation) -> None:
+        E._eta_pos(o)
+        el, dl = E._loss(o, X)
+        o.hyp(f"η ≠ η^loss_{X}", sp.Ne(E.eta, el))
+        o.fails((f"−EΔL_{X}·(η^loss_{X} − η)", -dl * (el - E.eta), True))
+
+    enc.__name__ = f"enc_thm10_block_{X}"
+    return enc
+
+
 THM10 = Claim(
     id="thm10",
     reference="§5 Theorem 10",
@@ -69,6 +103,11 @@ THM10 = Claim(
     sides=("expected_loss_change_dsgd", "eta_loss_D", "expected_loss_change_bsgd",
            "eta_loss_B"),
     encoding=(enc_thm10, E._B + E._E),
+    edges=tuple((f"η = η^loss_{X}: E[ΔL|x_t] < 0 fails for {X}SGD (E ΔL_{X} ≥ 0), as "
+                 f"0 < η < η^loss_{X} does", enc_thm10_edge(X), E._B + E._E) for X in ("D", "B"))
+    + tuple((f"{X}SGD's equivalence at every η ≠ η^loss_{X} with block {X}'s guards alone, "
+             f"including η = η^loss_{Y} and τ^{Y} + n^loss_{Y} = 0",
+             enc_thm10_block(X), E._B + E._E) for X, Y in (("D", "B"), ("B", "D"))),
 )
 
 
@@ -229,6 +268,51 @@ def enc_lem24(o: E.Obligation) -> None:
     o.fails(("1 − θ^crit", d), ("θ^crit", 1 - d))
 
 
+def _lem24_h(o: E.Obligation) -> tuple[sp.Expr, sp.Expr, sp.Expr, sp.Expr]:
+    """Lemma 24's setting as in `enc_lem24` (s^D, s^B > 0, α > 0, n_B ≠ 0, n_D ≠ 0; with the
+    conditions n_D ≥ 0 this is γ = −n_D < 0): θ^crit = 1 − δ from `encode._delta_crit`, and
+    h(θ) = αθ² + βθ + γ with β = −α + n_B + n_D, γ = −n_D (Lemma 23). Returns
+    (θ^crit, α, β, γ)."""
+    d, al = E._delta_crit(o)
+    o.hyp("n_D ≠ 0", sp.Ne(E.S["nD"], 0))
+    return 1 - d, al, -al + E.S["nB"] + E.S["nD"], -E.S["nD"]
+
+
+def _differs(o: E.Obligation, name: str, x: sp.Expr, y: sp.Expr) -> None:
+    """¬claim "x = y" as the two strict sides x − y < 0 ∨ y − x < 0 (the margins x − y and y − x
+    of the non-strict claims x − y ≥ 0, y − x ≥ 0)."""
+    o.fails((name, x - y, False), (f"−({name})", y - x, False))
+
+
+def enc_lem24_edge_root(o: E.Obligation) -> None:
+    """Lemma 24: θ^crit (the encoding's 1 − δ, δ = 2n_B/((α+n) + √((α+n)² − 4αn_B))) is a
+    root of h: h(θ^crit) = 0. ¬claim: h(θ^crit) ≠ 0."""
+    tc, al, beta, gamma = _lem24_h(o)
+    _differs(o, "h(θ^crit)", al * tc**2 + beta * tc + gamma, sp.Integer(0))
+
+
+def enc_lem24_edge_unique(o: E.Obligation) -> None:
+    """Lemma 24: the root of h in (0,1) is unique: every ϑ with 0 < ϑ < 1 and h(ϑ) = 0 equals
+    θ^crit. ϑ is a free variable (∀ϑ in the claim, ∃ϑ in its negation). ¬claim: ϑ ≠ θ^crit.
+    (Unsat: h(0) = γ < 0 < n_B = h(1) and α > 0, so h has one root in (0,1).)"""
+    tc, al, beta, gamma = _lem24_h(o)
+    v = o.var("vartheta")
+    o.hyp("0 < ϑ", sp.Gt(v, 0))
+    o.hyp("ϑ < 1", sp.Lt(v, 1))
+    o.hyp("h(ϑ) = 0", sp.Eq(al * v**2 + beta * v + gamma, 0))
+    _differs(o, "ϑ − θ^crit", v, tc)
+
+
+def enc_lem24_edge_formula(o: E.Obligation) -> None:
+    """Lemma 24's explicit root: θ^crit = (−β + √(β² − 4αγ))/(2α), the square root a variable
+    w ≥ 0 with w² = β² − 4αγ (≥ 0 here, as αγ < 0) and the quotient a variable (α ≠ 0).
+    ¬claim: θ^crit ≠ (−β + w)/(2α)."""
+    tc, al, beta, gamma = _lem24_h(o)
+    w = o.root("sqrt_lem24", beta**2 - 4 * al * gamma)
+    printed = o.quot("theta_crit_printed", -beta + w, 2 * al)
+    _differs(o, "θ^crit − (−β + √(β²−4αγ))/(2α)", tc, printed)
+
+
 LEM24 = Claim(
     id="lem24",
     reference="App. A.7 Lemma 24",
@@ -241,6 +325,10 @@ LEM24 = Claim(
     derivation="lem24",
     sides=("theta_crit",),
     encoding=(enc_lem24, E._B),
+    edges=(("θ^crit is a root of h: h(θ^crit) = 0", enc_lem24_edge_root, E._B),
+           ("the root of h in (0,1) is unique: 0 < ϑ < 1, h(ϑ) = 0 ⇒ ϑ = θ^crit",
+            enc_lem24_edge_unique, E._B),
+           ("the explicit root: θ^crit = (−β + √(β²−4αγ))/(2α)", enc_lem24_edge_formula, E._B)),
 )
 
 
@@ -268,6 +356,20 @@ def enc_thm11(o: E.Obligation) -> None:
     o.fails(("(η^loss_D − η^loss_B)(θ − θ^crit)", (elD - elB) * (E._theta(o) - (1 - d))))
 
 
+def enc_thm11_edge(o: E.Obligation) -> None:
+    """Theorem 11 at its edge η^loss_D = η^loss_B, which `enc_thm11` cuts out with
+    η^loss_D ≠ η^loss_B. There neither η^loss_D < η^loss_B nor the reverse holds, so the two
+    equivalences say neither θ < θ^crit nor θ > θ^crit: θ = θ^crit. Same setting as `enc_thm11`
+    (θ = s^D/s ∈ (0,1), α > 0, n_B, n_D ≠ 0, θ^crit = 1 − δ). ¬claim: θ ≠ θ^crit. (Unsat:
+    η^loss_D = η^loss_B ⇔ s^D(τ^B+n_B) = s^B(τ^D+n_D) ⇔ h(θ) = 0, and h has one root in (0,1).)"""
+    d, _ = E._delta_crit(o)
+    o.hyp("n_D ≠ 0", sp.Ne(E.S["nD"], 0))
+    elD, _ = E._loss(o, "D")
+    elB, _ = E._loss(o, "B")
+    o.hyp("η^loss_D = η^loss_B", sp.Eq(elD, elB))
+    _differs(o, "θ − θ^crit", E._theta(o), 1 - d)
+
+
 THM11 = Claim(
     id="thm11",
     reference="§5 Theorem 11",
@@ -279,6 +381,8 @@ THM11 = Claim(
     derivation="thm11",
     sides=("theta", "theta_crit", "eta_loss_D", "eta_loss_B"),
     encoding=(enc_thm11, E._B),
+    edges=(("η^loss_D = η^loss_B ⇒ θ_t = θ^crit_t (neither strict side holds)",
+            enc_thm11_edge, E._B),),
 )
 
 

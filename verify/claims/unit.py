@@ -12,7 +12,8 @@ sign decides it, its kind, and exactly one way of checking it:
 
 `derivation` may also accompany a margin or special checker: it names the derivation that
 states the claim's closed forms (shown by `salign derive ID`). `encoding` is the claim's SMT
-encoding for `salign prove` (or `not_encoded` says why there is none); `sides`, `explain`,
+encoding for `salign prove` (or `not_encoded` says why there is none), `edges` the boundary cases
+of the printed statement that encoding leaves out, each with its own encoding; `sides`, `explain`,
 `missing_hypothesis` and `remark` shape the evidence a reviewer reads.
 """
 
@@ -76,6 +77,13 @@ class Claim:
     # exact states at which the margin is exactly 0 — the bound is attained, hence sharp (tests
     # re-check each with the margin function)
     attained: Callable[[], list[Case]] | None = None
+    # edges of the printed statement that the main `encoding` cuts out (θ = 0, η = η^loss, a
+    # strict bound proved in its non-strict form, uniqueness of a root, …), each its own proof
+    # obligation for `salign prove`: (the edge as a sentence, an encoding function like
+    # `encoding[0]` adding the edge's hypotheses and negation to an Obligation, its
+    # moment-condition groups). Built by `verify.proofs.registry.build_edge`; the main
+    # `encoding`'s obligation is left exactly as it is (shipped certificates hash it)
+    edges: tuple[tuple[str, Callable[..., None], tuple[str, ...]], ...] = ()
 
     @property
     def checker(self) -> str:

@@ -107,8 +107,9 @@ def _prove_one(cid: str, timeout: float, smt_dir: str | None) -> dict[str, Any]:
         r = prove([cid], timeout, staging)[0]
         for p in sorted(staging.iterdir()):
             os.replace(p, final / p.name)
-        if r.get("obligation_file"):
-            r["obligation_file"] = str(final / Path(r["obligation_file"]).name)
+        for x in [r, *r.get("edges", [])]:
+            if x.get("obligation_file"):
+                x["obligation_file"] = str(final / Path(x["obligation_file"]).name)
         return r
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -121,6 +122,10 @@ def render(results: list[dict[str, Any]]) -> str:
         note = r["evidence"][:70] if r["status"] != "proved (two solvers)" else ""
         zt, ct = (f"{a['answer']} {a['seconds']:.2f}" for a in (z, c))
         lines.append(f"{r['claim_id']:18s} {r['status']:22s} {zt:>10s} {ct:>10s}  {note}")
+        for i, e in enumerate(r.get("edges", []), 1):  # the statement's edges, one obligation each
+            ez, ec = (f"{e['solvers'][n]['answer']} {e['solvers'][n]['seconds']:.2f}"
+                      for n in ("z3", "cvc5"))
+            lines.append(f"{'  edge ' + str(i):18s} {e['status']:22s} {ez:>10s} {ec:>10s}  {e['label']}")
     return "\n".join(lines) + "\n"
 
 

@@ -8,6 +8,11 @@ Verdicts:
   "undecided by solvers"  a time-out/unknown, or a model that could not be realised and re-checked;
   "solver disagreement"   one solver sat, the other unsat: an error, reported loudly;
   "solver error"          a solver crashed or could not read the obligation.
+
+A claim's edges (`Claim.edges`: boundary cases of the printed statement that its main obligation
+leaves out) are decided the same way, each as its own obligation, right after the claim
+(`decide_edges`); the claim's status is its main obligation's, its evidence says which edges were
+proved.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from verify.proofs.atoms import TEMPLATES, atomic_assertions, case_from_model
 from verify.proofs.encode import Obligation
 from verify.proofs.model import S as _S
 from verify.proofs.realise import realise_iter
-from verify.proofs.registry import ENCODINGS, build
+from verify.proofs.registry import ENCODINGS, build, build_edge
 from verify.proofs.smt import (
     SOLVERS,
     abort_solvers,
@@ -77,8 +82,10 @@ def _script(header: list[str], asserts: list[tuple[str, Any]]) -> str:
 def smt_text(o: Obligation, interior: bool | str = False) -> str:
     """The obligation as an SMT-LIB2 script (deterministic)."""
     asserts = o.assertions(interior)
-    # a registry claim's reference; a reviewer's statement (salign conjecture) has none
-    ref = CLAIMS_BY_ID[o.claim_id].reference if o.claim_id in CLAIMS_BY_ID else "a reviewer's statement"
+    # a registry claim's reference (an edge "ID#edgeN" has its claim's); a reviewer's statement
+    # (salign conjecture) has none
+    base = o.claim_id.split("#")[0]
+    ref = CLAIMS_BY_ID[base].reference if base in CLAIMS_BY_ID else "a reviewer's statement"
     lines = [
         f"; salign proof obligation for claim {o.claim_id} ({ref})",
         f"; statement: {o.statement}",
@@ -338,11 +345,61 @@ def prove(ids: list[str] | None, timeout: float = 60.0, smt_dir: str | Path | No
     try:
         for cid in ids:
             o = build(cid, (strict_override or {}).get(cid))
-            out.append(decide(o, timeout, Path(smt_dir)))
+            r = decide(o, timeout, Path(smt_dir))
+            r["edges"] = decide_edges(cid, timeout, Path(smt_dir))
+            if r["edges"]:
+                r["evidence"] = f"{r['evidence']}; {edges_evidence(r['edges'])}"
+            out.append(r)
     finally:
         if tmp is not None:
             tmp.cleanup()
     return out
+
+
+def edge_margin(o: Obligation) -> Margin:
+    """The exact re-check of a witness for an edge obligation (`registry.build_edge`), which has no
+    margin function of its own (the claim's margin is undefined at its edges): the edge's
+    hypotheses ∧ definitions ∧ ¬claim evaluated at the case's exact aggregate vector
+    (`encoded_violation`; every aggregate fixed, the auxiliary variables determined or, for a
+    quantified one such as Lemma 24's ϑ, decided by z3). Returns −1 (the state violates the edge),
+    1 (it does not) or None (undecided, or the state lacks an aggregate the edge uses, e.g. η)."""
+    from verify.proofs.model import aggregates
+
+    def margin(case: Case) -> Fraction | None:
+        try:
+            bad = encoded_violation(o, aggregates(case).as_dict())
+        except KeyError:
+            return None
+        return None if bad is None else Fraction(-1 if bad else 1)
+
+    return margin
+
+
+def decide_edges(cid: str, timeout: float, smt_dir: Path) -> list[dict[str, Any]]:
+    """Decide each edge of a claim (`Claim.edges`) as its own obligation, exactly as `decide`
+    decides a claim: both solvers, realisation of a sat model and its exact re-check
+    (`edge_margin`), the explicit-state search; obligation files ID.edgeN.smt2. One dict per edge:
+    label, status (the verdicts of `decide`), solvers, evidence, counterexample, obligation_file."""
+    out = []
+    for i, (label, _, _) in enumerate(CLAIMS_BY_ID[cid].edges):
+        o = build_edge(cid, i)
+        r = decide(o, timeout, smt_dir, margin=edge_margin(o), name=f"{cid}.edge{i + 1}")
+        if r["counterexample"] is not None:
+            r["evidence"] += (" (re-checked by evaluating the edge's hypotheses and negation at "
+                              "the state's exact aggregates)")
+        out.append({"label": label, "status": r["status"], "solvers": r["solvers"],
+                    "evidence": r["evidence"], "counterexample": r["counterexample"],
+                    "obligation_file": r["obligation_file"]})
+    return out
+
+
+def edges_evidence(edges: list[dict[str, Any]]) -> str:
+    """One sentence for a claim's evidence: whether every edge was proved, and which were not."""
+    bad = [f"edge {i} ({e['label']}): {e['status']}" for i, e in enumerate(edges, 1)
+           if e["status"] != PROVED]
+    if not bad:
+        return f"every edge proved by both solvers ({len(edges)} of {len(edges)})"
+    return (f"{len(edges) - len(bad)} of {len(edges)} edges proved; not proved: " + "; ".join(bad))
 
 
 def encoded_violation(o: Obligation, values: dict[str, Fraction], timeout: float = 20.0) -> bool | None:

@@ -22,3 +22,21 @@ def build(claim_id: str, strict: bool | None = None, polynomial: bool = False) -
     o = Obligation(claim_id, groups, st, CLAIMS_BY_ID[claim_id].statement, polynomial=polynomial)
     enc(o)
     return o
+
+
+def edge_id(claim_id: str, i: int) -> str:
+    """The obligation id of a claim's edge i (0-based): "ID#edge{i+1}"."""
+    return f"{claim_id}#edge{i + 1}"
+
+
+def build_edge(claim_id: str, i: int, polynomial: bool = False) -> Obligation:
+    """The obligation of edge i (0-based) of a claim (`Claim.edges`): a boundary case of the printed
+    statement that the claim's main obligation (`build`) leaves out, decided on its own. Its
+    claim_id is "ID#edge{i+1}", its statement the claim's statement and the edge's sentence; the
+    strictness is the claim's (each edge's negation fixes its own strictness part by part)."""
+    c = CLAIMS_BY_ID[claim_id]
+    label, enc, groups = c.edges[i]
+    o = Obligation(edge_id(claim_id, i), groups, c.strict, f"{c.statement} — edge: {label}",
+                   polynomial=polynomial)
+    enc(o)
+    return o
