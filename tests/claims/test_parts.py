@@ -50,3 +50,17 @@ def test_every_claim_with_parts_names_how_each_is_shown():
     for c in CLAIMS:
         for part, how in c.parts:
             assert part.strip() and how.strip(), c.id
+
+
+def test_lem23_states_assumption_one_trace_positive():
+    """A witness must satisfy every hypothesis the claim states: lem23's Assumption 1 (Tr Σ > 0)
+    excludes κ² ≡ 0 (the margin is undefined there), while κ² = (1, 0, 0, 0) — noise in D only —
+    is inside it and violates γ_t < 0's companion h(1) = n^loss_B > 0 (margin 0, strict claim)."""
+    from verify.core.cases import make_case
+
+    zero = make_case([4, 3, 2, 1], 2, [0, -1, -1, 0], kappa2=[0, 0, 0, 0])
+    one = make_case([4, 3, 2, 1], 2, [0, -1, -1, 0], kappa2=[1, 0, 0, 0])
+    claim = CLAIMS_BY_ID["lem23"]
+    assert claim.margin(zero) is None
+    m = claim.margin(one)
+    assert m == 0 and claim.violated_by(0)

@@ -77,8 +77,10 @@ MAIN_SHA256 = {  # claim id → (variables form, polynomial form); before `edges
                "6a3c35697d919dbf5a8618a017634a888fab08c02e7271e944a441360d6d84be"),
     "intro-box": ("69bf08b716ede3fa0dd832b1d57f3b1053bd4a7bb8226b00ee34b96f5e3b170c",
                    "47706e0223730d0ab92f453ff436e5549f8f79f6b89df26d846d40a41c53189f"),
-    "lem23": ("3591576301f255b854cdac44408a485278a6275147f89199e211ac77928936a2",
-               "41d5f9c57416488c53c2d95a7b1341d20f7c46452a6958700eb2bff21bef201a"),
+    # lem23 states Assumption 1's Tr Σ > 0 (n_D + n_B > 0) since session 6: its solver witness had
+    # κ² ≡ 0, outside the claim's own hypotheses
+    "lem23": ("79cc3dae290c80bb66b6dc5bf0d86e6d58a0e24fc992fb6febff960ab918ecec",
+               "8840db1092ff9e01f40abb87b36d6242a4fb34a9ef7783bbb9432991f47d63e9"),
     "lem23-corrected": ("0a14f8ef596ecb7635f09e9ff2e469cc70a3df43b5c322aa4a0fe7897d5fb270",
                          "5f937a3b9bef10e5fbd20dbef9498574d1e70060a7ff1c192f06f5e3c97b6c98"),
     "lem24": ("7373ec4d450b42629d3682a805cdd8d978b11336975bfee38ec2d10b485ccb73",

@@ -194,8 +194,10 @@ def _explain_lem23(case: Case) -> str:
 
 
 def m_lem23(case: Case, corrected: bool = False):
+    """min(α, n^loss_D, n^loss_B) where Assumption 1 holds: θ ∈ (0,1) and Tr Σ > 0 (Tr Σ = 0 ⇔
+    n^loss_D + n^loss_B = Σλ_iκ_i² = 0, since λ_i > 0 and κ_i² ≥ 0)."""
     b = blocks(case)
-    if not in_open_unit(case):
+    if not in_open_unit(case) or b.nD + b.nB == 0:
         return None
     if corrected and (b.nD == 0 or b.nB == 0):
         return None
@@ -207,9 +209,11 @@ def m_lem23(case: Case, corrected: bool = False):
 def enc_lem23(corrected: bool) -> Callable[[E.Obligation], None]:
     def enc(o: E.Obligation) -> None:
         E._open_unit(o)
-        if corrected:
+        if corrected:  # (n_D, n_B ≠ 0 with n ≥ 0 imply Tr Σ > 0)
             o.hyp("n_D ≠ 0", sp.Ne(E.S["nD"], 0))
             o.hyp("n_B ≠ 0", sp.Ne(E.S["nB"], 0))
+        else:
+            o.hyp("Tr Σ > 0 (Assumption 1): n_D + n_B > 0", sp.Gt(E.S["nD"] + E.S["nB"], 0))
         al = E._alpha(o)
         o.fails(("α", al), ("n^loss_D (= −γ)", E.S["nD"]), ("n^loss_B (= h(1))", E.S["nB"]))
     return enc

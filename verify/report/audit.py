@@ -51,9 +51,20 @@ def _run_proofs(timeout: float, resolve: bool = False) -> list[dict]:
         if row is None or row["status"] != CERTIFIED:
             r = prove([cid], timeout=timeout)[0]
             stale = row["evidence"] if row is not None else ""
-            row = {k: r.get(k) for k in ("claim_id", "status", "evidence", "solvers", "counterexample")}
+            row = {k: r.get(k) for k in ("claim_id", "status", "evidence", "solvers", "counterexample",
+                                         "edges")}
             if stale:
                 row["evidence"] = f"{row['evidence']} (shipped certificate not used: {stale})"
+        else:  # the certificate covers the main obligation; the edges (Claim.edges) are solved
+            import tempfile
+
+            from verify.proofs.driver import decide_edges, edges_evidence
+
+            with tempfile.TemporaryDirectory(prefix="salign-audit-edges-") as tmp:
+                edges = decide_edges(cid, timeout, Path(tmp))
+            if edges:
+                row["edges"] = edges
+                row["evidence"] = f"{row['evidence']}; edges (z3 and cvc5): {edges_evidence(edges)}"
         from verify.claims import CLAIMS_BY_ID
 
         if CLAIMS_BY_ID[cid].parts:  # what the verdict covers, part by part
