@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from verify.cli import main
 from verify.proofs.certcheck import InvalidCertificate, check_certificate, load_and_check
-from verify.proofs.certificate import certify, certify_claim
+from verify.proofs.certificate import Level, certify_claim, psatz
 from verify.proofs.command import check_certificates, shipped_dir
 from verify.proofs.obligation_atoms import Atom, AtomicObligation, System, atomize
 from verify.proofs.registry import build
@@ -130,22 +130,42 @@ def _false_variant(ob: AtomicObligation) -> AtomicObligation:
     return AtomicObligation(ob.claim_id, ob.variables, tuple(systems))
 
 
+# the search's own ladder up to two factors, without lemmas: exhaustive at these levels, so a
+# failure to certify is the search's answer, not a time-out
+SMALL = (Level(1, 6, 1), Level(2, 6, 1), Level(2, 8, 2))
+
+
 def test_a_certificate_does_not_prove_a_moved_claim():
     """The identity check itself (hash forced to match): lem22-bound's certificate against the
-    claim moved by a constant is rejected, and the search finds none for the moved claim."""
+    claim moved by a constant is rejected; and at the levels where the true claim is certified,
+    the moved (false) claim is not."""
     path = shipped_dir() / "lem22-bound.cert.json"
     cert = json.loads(path.read_text(encoding="utf-8"))
-    moved = _false_variant(_obligation(cert))
+    true_ob = _obligation(cert)
+    moved = _false_variant(true_ob)
     forged = {**cert, "obligation_sha256": moved.sha256()}
     with pytest.raises(InvalidCertificate):
         check_certificate(forged, moved)
-    assert not certify(moved, budget=30)["found"]
+    nv = len(true_ob.variables)
+    assert psatz(list(true_ob.systems[0].atoms), nv, SMALL)[0] is not None
+    assert psatz(list(moved.systems[0].atoms), nv, SMALL)[0] is None
 
 
 @pytest.mark.parametrize("cid", ["lem23", "thm8-main", "cor9"])
 def test_refuted_claims_get_no_certificate(cid):
-    """Negative control of the search: the printed statements the toolkit refutes."""
-    assert not certify_claim(cid, budget=20)["found"]
+    """Negative control of the search: the printed statements the toolkit refutes get no identity
+    at the levels that certify lem22-bound (every system tried), and no shipped certificate."""
+    ob = atomize(build(cid))
+    for s in ob.systems:
+        assert psatz(list(s.atoms), len(ob.variables), SMALL)[0] is None
+    assert not (shipped_dir() / f"{cid}.cert.json").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cid", ["lem23", "thm8-main"])
+def test_refuted_claims_get_no_certificate_from_the_full_search(cid):
+    """The full search (lemmas, both encoding forms) within a budget: none found."""
+    assert not certify_claim(cid, budget=60)["found"]
 
 
 # ------------------------------------------------------------------ command line

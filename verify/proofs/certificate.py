@@ -44,10 +44,12 @@ class Level:
     depth: int
     max_degree: int
     eq_degree: int
+    monomials: bool = False  # add the sign-monomial columns (`_monomial_columns`)
 
 
-LEVELS = (Level(1, 6, 1), Level(1, 6, 2), Level(2, 6, 1), Level(2, 8, 2), Level(3, 6, 1),
-          Level(3, 8, 2), Level(3, 8, 3), Level(3, 10, 3), Level(4, 6, 1), Level(4, 10, 2))
+LEVELS = (Level(1, 6, 1), Level(1, 6, 2), Level(2, 6, 1), Level(2, 8, 2), Level(2, 8, 2, True),
+          Level(3, 6, 1), Level(3, 8, 2), Level(3, 8, 3), Level(3, 10, 3), Level(4, 6, 1),
+          Level(4, 10, 2))
 
 
 # ------------------------------------------------------------------ polynomial arithmetic (exact)
@@ -109,6 +111,14 @@ def _columns(system: System, nvars: int, level: Level):
                 if len(cols) > MAX_COLUMNS:
                     return cols
         frontier = nxt
+    if level.monomials:
+        seen = {c[1] for c in cols}
+        for facs, q, strict in _monomial_columns(system, gens, level):
+            if facs not in seen:
+                seen.add(facs)
+                cols.append(("prod", facs, q, strict))
+                if len(cols) > MAX_COLUMNS:
+                    return cols
     for i, a in enumerate(system.atoms):
         if a.kind != "eq":
             continue
@@ -117,6 +127,41 @@ def _columns(system: System, nvars: int, level: Level):
         for m in _monomials(nvars, max(room, 0)):
             cols.append(("eq", i, m, e * ctx.from_dict({m: 1})))
     return cols
+
+
+MONOMIAL_DEGREE = 4  # sign monomials: products of up to this many variable-sign atoms
+
+
+def _monomial_columns(system: System, gens: list, level: Level):
+    """Products beyond the depth limit that are cheap and often needed: a *sign monomial* — a
+    product of up to MONOMIAL_DEGREE atoms of the form x > 0 or x ≥ 0 for a single variable x
+    (typically sign lemmas) — times one more generator. They let a positive term such as
+    s_min λ_k² K_D be written at once, instead of at depth 4 + 1 of the plain enumeration."""
+    var_atoms = [(i, g, s) for i, g, s in gens
+                 if len(system.atoms[i].poly) == 1 and sum(system.atoms[i].poly[0][0]) == 1
+                 and system.atoms[i].poly[0][1] == 1]
+    if not var_atoms:
+        return
+    one_deg = [(i, g, s) for i, g, s in var_atoms]
+    monos: list[tuple[tuple[int, ...], Any, bool]] = []
+    frontier = [((), None, True, 0)]
+    for _ in range(MONOMIAL_DEGREE):
+        nxt = []
+        for facs, p, strict, last in frontier:
+            for j in range(last, len(one_deg)):
+                i, g, s = one_deg[j]
+                q = g if p is None else p * g
+                item = (facs + (i,), q, strict and s, j)
+                nxt.append(item)
+                if len(item[0]) >= 2:
+                    monos.append(item[:3])
+        frontier = nxt
+    for facs, q, strict in monos:
+        dq = q.total_degree()
+        yield tuple(sorted(facs)), q, strict
+        for i, g, s in gens:
+            if dq + g.total_degree() <= level.max_degree:
+                yield tuple(sorted(facs + (i,))), q * g, strict and s
 
 
 def _ctx(nvars: int):
@@ -237,7 +282,7 @@ def psatz(atoms: list[Atom], nvars: int, levels=LEVELS, deadline: float | None =
                 eqs.setdefault(col[1], []).append([list(col[2]), str(sol[j])])
         return {"products": prods,
                 "equality_multipliers": [{"atom": k, "multiplier": v} for k, v in sorted(eqs.items())],
-                "level": [level.depth, level.max_degree, level.eq_degree]}, None
+                "level": [level.depth, level.max_degree, level.eq_degree, level.monomials]}, None
     return None, last
 
 
@@ -451,6 +496,22 @@ def cut_hints(claim_id: str, ob: AtomicObligation) -> tuple[dict[Monomial, Fract
             continue
         out.append({tuple(int(e) for e in m): Fraction(int(sp.Rational(c).p), int(sp.Rational(c).q))
                     for m, c in pe.terms()})
+    # the counting measures N_S on [a, b]: a²K_S ≤ ψ_S ≤ b²K_S (the same chains for Σ_S λ²)
+    ends = {"D": ("lambda_k", "lambda_1"), "B": ("lambda_d", "lambda_k1")}
+    idx = {n: i for i, n in enumerate(ob.variables)}
+    for X, (a, b) in ends.items():
+        K, psi = f"K_{X}", f"psi_{X}"
+        if not {K, psi, a, b} <= names:
+            continue
+
+        def mono(**exps: int) -> tuple[int, ...]:
+            m = [0] * len(ob.variables)
+            for n, e in exps.items():
+                m[idx[n]] += e
+            return tuple(m)
+
+        out.append({mono(**{psi: 1}): Fraction(1), mono(**{a: 2, K: 1}): Fraction(-1)})
+        out.append({mono(**{b: 2, K: 1}): Fraction(1), mono(**{psi: 1}): Fraction(-1)})
     return tuple(out)  # Obligation.polynomial False / True
 
 
