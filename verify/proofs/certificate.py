@@ -53,27 +53,10 @@ LEVELS = (Level(1, 6, 1), Level(1, 6, 2), Level(2, 6, 1), Level(2, 8, 2), Level(
 
 
 # ------------------------------------------------------------------ polynomial arithmetic (exact)
-def _deg(p: dict[Monomial, Fraction]) -> int:
-    return max((sum(m) for m in p), default=0)
-
-
-def _mul(p: dict[Monomial, Fraction], q: dict[Monomial, Fraction]) -> dict[Monomial, Fraction]:
-    out: dict[Monomial, Fraction] = {}
-    for m1, c1 in p.items():
-        for m2, c2 in q.items():
-            m = tuple(a + b for a, b in zip(m1, m2))
-            v = out.get(m, Fraction(0)) + c1 * c2
-            if v:
-                out[m] = v
-            else:
-                out.pop(m, None)
-    return out
-
-
-def factor_poly(atom: Atom) -> dict[Monomial, Fraction]:
-    """The factor an atom contributes to a product: p for ge/gt, p² for ne."""
-    p = dict(atom.poly)
-    return _mul(p, p) if atom.kind == "ne" else p
+def factor_poly(ctx, atom: Atom):
+    """The factor an atom contributes to a product (python-flint, exact): p for ge/gt, p² for ne."""
+    p = to_flint(ctx, dict(atom.poly))
+    return p * p if atom.kind == "ne" else p
 
 
 def _monomials(nvars: int, degree: int) -> list[Monomial]:
@@ -92,7 +75,7 @@ def _columns(system: System, nvars: int, level: Level):
     """Candidate columns of (★): ('prod', factors, poly, strict) and ('eq', atom, monomial, poly),
     poly a python-flint fmpq_mpoly (exact)."""
     ctx = _ctx(nvars)
-    gens = [(i, to_flint(ctx, factor_poly(a)), a.kind in ("gt", "ne")) for i, a in enumerate(system.atoms)
+    gens = [(i, factor_poly(ctx, a), a.kind in ("gt", "ne")) for i, a in enumerate(system.atoms)
             if a.kind in ("ge", "gt", "ne") and a.poly]
     one = ctx.from_dict({(0,) * nvars: 1})
     cols: list[tuple] = [("prod", (), one, True)]

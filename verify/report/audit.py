@@ -509,7 +509,7 @@ def _proof_section(doc: Document, proofs) -> None:
                 "of the obligation (≥ 0 or > 0; a ≠ 0 condition enters squared), q_k are the "
                 "polynomial multipliers of its equations, and the coefficients are ≥ 0 with the "
                 "strict products' coefficients summing to 1 — so at a state violating the claim the "
-                "left side would be > 0 (docs/proofs.md §6)."))
+                "left side would be > 0 (docs/proofs.md §7)."))
         for p in certified:
             doc.h(4, C(p["claim_id"]))
             doc.ul([[T(line)] for line in p["certificate_text"]])
