@@ -279,7 +279,8 @@ def oracle_margins(case, exact: dict | None = None) -> dict:
     if g("eta_star") is not None:
         O["thm8-main"] = R["eta_star_upper_thm8_main"] - R["eta_star"]
         O["thm8-app"] = R["eta_star_upper_thm8_app"] - R["eta_star"]
-        O["thm8-corrected"] = 2 / (lam[k - 1] + lam[-1]) - R["eta_star"]
+        # the whole statement 0 < η* ≤ 2/(λ_k+λ_d): min of the two parts
+        O["thm8-corrected"] = min(2 / (lam[k - 1] + lam[-1]) - R["eta_star"], R["eta_star"])
         O["cor9"] = 2 / lam[0] - R["eta_star"]
     if g("eta_loss_D_intro_box") is not None:
         O["intro-box"] = -R["expected_loss_change_dsgd"] * (R["eta_loss_D_intro_box"] - eta)
@@ -345,6 +346,8 @@ def _outside(R: dict) -> tuple[str, ...]:
     out = OPEN_UNIT if R["s_D"] == 0 or R["s_B"] == 0 else ()
     if R["n_loss_D"] == 0:  # Lemma 24 and Theorem 11 assume n^loss_D > 0 (γ < 0)
         out = out + ("lem24", "thm11")
+    if R["n_loss_D"] + R["n_loss_B"] == 0:  # Lemma 23's Assumption 1: Tr Σ > 0
+        out = out + ("lem23",)
     return out
 
 

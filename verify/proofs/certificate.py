@@ -538,7 +538,9 @@ def identity_text(cert: dict[str, Any], ob: AtomicObligation, max_terms: int = 1
 
     lines = []
     for s, sc in zip(ob.systems, cert["systems"]):
-        labels = [a.label for a in s.atoms] + [f"lemma {j + 1}" for j in range(len(sc["lemmas"]))]
+        # the obligation's labels hold SymPy's str (x**2, a*b): written with ^ and · here
+        labels = ([a.label.replace("**", "^").replace("*", "·") for a in s.atoms]
+                  + [f"lemma {j + 1}" for j in range(len(sc["lemmas"]))])
         terms = []
         for pr in sc["identity"]["products"]:
             facs = " · ".join(f"[{labels[i]}]" + ("²" if i < len(s.atoms) and s.atoms[i].kind == "ne"
