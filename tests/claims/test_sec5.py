@@ -119,3 +119,18 @@ def test_exact_root_location_matches_balls():
     b = blocks(eq)
     alpha = b.s * (b.tauD / b.sD - b.tauB / b.sB)
     assert sign_minus_delta_crit(eq, b.nB / alpha) == 0
+
+
+def test_compare_intro_box_on_its_guards():
+    """compare_intro_box is defined exactly when its denominators are non-zero: at s^D = τ^D = u^D = 1
+    and n^loss_D = 0 (noise in B only) it returns the box's threshold beside Theorem 10's η^loss_D,
+    from the package's one definition of each; with no state in D it is undefined."""
+    from fractions import Fraction
+
+    from verify.claims.sec5 import compare_intro_box
+    from verify.core import thresholds as T
+    from verify.core.cases import make_case
+
+    case = make_case([1, Fraction(1, 2)], 1, [1, 1], kappa2=[0, 1])
+    assert compare_intro_box(case) == (T.eta_loss_intro_box(1, 1, 0), T.eta_loss(1, 1, 0))
+    assert compare_intro_box(make_case([1, Fraction(1, 2)], 1, [0, 1], kappa2=[0, 1])) is None
