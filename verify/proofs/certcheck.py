@@ -173,20 +173,37 @@ def check_certificate(cert: Any, ob: AtomicObligation) -> None:
         check_identity(atoms, sc.get("identity"), nvars, f"{where}, final identity")
 
 
-def load_and_check(path: Path) -> str:
-    """Check one certificate file against its claim's rebuilt obligation; return the claim id."""
+def rebuild(cert: dict[str, Any]) -> AtomicObligation:
+    """The obligation a certificate refers to, rebuilt from its claim unit in the encoding form the
+    certificate names (quotients as variables, or cleared into polynomials)."""
     from verify.proofs.obligation_atoms import atomize
     from verify.proofs.registry import ENCODINGS, build
 
+    cid = cert.get("claim_id")
+    if not isinstance(cid, str) or cid not in ENCODINGS:
+        raise InvalidCertificate(f"names no encoded claim ({cid!r})")
+    form = cert.get("encoding", "variables")
+    if form not in ("variables", "polynomial"):
+        raise InvalidCertificate(f"unknown encoding form {form!r}")
+    return atomize(build(cid, polynomial=form == "polynomial"))
+
+
+def check_file(path: Path) -> tuple[dict[str, Any], AtomicObligation]:
+    """Read a certificate file and check it against its claim's rebuilt obligation; return both."""
     try:
         cert = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidCertificate(f"{path.name}: cannot read: {exc}") from exc
-    cid = cert.get("claim_id") if isinstance(cert, dict) else None
-    if not isinstance(cid, str) or cid not in ENCODINGS:
-        raise InvalidCertificate(f"{path.name}: names no encoded claim ({cid!r})")
-    form = cert.get("encoding", "variables")
-    if form not in ("variables", "polynomial"):
-        raise InvalidCertificate(f"{path.name}: unknown encoding form {form!r}")
-    check_certificate(cert, atomize(build(cid, polynomial=form == "polynomial")))
-    return cid
+    if not isinstance(cert, dict):
+        raise InvalidCertificate(f"{path.name}: not a certificate object")
+    try:
+        ob = rebuild(cert)
+    except InvalidCertificate as exc:
+        raise InvalidCertificate(f"{path.name}: {exc}") from None
+    check_certificate(cert, ob)
+    return cert, ob
+
+
+def load_and_check(path: Path) -> str:
+    """Check one certificate file against its claim's rebuilt obligation; return the claim id."""
+    return check_file(path)[0]["claim_id"]

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from verify.proofs.obligation_atoms import Atom, AtomicObligation, Monomial, System
+from verify.proofs.obligation_atoms import Atom, AtomicObligation, Monomial, System, expr_of, poly_of
 
 FORMAT = "salign-psatz-1"
 MAX_COLUMNS = 150_000  # larger linear programs are skipped (memory and time on 2 cores)
@@ -125,14 +125,13 @@ def _monomial_columns(system: System, gens: list, level: Level):
                  and system.atoms[i].poly[0][1] == 1]
     if not var_atoms:
         return
-    one_deg = [(i, g, s) for i, g, s in var_atoms]
     monos: list[tuple[tuple[int, ...], Any, bool]] = []
     frontier = [((), None, True, 0)]
     for _ in range(MONOMIAL_DEGREE):
         nxt = []
         for facs, p, strict, last in frontier:
-            for j in range(last, len(one_deg)):
-                i, g, s = one_deg[j]
+            for j in range(last, len(var_atoms)):
+                i, g, s = var_atoms[j]
                 q = g if p is None else p * g
                 item = (facs + (i,), q, strict and s, j)
                 nxt.append(item)
@@ -159,8 +158,9 @@ def to_flint(ctx, p: dict[Monomial, Fraction]):
     return ctx.from_dict({m: flint.fmpq(c.numerator, c.denominator) for m, c in p.items()})
 
 
-def _terms(poly) -> dict[Monomial, Fraction]:
-    return {tuple(m): c for m, c in poly.to_dict().items()}
+def _col_poly(col: tuple):
+    """The polynomial of a column of (★): a product's, or an equation times its monomial."""
+    return col[2] if col[0] == "prod" else col[3]
 
 
 def _solve_lp(cols: list[tuple], time_limit: float | None = None) -> list[float] | None:
@@ -171,8 +171,7 @@ def _solve_lp(cols: list[tuple], time_limit: float | None = None) -> list[float]
     rows: dict[Monomial, int] = {}
     r, c, v = [], [], []
     for j, col in enumerate(cols):
-        poly = col[2] if col[0] == "prod" else col[3]
-        for m, coef in poly.to_dict().items():
+        for m, coef in _col_poly(col).to_dict().items():
             r.append(rows.setdefault(m, len(rows)))
             c.append(j)
             v.append(int(coef.p) / int(coef.q))
@@ -203,9 +202,7 @@ def _exact(cols: list[tuple], x: list[float]) -> list[Fraction] | None:
     rows: dict[Monomial, int] = {}
     entries = []
     for jj, j in enumerate(support):
-        col = cols[j]
-        poly = col[2] if col[0] == "prod" else col[3]
-        for m, coef in poly.to_dict().items():
+        for m, coef in _col_poly(cols[j]).to_dict().items():
             entries.append((rows.setdefault(m, len(rows)), jj, coef))
     nrow = len(rows)
     M = flint.fmpq_mat(nrow + 1, len(support) + 1)
@@ -310,17 +307,11 @@ def _candidates(atoms: list[Atom], names: tuple[str, ...]) -> list[tuple[dict[Mo
         neg = a.label.startswith("¬claim")
         if neg:
             add(dict(a.poly), True)
-        expr = sum(sp.Rational(c.numerator, c.denominator) * sp.prod([g**e for g, e in zip(gens, m)])
-                   for m, c in a.poly)
-        _, facs = sp.factor_list(expr, *gens)
+        _, facs = sp.factor_list(expr_of(a.poly, names), *gens)
         if len(facs) == 1 and facs[0][1] == 1:
             continue
-        for f, _e in facs:
-            pf = sp.Poly(f, *gens, domain="QQ")
-            if pf.total_degree() < 1:
-                continue
-            add({tuple(int(x) for x in m): Fraction(int(sp.Rational(c).p), int(sp.Rational(c).q))
-                 for m, c in pf.terms()}, neg)
+        for f, _e in facs:  # (add skips the constant factors)
+            add(dict(poly_of(f, names)), neg)
     return [(p, d) for p, d in out]
 
 
@@ -355,7 +346,8 @@ def saturate(atoms: list[Atom], names: tuple[str, ...], rounds: int = 3,
                     # products of four factors exceed MAX_COLUMNS
                     cert, _ = psatz(atoms + [negated], nvars, DEEP_LEMMA_LEVEL[1:], deadline)
                     if cert is not None:
-                        cert = _shift_last(cert, len(atoms), len(cur))
+                        # the negated lemma: last of the shorter list → last of cur + [negated]
+                        cert = _renumber(cert, lambda i: len(cur) if i == len(atoms) else i)
                 if cert is None:
                     continue
                 known.add((p, kind))
@@ -368,11 +360,8 @@ def saturate(atoms: list[Atom], names: tuple[str, ...], rounds: int = 3,
     return lemmas
 
 
-def _shift_last(ident: dict[str, Any], old: int, new: int) -> dict[str, Any]:
-    """Renumber atom `old` (the negated lemma, last of a shorter list) to `new`."""
-    def m(i: int) -> int:
-        return new if i == old else i
-
+def _renumber(ident: dict[str, Any], m) -> dict[str, Any]:
+    """The identity with every atom index i (factors and equation multipliers) replaced by m(i)."""
     return {**ident, "products": [{**pr, "factors": [m(i) for i in pr["factors"]]}
                                   for pr in ident["products"]],
             "equality_multipliers": [{**em, "atom": m(em["atom"])}
@@ -409,10 +398,7 @@ def prune(n_base: int, lemmas: list[dict[str, Any]], final: dict[str, Any]):
                 return n_base + keep.index(own)
             return newpos[i]
 
-        return {**ident, "products": [{**pr, "factors": [m(i) for i in pr["factors"]]}
-                                      for pr in ident["products"]],
-                "equality_multipliers": [{**em, "atom": m(em["atom"])}
-                                         for em in ident["equality_multipliers"]]}
+        return _renumber(ident, m)
 
     out = [{**lemmas[j], "proof": remap(lemmas[j]["proof"], j)} for j in keep]
     return out, remap(final, None)
@@ -467,34 +453,18 @@ def cut_hints(claim_id: str, ob: AtomicObligation) -> tuple[dict[Monomial, Fract
 
     groups = CLAIMS_BY_ID[claim_id].encoding[1]
     names = set(ob.variables)
-    gens = [sp.Symbol(n, real=True) for n in ob.variables]
-    out = []
-    for _label, rel in _chain_cuts(tuple(groups) + ("nu",), None):
-        if not {x.name for x in rel.free_symbols} <= names or not isinstance(rel, sp.GreaterThan):
-            continue
-        expr = (rel.lhs - rel.rhs).xreplace({x: g for x in rel.free_symbols for g in gens
-                                             if x.name == g.name})
-        pe = sp.Poly(sp.expand(expr), *gens, domain="QQ")
-        if pe.total_degree() < 1:
-            continue
-        out.append({tuple(int(e) for e in m): Fraction(int(sp.Rational(c).p), int(sp.Rational(c).q))
-                    for m, c in pe.terms()})
+    exprs = [rel.lhs - rel.rhs for _label, rel in _chain_cuts(tuple(groups) + ("nu",), None)
+             if isinstance(rel, sp.GreaterThan) and {x.name for x in rel.free_symbols} <= names]
     # the counting measures N_S on [a, b]: a²K_S ≤ ψ_S ≤ b²K_S (the same chains for Σ_S λ²)
-    ends = {"D": ("lambda_k", "lambda_1"), "B": ("lambda_d", "lambda_k1")}
-    idx = {n: i for i, n in enumerate(ob.variables)}
-    for X, (a, b) in ends.items():
-        K, psi = f"K_{X}", f"psi_{X}"
-        if not {K, psi, a, b} <= names:
-            continue
-
-        def mono(**exps: int) -> tuple[int, ...]:
-            m = [0] * len(ob.variables)
-            for n, e in exps.items():
-                m[idx[n]] += e
-            return tuple(m)
-
-        out.append({mono(**{psi: 1}): Fraction(1), mono(**{a: 2, K: 1}): Fraction(-1)})
-        out.append({mono(**{b: 2, K: 1}): Fraction(1), mono(**{psi: 1}): Fraction(-1)})
+    for X, (a, b) in {"D": ("lambda_k", "lambda_1"), "B": ("lambda_d", "lambda_k1")}.items():
+        K, psi, a, b = (sp.Symbol(n) for n in (f"K_{X}", f"psi_{X}", a, b))
+        if {K.name, psi.name, a.name, b.name} <= names:
+            exprs += [psi - a**2 * K, b**2 * K - psi]
+    out = []
+    for e in exprs:
+        p = dict(poly_of(e, ob.variables))
+        if any(sum(m) for m in p):  # not a constant
+            out.append(p)
     return tuple(out)  # Obligation.polynomial False / True
 
 
@@ -530,11 +500,8 @@ def identity_text(cert: dict[str, Any], ob: AtomicObligation, max_terms: int = 1
     label] ≡ 0", with the sign lemmas it uses written out as polynomials (SymPy's text form)."""
     import sympy as sp
 
-    gens = [sp.Symbol(n) for n in ob.variables]
-
     def ptext(terms) -> str:
-        e = sum(sp.Rational(str(c)) * sp.prod([g**k for g, k in zip(gens, m)]) for m, c in terms)
-        return sp.sstr(e).replace("**", "^").replace("*", "·")
+        return sp.sstr(expr_of(terms, ob.variables)).replace("**", "^").replace("*", "·")
 
     lines = []
     for s, sc in zip(ob.systems, cert["systems"]):

@@ -66,7 +66,9 @@ def poly_json(p: Poly) -> list[list]:
     return [[list(m), str(c)] for m, c in p]
 
 
-def _poly(expr: sp.Expr, names: tuple[str, ...]) -> Poly:
+def poly_of(expr: sp.Expr, names: tuple[str, ...]) -> Poly:
+    """A SymPy polynomial expression as a canonical Poly over the variables `names` (symbols are
+    matched by name, whatever their assumptions)."""
     gens = [sp.Symbol(n, real=True) for n in names]
     sub = {s: g for s in expr.free_symbols for g in gens if s.name == g.name}
     pe = sp.Poly(sp.expand(expr.xreplace(sub)), *gens, domain="QQ")
@@ -75,6 +77,12 @@ def _poly(expr: sp.Expr, names: tuple[str, ...]) -> Poly:
         q = sp.Rational(c)
         out.append((tuple(int(e) for e in m), Fraction(int(q.p), int(q.q))))
     return tuple(sorted(out))
+
+
+def expr_of(terms, names: tuple[str, ...]) -> sp.Expr:
+    """The SymPy expression of (monomial, coefficient) terms over the variables `names`."""
+    gens = [sp.Symbol(n) for n in names]
+    return sp.Add(*[sp.Rational(str(c)) * sp.Mul(*[g**e for g, e in zip(gens, m)]) for m, c in terms])
 
 
 _KIND = {sp.GreaterThan: "ge", sp.StrictGreaterThan: "gt", sp.LessThan: "ge",
@@ -89,7 +97,7 @@ def _atom(label: str, rel, names: tuple[str, ...]) -> list[Atom]:
     for cls, kind in _KIND.items():
         if isinstance(rel, cls):
             lhs, rhs = (rel.rhs, rel.lhs) if cls in (sp.LessThan, sp.StrictLessThan) else (rel.lhs, rel.rhs)
-            return [Atom(label, kind, _poly(lhs - rhs, names))]
+            return [Atom(label, kind, poly_of(lhs - rhs, names))]
     raise NotAtomic(f"{label}: not a conjunction of polynomial sign conditions "
                     f"({type(rel).__name__}), which this certificate form cannot express")
 

@@ -38,6 +38,7 @@ def _run_proofs(timeout: float, resolve: bool = False) -> list[dict]:
     is decided by re-checking it (verify.proofs.certcheck: no solver, no float): "proved
     (certificate)"; the others, or every claim with `resolve`, or a claim whose certificate no
     longer matches its obligation, by `salign prove` (z3 and cvc5)."""
+    from verify.claims import CLAIMS_BY_ID
     from verify.execution.progress import Progress
     from verify.proofs.command import shipped_dir
     from verify.proofs.driver import prove
@@ -65,8 +66,6 @@ def _run_proofs(timeout: float, resolve: bool = False) -> list[dict]:
             if edges:
                 row["edges"] = edges
                 row["evidence"] = f"{row['evidence']}; edges (z3 and cvc5): {edges_evidence(edges)}"
-        from verify.claims import CLAIMS_BY_ID
-
         if CLAIMS_BY_ID[cid].parts:  # what the verdict covers, part by part
             row["parts"] = [list(p) for p in CLAIMS_BY_ID[cid].parts]
         out.append(row)
@@ -80,9 +79,8 @@ CERTIFIED = "proved (certificate)"
 def certificate_row(path: Path) -> dict | None:
     """The report row of a shipped certificate re-checked by verify.proofs.certcheck (None when
     there is none); an invalid one gives a row whose status is not CERTIFIED and says why."""
-    import json as _json
-
-    from verify.proofs.certcheck import InvalidCertificate, load_and_check
+    from verify.proofs.certcheck import InvalidCertificate, check_file
+    from verify.proofs.certificate import identity_text
     from verify.proofs.command import certificate_size
 
     if not path.exists():
@@ -90,21 +88,14 @@ def certificate_row(path: Path) -> dict | None:
     cid = path.name.removesuffix(".cert.json")
     t0 = time.perf_counter()
     try:
-        load_and_check(path)
+        cert, ob = check_file(path)
     except InvalidCertificate as exc:
         return {"claim_id": cid, "status": "inconclusive", "evidence": str(exc), "solvers": {},
                 "counterexample": None}
     secs = time.perf_counter() - t0
-    cert = _json.loads(path.read_text(encoding="utf-8"))
     size = certificate_size(cert)
-    from verify.proofs.certificate import identity_text
-    from verify.proofs.obligation_atoms import atomize
-    from verify.proofs.registry import build
-
-    form = cert.get("encoding", "variables")
-    text = identity_text(cert, atomize(build(cid, polynomial=form == "polynomial")))
     return {"claim_id": cid, "status": CERTIFIED, "solvers": {}, "counterexample": None,
-            "certificate_text": text,
+            "certificate_text": identity_text(cert, ob),
             "certificate": {"file": f"verify/proofs/certificates/{path.name}", **size,
                             "encoding": cert.get("encoding", "variables"),
                             "check_seconds": round(secs, 3)},
