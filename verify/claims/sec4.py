@@ -355,6 +355,23 @@ def enc_thm3_edge_theta0(o: E.Obligation) -> None:
     o.fails(("Θ(η) − θ", -E._theta_minus_Theta(o), True))
 
 
+# Theorem 3's proof (App. A.6) as facts: the moment bounds ψ_D ≥ kλ_k², ψ_B ≤ (d−k)λ_{k+1}²
+# turn θ ≤ g_gap into θ ≤ g_noise; with the curvature and noise parts of p (eqs. 22–23) p > 0,
+# and then pη² + qη = η·p·(η − η*) > 0 for 0 < η < η*
+_SKETCH_THM3 = (
+    "P := s_B*u_D + s_B*e_D - s_D*u_B - s_D*e_B",
+    "lambda_k1 > 0", "lambda_k > 0", "K_D > 0", "s_max > 0",
+    "K_D*psi_D - lambda_k**2*K_D**2 >= 0", "psi_D - lambda_k**2*K_D >= 0",
+    "lambda_k1**2*K_B - psi_B >= 0",
+    "s_D*s_max*(lambda_k1**2*K_B - psi_B) >= 0", "s_B*s_min*(psi_D - lambda_k**2*K_D) >= 0",
+    "s_B*s_min*psi_D - s_D*s_max*psi_B >= 0",
+    "e_D - s_min*psi_D >= 0", "s_max*psi_B - e_B >= 0", "s_B*e_D - s_D*e_B >= 0",
+    "s_D*u_D - lambda_k**2*s_D**2 >= 0", "u_D - lambda_k**2*s_D >= 0", "lambda_k1**2*s_B - u_B >= 0",
+    "s_B*u_D - s_D*u_B - s_B*s_D*(lambda_k**2 - lambda_k1**2) >= 0",
+    "lambda_k**2 - lambda_k1**2 > 0", "s_B*s_D*(lambda_k**2 - lambda_k1**2) > 0",
+    "P > 0",
+)
+
 THM3 = Claim(
     id="thm3",
     reference="§4 Theorem 3",
@@ -369,6 +386,7 @@ THM3 = Claim(
     eta_mode="above_star",
     sides=("Theta_next", "theta", "g_gap", "eta_star"),
     encoding=(enc_thm3, E._C + E._E),
+    sketch=_SKETCH_THM3,
     edges=(("θ_t = 0 (s^D = 0): θ ≤ g_gap and η > η* ⇒ Θ(η) > θ = 0",
             enc_thm3_edge_theta0, E._C + E._E),),
 )
@@ -402,6 +420,17 @@ def enc_thm3_bounds_edge_open(o: E.Obligation) -> None:
     o.fails(("g_gap", gg, True), ("1 − g_gap", 1 - gg, True))
 
 
+# g_gap ∈ (0, 1) from its two positive terms Y, X; g_gap ≤ g_noise through the same moment
+# bounds as Theorem 3 (ψ_D ≥ kλ_k², ψ_B ≤ (d−k)λ_{k+1}²), cross-multiplied
+_SKETCH_THM3_BOUNDS = (
+    "Y := K_D*lambda_k**2*s_min", "X := K_B*lambda_k1**2*s_max",
+    "lambda_k1 > 0", "lambda_k > 0", "K_D > 0", "K_B > 0", "s_max > 0",
+    "K_D*lambda_k**2 > 0", "Y > 0", "K_B*lambda_k1**2 > 0", "X > 0", "Y + X > 0",
+    "K_D*psi_D - lambda_k**2*K_D**2 >= 0", "psi_D - lambda_k**2*K_D >= 0",
+    "lambda_k1**2*K_B - psi_B >= 0", "psi_D > 0", "s_min*psi_D + s_max*psi_B > 0",
+    "g_noise >= 0", "1 - g_noise >= 0", "g_noise*(Y + X) - Y >= 0",
+)
+
 THM3_BOUNDS = Claim(
     id="thm3-bounds",
     reference="§4 Theorem 3 and its proof",
@@ -413,6 +442,7 @@ THM3_BOUNDS = Claim(
     derivation="thm3",
     strict=False,
     encoding=(enc_thm3_bounds, E._K),
+    sketch=_SKETCH_THM3_BOUNDS,
     edges=(("g_gap ∈ (0,1) strictly: 0 < g_gap and g_gap < 1", enc_thm3_bounds_edge_open, E._K),),
 )
 
@@ -618,6 +648,20 @@ def enc_thm5_corrected(o: E.Obligation) -> None:
     o.fails(("(1 − θ*) − a/(2a+m+h)", om - lo), ("a/(m+h) − (1 − θ*)", hi - om))
 
 
+# θ* through its root r0 = (b + √(b² + 4ah))/(2a), a = s_min ψ_B, h = s_max ψ_D,
+# b = h + m − a, m = (λ_1² − λ_d²)s ≥ 0: |b| ≤ √(b² + 4ah) ≤ b + 4a bounds a(r0 + 1) between h + m
+# and 2a + h + m, which is the corrected two-sided bound on 1 − θ* = 1/(r0 + 1)
+_THETA_STAR_ROOT_STEPS = (
+    "A := psi_B*s_min", "H := psi_D*s_max", "M := (lambda_1**2 - lambda_d**2)*(s_B + s_D)",
+    "B := H + M - A",
+    "lambda_1 - lambda_d > 0", "lambda_1 + lambda_d > 0", "lambda_1**2 - lambda_d**2 > 0",
+    "M >= 0", "A > 0", "H > 0", "sqrt_disc - B >= 0", "sqrt_disc + B >= 0",
+)
+_SKETCH_THM5_CORRECTED = _THETA_STAR_ROOT_STEPS + (
+    "H + M + 3*A - sqrt_disc >= 0", "r0 + 1 > 0", "one_minus_theta_star > 0",
+    "A*(r0 + 1) - (H + M) >= 0", "2*A + H + M - A*(r0 + 1) >= 0", "2*A + H + M > 0", "H + M > 0",
+)
+
 THM5_CORRECTED = Claim(
     id="thm5-corrected",
     reference="§4 Theorem 5 (corrected)",
@@ -631,6 +675,7 @@ THM5_CORRECTED = Claim(
     strict=False,
     sides=("one_minus_theta_star",),
     encoding=(enc_thm5_corrected, E._K),
+    sketch=_SKETCH_THM5_CORRECTED,
 )
 
 
@@ -654,6 +699,17 @@ def enc_thm5_lower(o: E.Obligation) -> None:
     o.fails(("β/m² − (1 − θ*)", bound - om))
 
 
+# the root bound √(b² + 4ah) ≥ b of Theorem 5 gives (1 − θ*)ψ_D ≤ ψ_B; the moment bounds
+# ψ_D ≥ kλ_k² and ψ_B ≤ (d−k)λ_{k+1}² then give the printed lower bound on θ*
+_SKETCH_THM5_LOWER = _THETA_STAR_ROOT_STEPS + (
+    "r0 + 1 > 0", "one_minus_theta_star > 0", "A*(r0 + 1) - (H + M) >= 0",
+    "A - one_minus_theta_star*H >= 0", "s_max > 0", "psi_B - one_minus_theta_star*psi_D >= 0",
+    "lambda_k > 0", "K_D > 0", "Lambda_D**2 - lambda_k**2*K_D**2 >= 0",
+    "psi_D - lambda_k**2*K_D >= 0", "lambda_k1*Lambda_B - psi_B >= 0",
+    "lambda_k1**2*K_B - psi_B >= 0", "one_minus_theta_star*(psi_D - lambda_k**2*K_D) >= 0",
+    "K_D*lambda_k**2 > 0",
+)
+
 THM5_LOWER = Claim(
     id="thm5-lower",
     reference="§4 Theorem 5 (lower half)",
@@ -666,6 +722,7 @@ THM5_LOWER = Claim(
     strict=False,
     sides=("one_minus_theta_star", "m"),
     encoding=(enc_thm5_lower, E._K),
+    sketch=_SKETCH_THM5_LOWER,
 )
 
 
@@ -685,6 +742,23 @@ def enc_thm6(o: E.Obligation) -> None:
     o.fails(("θ* − g_gap", (1 - om) - gg))
 
 
+# g_gap ≤ θ*: with G = (d−k)λ_{k+1}² s_max, N = kλ_k² s_min the core fact is hG ≥ aN (moment
+# bounds and s_max ≥ s_min), i.e. h(1 − g) ≥ a·g; with m > 0 it places (1 − g)√disc strictly
+# above 2ag − (1 − g)(m + h − a), i.e. r0(1 − g) > g, which is g_gap < θ*
+_SKETCH_THM6 = (
+    "M := (lambda_1**2 - lambda_d**2)*(s_B + s_D)", "A := s_min*psi_B", "H := s_max*psi_D",
+    "G := K_B*lambda_k1**2*s_max", "N := K_D*lambda_k**2*s_min", "g := g_gap",
+    "T := 2*A*g - (1 - g)*(M + H - A)",
+    "lambda_k1 > 0", "lambda_k > 0", "s_max > 0", "K_B > 0", "K_D > 0", "s_B + s_D > 0",
+    "lambda_1 - lambda_d > 0", "lambda_1 + lambda_d > 0", "M > 0",
+    "K_B*lambda_k1**2 > 0", "K_D*lambda_k**2 > 0",
+    "psi_D - K_D*lambda_k**2 >= 0", "K_B*lambda_k1**2 - psi_B >= 0", "G > 0", "N > 0",
+    "H - N >= 0", "G - A >= 0", "H*G - A*N >= 0", "G + N > 0", "H*(1 - g) - A*g >= 0",
+    "g > 0", "1 - g > 0", "M*g*(1 - g) > 0", "Lambda_B > 0", "psi_B > 0",
+    "(1 - g)**2*sqrt_disc**2 - T**2 > 0", "(1 - g)*sqrt_disc >= 0", "(1 - g)*sqrt_disc - T > 0",
+    "r0*(1 - g) - g > 0", "r0 > 0", "r0 + 1 > 0",
+)
+
 THM6 = Claim(
     id="thm6",
     reference="§4 Theorem 6",
@@ -696,6 +770,7 @@ THM6 = Claim(
     derivation="thm6",
     sides=("theta_star", "g_gap"),
     encoding=(enc_thm6, E._K),
+    sketch=_SKETCH_THM6,
     parts=(("g_gap < θ*_t where s_t > 0", "encoded (salign prove / certify)"),
            ("at x_t = 0 (s_t = 0), which the paper does not exclude",
             "a boundary finding: for a two-level spectrum with isotropic noise θ*_t = g_gap exactly "
@@ -853,6 +928,21 @@ def enc_thm7_corrected(o: E.Obligation) -> None:
             ("η* − remark bound", sp.expand(-E.Q * Dr - 2 * gap1 * E.lamk**2 * E.lamd**2 * S["r0D"] * E.P)))
 
 
+# −q = 2R ≥ 2(λ_k − λ_{k+1}) s_B s_D (block curvature means), p ≤ s_B s_D m + s_B s_max ψ_D
+# (eq. 24), and the two denominators (Theorem 7's, the remark's) are ≥ 0; each corrected bound
+# is then a sum of three products of these facts
+_SKETCH_THM7_CORRECTED = (
+    "M := lambda_1**2 - lambda_d**2", "NN := lambda_d**2*(r0_D + r0_B)",
+    "W := lambda_k**2*lambda_d**2*r0_D", "R := s_B*tau_D - s_D*tau_B", "gap := lambda_k - lambda_k1",
+    "P := s_B*u_D + s_B*e_D - s_D*u_B - s_D*e_B",
+    "R - gap*s_B*s_D >= 0", "s_B*(s_D*M + s_max*psi_D) - P >= 0", "s_max*psi_D >= 0",
+    "lambda_k - lambda_d > 0", "lambda_k + lambda_d > 0", "lambda_1 - lambda_d >= 0",
+    "lambda_1 + lambda_d > 0", "M >= 0", "s_B + s_D - NN >= 0", "NN >= 0", "M*NN*s_D >= 0",
+    "M*NN*s_D + s_max*psi_D*(s_B + s_D) >= 0", "gap*s_D*NN >= 0", "gap*s_B*s_D >= 0",
+    "s_max*psi_D*(s_B + s_D - NN) >= 0", "lambda_1**2*s_D - W >= 0", "lambda_k*lambda_d > 0",
+    "W >= 0", "M*W + lambda_1**2*s_max*psi_D >= 0", "gap*W >= 0", "gap*s_B*s_max*psi_D >= 0",
+)
+
 THM7_CORRECTED = Claim(
     id="thm7-corrected",
     reference="§4 Theorem 7 and Remark, with p_t > 0",
@@ -866,6 +956,7 @@ THM7_CORRECTED = Claim(
     strict=False,
     sides=("eta_star", "eta_star_lower_thm7", "eta_star_lower_thm7_remark"),
     encoding=(enc_thm7_corrected, E._N + E._CUTS + ("lean",)),
+    sketch=_SKETCH_THM7_CORRECTED,
 )
 
 

@@ -374,6 +374,19 @@ def enc_thm11_edge(o: E.Obligation) -> None:
     _differs(o, "θ − θ^crit", E._theta(o), 1 - d)
 
 
+# with u = 1 − θ = s_B/s and A = α + n_B + n_D: η^loss_D − η^loss_B has the sign of
+# W = s_D(n_B + τ_B) − s_B(n_D + τ_D) = s·(αu² − Au + n_B) = s·Q·R, Q = θ − θ^crit, R = δ' − u > 0
+# (δ' the larger root of αδ² − Aδ + n_B); so (η^loss_D − η^loss_B)·Q·K = 2s·Q²·R > 0 when Q ≠ 0
+_SKETCH_THM11 = (
+    "A := alpha + n_B + n_D", "R := A - alpha*delta_crit - alpha*(1 - theta)",
+    "Q := delta_crit - 1 + theta", "W := s_D*(n_B + tau_B) - s_B*(n_D + tau_D)",
+    "K := (n_D + tau_D)*(n_B + tau_B)",
+    "n_D + tau_D > 0", "n_B + tau_B > 0", "K > 0", "sqrt_crit - alpha + n_B >= 0",
+    "A + sqrt_crit > 0", "2*alpha*delta_crit - A + sqrt_crit == 0",
+    "alpha*delta_crit**2 - A*delta_crit + n_B == 0", "theta > 0", "R > 0", "(s_B + s_D)*R > 0",
+    "W - (s_B + s_D)*Q*R >= 0", "W - (s_B + s_D)*Q*R <= 0", "W - (s_B + s_D)*Q*R == 0", "Q != 0",
+)
+
 THM11 = Claim(
     id="thm11",
     reference="§5 Theorem 11",
@@ -385,6 +398,7 @@ THM11 = Claim(
     derivation="thm11",
     sides=("theta", "theta_crit", "eta_loss_D", "eta_loss_B"),
     encoding=(enc_thm11, E._B),
+    sketch=_SKETCH_THM11,
     edges=(("η^loss_D = η^loss_B ⇒ θ_t = θ^crit_t (neither strict side holds)",
             enc_thm11_edge, E._B),),
 )
@@ -514,6 +528,14 @@ def enc_thm13(which: str) -> Callable[[E.Obligation], None]:
     return enc
 
 
+# α ≥ s(λ_k − λ_{k+1}) (block curvature means); √crit ≥ α − n_B, so the denominator of
+# 1 − θ^crit = 2n_B/(α + n_B + n_D + √crit) is ≥ 2α: 1 − θ^crit ≤ n_B/α ≤ the printed bound
+_SKETCH_THM13_UPPER = (
+    "alpha - (s_B + s_D)*(lambda_k - lambda_k1) >= 0", "sqrt_crit - alpha + n_B >= 0",
+    "alpha + n_B + n_D + sqrt_crit > 0", "delta_crit >= 0", "up13 >= 0",
+    "n_B - delta_crit*alpha >= 0",
+)
+
 THM13_UPPER = Claim(
     id="thm13-upper",
     reference="§5 Theorem 13 (upper)",
@@ -526,6 +548,7 @@ THM13_UPPER = Claim(
     strict=False,
     sides=("one_minus_theta_crit", "thm13_upper_bound", "alpha"),
     encoding=(enc_thm13("upper"), E._B),
+    sketch=_SKETCH_THM13_UPPER,
     compare=thm13_compare("upper"),
     compare_names=("1 − θ^crit", "the bound n_B/(s_t(λ_k−λ_{k+1}))"),
 )

@@ -84,6 +84,12 @@ class Claim:
     # moment-condition groups). Built by `verify.proofs.registry.build_edge`; the main
     # `encoding`'s obligation is left exactly as it is (shipped certificates hash it)
     edges: tuple[tuple[str, Callable[..., None], tuple[str, ...]], ...] = ()
+    # the proof as a chain of facts, for the certificate search (`salign certify`,
+    # verify.proofs.certificate.sketch_steps): each step a relation "p > 0", "p >= 0", "p == 0" or
+    # "p != 0" (or with < / <=) in the obligation's variable names, abbreviations "X := expression"
+    # between them; proved in order, each by its own exact identity. A hint to the search, never
+    # an assumption: the certificate proves every step it uses, and the checker re-checks it
+    sketch: tuple[str, ...] = ()
 
     @property
     def checker(self) -> str:

@@ -5,9 +5,10 @@ The checker rebuilds the claim's proof obligation from the claim unit (verify.pr
 verify.proofs.obligation_atoms: exact rational polynomials), compares its SHA-256 with the one the
 certificate names, and then, for every system (one per disjunct of ¬claim), checks:
 
-1. each sign lemma L_j: p_j > 0 (or ≥ 0) in order: the identity (★) below holds over the system's
-   atoms, the lemmas before it, and the lemma's negation (−p_j ≥ 0, resp. −p_j > 0); L_j then
-   joins the atoms;
+1. each lemma L_j: p_j ⋈ 0 with ⋈ one of >, ≥, =, ≠, in order: the identity (★) below holds over
+   the system's atoms, the lemmas before it, and the lemma's negation (−p_j ≥ 0, −p_j > 0,
+   p_j ≠ 0, p_j = 0 respectively), so the negation is infeasible and L_j holds on the system; L_j
+   then joins the atoms (an equation lemma takes polynomial multipliers, a ≠ lemma is squared);
 2. the final identity (★) over the system's atoms and all its lemmas.
 
 (★) is  Σ_α c_α Π_{i∈α} F_i + Σ_k q_k e_k ≡ 0  with every c_α ≥ 0, Σ_{α strict} c_α = 1, where
@@ -143,6 +144,17 @@ def check_identity(atoms: list[Atom], ident: Any, nvars: int, where: str) -> Non
                                  f"({len(total)} monomials left, e.g. {list(m)} with {c})")
 
 
+# a lemma p ⋈ 0 is proved by refuting its negation: ¬(p > 0) is −p ≥ 0, ¬(p ≥ 0) is −p > 0,
+# ¬(p = 0) is p ≠ 0 and ¬(p ≠ 0) is p = 0 (each over the reals)
+NEGATION = {"gt": ("ge", -1), "ge": ("gt", -1), "eq": ("ne", 1), "ne": ("eq", 1)}
+
+
+def negation(kind: str, p: Poly) -> Atom:
+    """The atom ¬(p ⋈ 0) for a lemma of this kind."""
+    nk, sign = NEGATION[kind]
+    return Atom("¬lemma", nk, tuple(sorted((m, sign * c) for m, c in p.items())))
+
+
 def check_certificate(cert: Any, ob: AtomicObligation) -> None:
     """Raise InvalidCertificate unless `cert` proves the obligation `ob` is unsatisfiable."""
     if not isinstance(cert, dict) or cert.get("format") != FORMAT:
@@ -163,12 +175,10 @@ def check_certificate(cert: Any, ob: AtomicObligation) -> None:
         atoms = list(s.atoms)
         for j, lem in enumerate(sc["lemmas"]):
             w = f"{where}, lemma {j + 1}"
-            if not isinstance(lem, dict) or lem.get("kind") not in ("gt", "ge"):
-                raise InvalidCertificate(f"{w}: kind must be 'gt' or 'ge'")
+            if not isinstance(lem, dict) or lem.get("kind") not in NEGATION:
+                raise InvalidCertificate(f"{w}: kind must be one of {', '.join(NEGATION)}")
             p = _poly(lem.get("poly"), nvars, w)
-            neg = tuple(sorted((m, -c) for m, c in p.items()))
-            negated = Atom("¬lemma", "ge" if lem["kind"] == "gt" else "gt", neg)
-            check_identity(atoms + [negated], lem.get("proof"), nvars, w)
+            check_identity(atoms + [negation(lem["kind"], p)], lem.get("proof"), nvars, w)
             atoms.append(Atom(f"lemma {j + 1}", lem["kind"], tuple(sorted(p.items()))))
         check_identity(atoms, sc.get("identity"), nvars, f"{where}, final identity")
 

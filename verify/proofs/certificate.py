@@ -380,12 +380,13 @@ def prune(n_base: int, lemmas: list[dict[str, Any]], final: dict[str, Any]):
     stack = [final]
     while stack:
         ident = stack.pop()
-        for prod in ident["products"]:
-            for i in prod["factors"]:
-                j = i - n_base
-                if 0 <= j < len(lemmas) and j not in need:
-                    need.add(j)
-                    stack.append(lemmas[j]["proof"])
+        used = [i for prod in ident["products"] for i in prod["factors"]]
+        used += [em["atom"] for em in ident["equality_multipliers"]]  # equation lemmas
+        for i in used:
+            j = i - n_base
+            if 0 <= j < len(lemmas) and j not in need:
+                need.add(j)
+                stack.append(lemmas[j]["proof"])
     keep = sorted(need)
     newpos = {n_base + j: n_base + k for k, j in enumerate(keep)}
 
@@ -404,31 +405,98 @@ def prune(n_base: int, lemmas: list[dict[str, Any]], final: dict[str, Any]):
     return out, remap(final, None)
 
 
+# a sketch step: products of ≤ 3 conditions (the step follows from a few facts at a time); an
+# equation or ≠ step may need higher equation multipliers (e² g² ≡ (e g)·Σ q_k e_k), though an
+# equation is cheapest as its two inequalities first (then e² + [e ≥ 0]·[−e ≥ 0] ≡ 0)
+SKETCH_LEVELS = (Level(1, 6, 1), Level(2, 6, 2), Level(2, 8, 2), Level(3, 6, 1), Level(3, 8, 2),
+                 Level(2, 8, 3))
+SKETCH_EQ_LEVELS = SKETCH_LEVELS + (Level(2, 10, 3), Level(2, 12, 4))
+_OPS = (("==", "eq"), ("!=", "ne"), (">=", "ge"), ("<=", "ge"), (">", "gt"), ("<", "gt"))
+
+
+def sketch_steps(sketch: tuple[str, ...], names: tuple[str, ...]):
+    """The claim's proof sketch (Claim.sketch) as [(step text, kind, Poly)] over the obligation's
+    variables, or None when a step names a symbol the obligation lacks (e.g. a quotient variable
+    in the polynomial encoding form). Abbreviations "X := expression" are substituted in the
+    steps after them; "a <= b" is b − a ≥ 0, "a < b" is b − a > 0."""
+    import sympy as sp
+
+    local: dict[str, Any] = {n: sp.Symbol(n) for n in names}
+    allowed = set(local.values())
+    out = []
+    for text in sketch:
+        if ":=" in text:
+            key, expr = (t.strip() for t in text.split(":=", 1))
+            local[key] = sp.sympify(expr, locals=local)
+            continue
+        op, kind = next(((o, k) for o, k in _OPS if o in text), (None, None))
+        if op is None:
+            raise ValueError(f"sketch step {text!r}: no relation (==, !=, >=, <=, >, <)")
+        lhs, rhs = (sp.sympify(t, locals=local) for t in text.split(op, 1))
+        e = rhs - lhs if op in ("<=", "<") else lhs - rhs
+        if not e.free_symbols <= allowed:
+            return None
+        out.append((text, kind, poly_of(e, names)))
+    return out
+
+
+def prove_sketch(atoms: list[Atom], steps, nvars: int, deadline: float | None = None):
+    """Prove the sketch's steps in order, each by its own identity (★) over the atoms, the steps
+    proved before it and its negation; a step that fails is left out (and named). Returns
+    (lemmas in the certificate's form, the texts of the failed steps)."""
+    from verify.proofs.certcheck import negation
+
+    lemmas: list[dict[str, Any]] = []
+    failed: list[str] = []
+    cur = list(atoms)
+    for text, kind, p in steps:
+        levels = SKETCH_EQ_LEVELS if kind in ("eq", "ne") else SKETCH_LEVELS
+        cert, _ = psatz(cur + [negation(kind, dict(p))], nvars, levels, deadline)
+        if cert is None:
+            failed.append(text)
+            continue
+        lem = {"kind": kind, "poly": [[list(m), str(v)] for m, v in p], "proof": cert}
+        cur.append(lemma_atom(len(lemmas), lem))
+        lemmas.append(lem)
+    return lemmas, failed
+
+
 def certify_system(system: System, names: tuple[str, ...], levels=LEVELS,
-                   deadline: float | None = None, hints: tuple = ()):
-    """(certificate of one system, None) or (None, reason): first without lemmas (depth ≤ 2),
-    then with the sign lemmas of `saturate`, keeping only the lemmas the identity uses."""
+                   deadline: float | None = None, hints: tuple = (), sketch=None):
+    """(certificate of one system, None) or (None, reason): first without lemmas (depth ≤ 2); then,
+    when the claim has a proof sketch, with its steps as lemmas; then with the sign lemmas of
+    `saturate`. Only the lemmas the identity uses are kept."""
     atoms = list(system.atoms)
     cert, why = psatz(atoms, len(names), tuple(lv for lv in levels if lv.depth <= 2), deadline)
     if cert is not None:
         return {"disjunct": system.disjunct, "lemmas": [], "identity": cert}, None
+    notes = ""
+    if sketch:
+        lemmas, failed = prove_sketch(atoms, sketch, len(names), deadline)
+        full = atoms + [lemma_atom(i, lem) for i, lem in enumerate(lemmas)]
+        cert, why = psatz(full, len(names), levels, deadline)
+        if cert is not None:
+            lemmas, cert = prune(len(atoms), lemmas, cert)
+            return {"disjunct": system.disjunct, "lemmas": lemmas, "identity": cert}, None
+        notes = (f"; the proof sketch: {len(lemmas)} of {len(sketch)} steps proved"
+                 + (f" (not: {'; '.join(failed[:3])})" if failed else "") + f", then {why}")
     lemmas = saturate(atoms, names, deadline=deadline, hints=hints)
     full = atoms + [lemma_atom(i, lem) for i, lem in enumerate(lemmas)]
     cert, why = psatz(full, len(names), levels, deadline)
     if cert is None:
-        return None, f"{why} (after {len(lemmas)} sign lemmas)"
+        return None, f"{why} (after {len(lemmas)} sign lemmas){notes}"
     lemmas, cert = prune(len(atoms), lemmas, cert)
     return {"disjunct": system.disjunct, "lemmas": lemmas, "identity": cert}, None
 
 
 def certify(ob: AtomicObligation, levels=LEVELS, budget: float | None = None,
-            hints: tuple = ()) -> dict[str, Any]:
+            hints: tuple = (), sketch=None) -> dict[str, Any]:
     """A certificate for every system of the obligation, or the reason why none was found."""
     t0 = time.monotonic()
     deadline = None if budget is None else t0 + budget
     systems = []
     for s in ob.systems:
-        cert, info = certify_system(s, ob.variables, levels, deadline, hints)
+        cert, info = certify_system(s, ob.variables, levels, deadline, hints, sketch)
         if cert is None:
             return {"claim_id": ob.claim_id, "found": False, "reason": f"{s.disjunct}: {info}",
                     "seconds": round(time.monotonic() - t0, 3)}
@@ -472,6 +540,7 @@ def certify_claim(claim_id: str, budget: float = 240.0) -> dict[str, Any]:
     """Search a certificate for the claim's obligation in its two encodings (quotients as
     variables, then quotients cleared into polynomials: verify.proofs.encode.Obligation.quot),
     half the budget each; the certificate names the form, which the checker rebuilds."""
+    from verify.claims import CLAIMS_BY_ID
     from verify.proofs.obligation_atoms import NotAtomic, atomize
     from verify.proofs.registry import build
 
@@ -485,7 +554,8 @@ def certify_claim(claim_id: str, budget: float = 240.0) -> dict[str, Any]:
         except NotAtomic as exc:
             reasons.append(f"{form}: {exc}")
             continue
-        r = certify(ob, budget=share, hints=cut_hints(claim_id, ob))
+        steps = sketch_steps(CLAIMS_BY_ID[claim_id].sketch, ob.variables)
+        r = certify(ob, budget=share, hints=cut_hints(claim_id, ob), sketch=steps)
         if r["found"]:
             r["certificate"]["encoding"] = form
             r["seconds"] = round(time.monotonic() - t0, 3)
@@ -518,7 +588,7 @@ def identity_text(cert: dict[str, Any], ob: AtomicObligation, max_terms: int = 1
                for k, em in enumerate(sc["identity"]["equality_multipliers"])]
         lines.append(f"case {s.disjunct}: " + " + ".join(shown + eqs) + " ≡ 0")
         for j, lem in enumerate(sc["lemmas"]):
-            rel = ">" if lem["kind"] == "gt" else "≥"
+            rel = {"gt": ">", "ge": "≥", "eq": "=", "ne": "≠"}[lem["kind"]]
             lines.append(f"  lemma {j + 1}: {ptext(lem['poly'])} {rel} 0 "
                          f"({len(lem['proof']['products'])} products)")
     return lines
