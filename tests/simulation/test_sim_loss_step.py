@@ -14,7 +14,10 @@ consequence: at η midway between η^loss_D and η^loss_B, the method with the l
 raises the expected loss and the other lowers it; which one is lower is predicted by the claim
 (θ vs θ^crit, or θ vs the Theorem 13 bounds), never read from the thresholds themselves.
 States are moved along the fixed-s family (block directions and s fixed, θ varied), on which α,
-n_D, n_B, θ^crit are constants.
+n_D, n_B, θ^crit are constants. thm11 places its states within g·min(θ^crit, 1 − θ^crit) of
+θ^crit (g down to 10⁻³, moved out to the nearest resolvable distance) and first moves half of
+its problems to α = n_B + n_D, where θ^crit's square-root term matters most; a planted sign
+error under that square root makes it fail (test_planted_theta_crit_root_sign_fails_the_thm11_property).
 
 False alarms: ≤ 3e-9 per decision (two per simulated state); ≤ 3e-9 × DECISIONS per run (union
 bound; ≈ 400 decisions, ≤ 1.2e-6 for this module under ci). Discards (pre-simulation, "unresolvable") are
@@ -27,7 +30,7 @@ from fractions import Fraction
 
 import mpmath
 import pytest
-from hypothesis import HealthCheck, assume, event, given, note, settings
+from hypothesis import HealthCheck, Phase, assume, event, example, given, note, settings
 from hypothesis import strategies as st
 
 from tests.simulation import harness as H
@@ -40,6 +43,10 @@ from verify.simulation import evidence as EV
 pytestmark = pytest.mark.simulation
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                        HealthCheck.filter_too_much])
+# a correlated-noise problem: the negative controls' state and thm11's explicit examples
+CASE = make_case([3, 2, 1, Fraction(1, 2)], 2, [1, 1, 1, 1],
+                 covariance=[[1, Fraction(1, 2), 0, 0], [Fraction(1, 2), 1, 0, 0],
+                             [0, 0, 2, Fraction(1, 3)], [0, 0, Fraction(1, 3), 1]])
 gaps = st.sampled_from([Fraction(1, 2), Fraction(1, 10), Fraction(3, 100)]) | st.fractions(
     min_value=Fraction(1, 50), max_value=Fraction(9, 10), max_denominator=100)
 
@@ -133,6 +140,53 @@ def _family_state(case, side: int, g: Fraction):
     return H.on_family(case, tc * (1 - g) if side < 0 else tc + g * (1 - tc))
 
 
+def _near_crit_state(case, side: int, g: Fraction):
+    """State on the fixed-s family at θ = θ^crit + side·g·min(θ^crit, 1 − θ^crit): within the
+    fraction g of θ^crit on the scale of both θ^crit and 1 − θ^crit (θ^crit is often within
+    10⁻³ of 1, where a step of g·θ^crit below it would leave the crossing far behind)."""
+    om = one_minus_crit(case)
+    if om is None:
+        return None
+    tc = 1 - Fraction(str(mpmath.nstr(om, 15)))
+    if not 0 < tc < 1:
+        return None
+    return H.on_family(case, tc + side * g * min(tc, 1 - tc))
+
+
+def _sensitive(case, r: Fraction):
+    """The same spectrum, noise directions and state directions, rebalanced to where the root's
+    square-root term moves θ^crit the most. With n = n_B + n_D and ε = 4αn_B/(α + n)²,
+    1 − θ^crit = 2n_B/((α + n)(1 + √(1 − ε))): the square-root term matters in proportion to ε,
+    which drawn states mostly keep ≪ 1 (α ≫ n, or n_B ≪ n_D). Here the dominant block's noise is
+    scaled (C_ij·f_i f_j, f_i = f on the dominant block, f² ≈ r·n_B/n_D: C stays PSD) so that
+    n_D ≈ r·n_B, and the state is scaled by one factor (α ∝ ‖x‖² while n_B, n_D do not depend
+    on x; θ is unchanged) so that α ≈ n: ε ≈ 1/(1 + r) (3/4, 1/2, 1/4 for r = 1/3, 1, 3), where
+    an error in that term moves 1 − θ^crit by a resolvable amount (the square root's sign flipped:
+    by 35 %, 23 %, 12 %). None when α ≤ 0 or a block carries no noise."""
+    b = blocks(case)
+    if b.nD <= 0 or b.nB <= 0:
+        return None
+    f = H.rational_sqrt(r * b.nB / b.nD)
+    sc = [f if i < case.k else 1 for i in range(case.d)]
+    cov = [[v * sc[i] * sc[j] for j, v in enumerate(row)] for i, row in enumerate(H.cov_matrix(case))]
+    case = make_case(list(case.eigenvalues), case.k, list(case.state), covariance=cov)
+    b = blocks(case)
+    alpha = T.alpha_crit(b.sD, b.sB, b.tauD, b.tauB)
+    if alpha is None or alpha <= 0:
+        return None
+    x = H.rational_sqrt((b.nB + b.nD) / alpha)
+    return case.with_state(tuple(v * x for v in case.state))
+
+
+# distances from θ^crit, as fractions of min(θ^crit, 1 − θ^crit): down to 10⁻³; a drawn distance
+# whose effect the draw budget cannot resolve moves out along CRIT_LADDER (decided from exact
+# moments before any draw) to the nearest resolvable one
+CRIT_LADDER = (Fraction(1, 100), Fraction(3, 100), Fraction(1, 10), Fraction(1, 2), Fraction(9, 10))
+crit_gaps = st.sampled_from([Fraction(1, 1000), Fraction(1, 100), Fraction(3, 100),
+                             Fraction(1, 10), Fraction(1, 2)]) | st.fractions(
+    min_value=Fraction(1, 1000), max_value=Fraction(9, 10), max_denominator=1000)
+
+
 def _side(case) -> int | None:
     """−1 if θ < θ^crit, +1 if θ > θ^crit (exact vs 30 digits), None if undefined/too close."""
     om = one_minus_crit(case)
@@ -144,22 +198,67 @@ def _side(case) -> int | None:
     return -1 if gap > 0 else +1
 
 
-@settings(max_examples=H.examples(15), **SETTINGS)
-@given(case=problems(diagonal=False), side=st.sampled_from([-1, 1]), g=near_one.map(
-    lambda x: 1 - x), seed=seeds)
-def test_thm11_theta_crit_decides_the_order(case, side, g, seed):
-    """Theorem 11: θ_t < θ^crit_t ⇔ η^loss_D < η^loss_B. States on both sides of θ^crit (down to
-    10⁻³ of the distance to 0 or 1); the order predicted from θ vs θ^crit is confirmed by which
-    simulated method raises the loss at η midway between the thresholds."""
+THM11_DRAWS = dict(case=problems(diagonal=False), side=st.sampled_from([-1, 1]), g=crit_gaps,
+                   sensitive=st.none() | st.sampled_from([Fraction(1, 3), Fraction(1), Fraction(3)]),
+                   seed=seeds)
+
+# explicit examples, at the sensitive point on both sides of θ^crit (10 % of 1 − θ^crit away)
+THM11_EXAMPLES = (dict(case=CASE, side=-1, g=Fraction(1, 10), sensitive=Fraction(1), seed=11),
+                  dict(case=CASE, side=1, g=Fraction(1, 10), sensitive=Fraction(1, 3), seed=12))
+
+
+def _with_thm11_examples(f):
+    for kw in reversed(THM11_EXAMPLES):
+        f = example(**kw)(f)
+    return f
+
+
+def _thm11_fresh():
+    """A new function object running `_thm11_property` (Hypothesis keeps explicit examples and
+    settings on the function it decorates)."""
+    def prop(case, side, g, sensitive, seed):
+        _thm11_property(case, side, g, sensitive, seed)
+    return prop
+
+
+def _thm11_property(case, side, g, sensitive, seed):
+    """The body of test_thm11_theta_crit_decides_the_order (also run by the planted-error test)."""
     assume(both_noisy(case))
-    st_ = _family_state(case, side, g)
-    assume(st_ is not None and both_noisy(st_))
-    s = _side(st_)
-    assume(s is not None)
-    v1, v2 = order_check(st_, s < 0, seed, "thm11")
+    if sensitive is not None:
+        case = _sensitive(case, sensitive)
+        assume(case is not None and both_noisy(case))
+    first = _near_crit_state(case, side, g)
+    assume(first is not None and both_noisy(first) and _side(first) is not None)
+    st_ = None
+    for g_ in [g] + [x for x in CRIT_LADDER if x > g]:  # the nearest resolvable distance ≥ g
+        cand = first if g_ == g else _near_crit_state(case, side, g_)
+        if cand is None or not both_noisy(cand) or _side(cand) is None:
+            break
+        if None not in midpoint_plans(cand, "thm11", strict=False):
+            st_ = cand
+            break
+    if st_ is None:
+        H.discard("thm11", "unresolvable")
+    event(f"distance from θ^crit: {float(g_):.3g}·min(θ^crit, 1 − θ^crit)")
+    v1, v2 = order_check(st_, _side(st_) < 0, seed, "thm11")
     H.count("thm11")
     note(f"{v1} | {v2}")
     assert v1.ok and v2.ok, (v1, v2)
+
+
+@settings(max_examples=H.examples(15), **SETTINGS)
+@given(**THM11_DRAWS)
+@_with_thm11_examples
+def test_thm11_theta_crit_decides_the_order(case, side, g, sensitive, seed):
+    """Theorem 11: θ_t < θ^crit_t ⇔ η^loss_D < η^loss_B. States on both sides of θ^crit, at
+    θ^crit ± g·min(θ^crit, 1 − θ^crit) with g down to 10⁻³ (θ^crit from verify.core.theory,
+    i.e. thresholds.one_minus_theta_crit); half of the draws and both explicit examples are
+    first moved to α = n_B + n_D, n_D = r·n_B (`_sensitive`), where the root's square-root term
+    moves θ^crit the most. The order predicted from θ vs θ^crit is confirmed by which simulated
+    method raises the loss at η midway between the thresholds. A distance whose effect the draw
+    budget cannot resolve moves out along CRIT_LADDER to the nearest resolvable one (exact
+    moments, before any draw); an example with none is discarded ("unresolvable")."""
+    _thm11_property(case, side, g, sensitive, seed)
 
 
 # ------------------------------------------------------------------ lem24
@@ -247,9 +346,6 @@ def test_thm13_corrected_bounds_bracket_the_crossing(case, g, seed):
 
 
 # ------------------------------------------------------------------ negative controls
-CASE = make_case([3, 2, 1, Fraction(1, 2)], 2, [1, 1, 1, 1],
-                 covariance=[[1, Fraction(1, 2), 0, 0], [Fraction(1, 2), 1, 0, 0],
-                             [0, 0, 2, Fraction(1, 3)], [0, 0, Fraction(1, 3), 1]])
 
 
 def _pair(plan, right_sign, seed=5):
@@ -314,6 +410,40 @@ def test_control_thm13_printed_lower_bound():
     right = order_check(st_, True, 13, "control")
     wrong = order_check(st_, False, 13, "control")
     assert all(v.ok for v in right) and not any(v.ok for v in wrong), (right, wrong)
+
+
+def _planted_root_sign(monkeypatch):
+    """Plant the error of issue 19 in verify.core.thresholds: the sign under θ^crit's square root
+    flipped, 1 − θ^crit = 2n_B/(α + n + √((α + n)² + 4αn_B)) (the formula's own sqrt is handed
+    (α + n)² − 4αn_B and returns the root of (α + n)² + 4αn_B)."""
+    real = T.one_minus_theta_crit
+    monkeypatch.setattr(T, "one_minus_theta_crit", lambda alpha, nB, nD, sqrt: real(
+        alpha, nB, nD, lambda v: sqrt(v + 8 * alpha * nB)))
+
+
+@pytest.mark.parametrize("phase", ["explicit", "generate"])
+def test_planted_theta_crit_root_sign_fails_the_thm11_property(monkeypatch, phase):
+    """The thm11 property itself (same body, draws and explicit examples; no shrinking, so that it
+    reports at once) rejects θ^crit with the sign under its square root flipped, through the
+    simulation: its explicit examples alone, and its generated draws alone. On the real formula
+    the same property passes (test_thm11_theta_crit_decides_the_order)."""
+    _planted_root_sign(monkeypatch)
+    with mpmath.workdps(30):
+        om = one_minus_crit(_sensitive(CASE, Fraction(1)))
+    assert abs(om / (1 - 1 / mpmath.sqrt(2)) - 1) > mpmath.mpf("0.2")  # the plant is in effect
+    prop = settings(max_examples=H.examples(15), derandomize=True, database=None,
+                    phases=[Phase.explicit if phase == "explicit" else Phase.generate],
+                    report_multiple_bugs=False, **SETTINGS)(
+        given(**THM11_DRAWS)(_with_thm11_examples(_thm11_fresh())))
+    saved = [c.copy() for c in (H.DISCARDS, H.SIMULATED, H.DECISIONS)]
+    try:
+        with pytest.raises(AssertionError) as err:
+            prop()
+    finally:
+        for c, old in zip((H.DISCARDS, H.SIMULATED, H.DECISIONS), saved):
+            c.clear()
+            c.update(old)
+    assert "ΔL_D at η=" in str(err.value), err.value  # rejected by the simulated decisions
 
 
 def test_zz_discards_bounded():
