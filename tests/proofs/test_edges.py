@@ -132,7 +132,7 @@ def test_prove_reports_edges_and_writes_them(tmp_path):
     assert r["status"] == PROVED
     assert [e["status"] for e in r["edges"]] == [PROVED] * 4
     assert {"label", "status", "solvers"} <= set(r["edges"][0])
-    assert r["evidence"] == "both solvers: unsat; every edge proved by both solvers (4 of 4)"
+    assert r["evidence"] == "both solvers: unsat; every edge proved (4 of 4; by both solvers)"
     assert sorted(p.name for p in tmp_path.glob("thm10*.smt2")) == [
         "thm10.edge1.smt2", "thm10.edge2.smt2", "thm10.edge3.smt2", "thm10.edge4.smt2", "thm10.smt2"]
     assert "claim thm10#edge1 (§5 Theorem 10)" in (tmp_path / "thm10.edge1.smt2").read_text()
@@ -141,13 +141,17 @@ def test_prove_reports_edges_and_writes_them(tmp_path):
 
 
 def test_evidence_names_the_edges_not_proved():
-    from verify.proofs.driver import UNDECIDED, edges_evidence
+    from verify.proofs.driver import CERTIFIED, UNDECIDED, edges_evidence
 
     es = [{"label": "a", "status": PROVED}, {"label": "b", "status": UNDECIDED},
           {"label": "c", "status": REFUTED}]
     assert edges_evidence(es) == ("1 of 3 edges proved; not proved: edge 2 (b): undecided by solvers; "
                                   "edge 3 (c): refuted")
-    assert edges_evidence(es[:1]) == "every edge proved by both solvers (1 of 1)"
+    assert edges_evidence(es[:1]) == "every edge proved (1 of 1; by both solvers)"
+    cert = {"label": "d", "status": CERTIFIED}
+    assert edges_evidence([cert]) == "every edge proved (1 of 1; by exact certificate)"
+    assert edges_evidence([cert, es[0]]) == ("every edge proved (2 of 2; 1 by exact certificate, "
+                                             "1 by both solvers)")
 
 
 # ------------------------------------------------------------------ negative controls

@@ -11,6 +11,9 @@ REFUTED = "refuted"
 OUTSIDE = "outside hypotheses"
 INCONCLUSIVE = "inconclusive"
 STATUSES = (VERIFIED_SYMBOLICALLY, CHECKED_NUMERICALLY, REFUTED, OUTSIDE, INCONCLUSIVE)
+# `salign prove` / `salign certify` (verify/proofs): an exact certificate re-checked by the
+# project's own checker; the encoding unsat under z3 and cvc5
+PROVED_CERTIFICATE = "proved (certificate)"
 
 
 @dataclass

@@ -184,18 +184,23 @@ def check_certificate(cert: Any, ob: AtomicObligation) -> None:
 
 
 def rebuild(cert: dict[str, Any]) -> AtomicObligation:
-    """The obligation a certificate refers to, rebuilt from its claim unit in the encoding form the
-    certificate names (quotients as variables, or cleared into polynomials)."""
+    """The obligation a certificate refers to (a claim's, or an edge's: "ID#edgeN"), rebuilt from
+    its claim unit in the encoding form the certificate names (quotients as variables, or cleared
+    into polynomials)."""
     from verify.proofs.obligation_atoms import atomize
-    from verify.proofs.registry import ENCODINGS, build
+    from verify.proofs.registry import build_id, split_id
 
     cid = cert.get("claim_id")
-    if not isinstance(cid, str) or cid not in ENCODINGS:
-        raise InvalidCertificate(f"names no encoded claim ({cid!r})")
+    try:
+        if not isinstance(cid, str):
+            raise ValueError(f"names no encoded claim ({cid!r})")
+        split_id(cid)  # a claim ("thm10") or one of its edges ("thm10#edge1")
+    except ValueError as exc:
+        raise InvalidCertificate(str(exc)) from None
     form = cert.get("encoding", "variables")
     if form not in ("variables", "polynomial"):
         raise InvalidCertificate(f"unknown encoding form {form!r}")
-    return atomize(build(cid, polynomial=form == "polynomial"))
+    return atomize(build_id(cid, polynomial=form == "polynomial"))
 
 
 def check_file(path: Path) -> tuple[dict[str, Any], AtomicObligation]:

@@ -516,10 +516,10 @@ def cut_hints(claim_id: str, ob: AtomicObligation) -> tuple[dict[Monomial, Fract
     conditions, each proved in the certificate like any lemma (never assumed)."""
     import sympy as sp
 
-    from verify.claims import CLAIMS_BY_ID
     from verify.proofs.model import _chain_cuts
+    from verify.proofs.registry import groups_of
 
-    groups = CLAIMS_BY_ID[claim_id].encoding[1]
+    groups = groups_of(claim_id)
     names = set(ob.variables)
     exprs = [rel.lhs - rel.rhs for _label, rel in _chain_cuts(tuple(groups) + ("nu",), None)
              if isinstance(rel, sp.GreaterThan) and {x.name for x in rel.free_symbols} <= names]
@@ -537,12 +537,16 @@ def cut_hints(claim_id: str, ob: AtomicObligation) -> tuple[dict[Monomial, Fract
 
 
 def certify_claim(claim_id: str, budget: float = 240.0) -> dict[str, Any]:
-    """Search a certificate for the claim's obligation in its two encodings (quotients as
-    variables, then quotients cleared into polynomials: verify.proofs.encode.Obligation.quot),
-    half the budget each; the certificate names the form, which the checker rebuilds."""
+    """Search a certificate for the claim's obligation (or an edge's, "ID#edgeN") in its two
+    encodings (quotients as variables, then quotients cleared into polynomials:
+    verify.proofs.encode.Obligation.quot), half the budget each; the certificate names the form,
+    which the checker rebuilds."""
     from verify.claims import CLAIMS_BY_ID
     from verify.proofs.obligation_atoms import NotAtomic, atomize
-    from verify.proofs.registry import build
+    from verify.proofs.registry import build_id, split_id
+
+    cid, edge = split_id(claim_id)
+    sketch = CLAIMS_BY_ID[cid].sketch if edge is None else ()  # a sketch is the main obligation's
 
     t0 = time.monotonic()
     reasons = []
@@ -550,11 +554,11 @@ def certify_claim(claim_id: str, budget: float = 240.0) -> dict[str, Any]:
         left = budget - (time.monotonic() - t0)
         share = left / 2 if form == ENCODING_FORMS[0] else left
         try:
-            ob = atomize(build(claim_id, polynomial=form == "polynomial"))
+            ob = atomize(build_id(claim_id, polynomial=form == "polynomial"))
         except NotAtomic as exc:
             reasons.append(f"{form}: {exc}")
             continue
-        steps = sketch_steps(CLAIMS_BY_ID[claim_id].sketch, ob.variables)
+        steps = sketch_steps(sketch, ob.variables)
         r = certify(ob, budget=share, hints=cut_hints(claim_id, ob), sketch=steps)
         if r["found"]:
             r["certificate"]["encoding"] = form

@@ -134,6 +134,12 @@ SHIPPED = "certificates"  # verify/proofs/certificates/ID.cert.json, checked by 
 _SHIPPED_ARG = "<shipped>"  # `--check` without DIR
 
 
+def cert_name(oid: str) -> str:
+    """The file name of an obligation's certificate: ID.cert.json, or ID.edgeN.cert.json for an
+    edge ("ID#edgeN"; no '#' in file names, which would break links in the report)."""
+    return oid.replace("#", ".") + ".cert.json"
+
+
 def shipped_dir():
     """The certificates shipped with the package (verify/proofs/certificates)."""
     from pathlib import Path
@@ -147,8 +153,10 @@ def add_certify_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Search an exact Positivstellensatz certificate for each encoded claim's proof "
         "obligation and write DIR/ID.cert.json; or, with --check DIR, re-check every certificate in "
         "DIR with the project's own checker (no solver, no floating point). docs/proofs.md §6.")
-    p.add_argument("ids", nargs="*", help="claim ids (default: every encoded claim)")
-    p.add_argument("--out", metavar="DIR", help="write DIR/ID.cert.json for each certificate found")
+    p.add_argument("ids", nargs="*", help="claim ids, or an edge of one as ID#edgeN (default: every "
+                                          "encoded claim and every edge)")
+    p.add_argument("--out", metavar="DIR", help="write DIR/ID.cert.json (an edge: DIR/ID.edgeN.cert.json) "
+                                                "for each certificate found")
     p.add_argument("--check", metavar="DIR", nargs="?", const=_SHIPPED_ARG,
                    help="check every *.cert.json in DIR (default: the certificates shipped in "
                         "verify/proofs/certificates); exit 2 at the first invalid one")
@@ -170,11 +178,18 @@ def run_certify(args: argparse.Namespace) -> int:
         if args.ids:
             raise UsageError("--check DIR checks every certificate in DIR; give no claim ids")
         return _check_dir(shipped_dir() if args.check == _SHIPPED_ARG else Path(args.check), args.json)
-    for cid in args.ids:
+    from verify.proofs.registry import obligation_ids, split_id
+
+    for oid in args.ids:
+        cid = oid.partition("#edge")[0]
         if cid not in CLAIMS_BY_ID:
             raise UsageError(f"unknown claim id '{cid}' (see `salign check --list`)")
         if cid not in ENCODINGS:
             raise UsageError(f"claim '{cid}' has no encoding: {NOT_ENCODED.get(cid, 'not first-order')}")
+        try:
+            split_id(oid)
+        except ValueError as exc:
+            raise UsageError(f"certify: {exc}") from None
     from verify.core.atomic import check_writable, write_atomic
 
     check_writable(args.out, "--out", kind="dir")
@@ -183,14 +198,14 @@ def run_certify(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    todo = list(args.ids or ENCODINGS)
-    progress = Progress(len(todo), unit="claims")
+    todo = list(args.ids or obligation_ids())
+    progress = Progress(len(todo), unit="obligations")
     results = []
     for i, cid in enumerate(todo, 1):
         r = certify_claim(cid, budget=args.budget)
         row = {"claim_id": cid, "found": r["found"], "seconds": r["seconds"]}
         if r["found"]:
-            path = out / f"{cid}.cert.json"
+            path = out / cert_name(cid)
             write_atomic(path, json.dumps(r["certificate"], indent=1, sort_keys=True) + "\n")
             row.update(file=str(path), **certificate_size(r["certificate"]))
         else:
@@ -208,7 +223,7 @@ def run_certify(args: argparse.Namespace) -> int:
         for r in results:
             what = (f"certificate: {r['lemmas']} lemmas, {r['products']} products, "
                     f"{r['bytes']} bytes" if r["found"] else f"no certificate: {r['reason']}")
-            sys.stdout.write(f"{r['claim_id']:18s} {r['seconds']:8.2f} s  {what}\n")
+            sys.stdout.write(f"{r['claim_id']:20s} {r['seconds']:8.2f} s  {what}\n")
     return 0
 
 
@@ -255,7 +270,7 @@ def _check_dir(directory, as_json: bool) -> int:
                                     sort_keys=True, ensure_ascii=False) + "\n")
     else:
         for r in rows:
-            sys.stdout.write(f"{r['claim_id']:18s} {'valid' if r['valid'] else 'INVALID'} "
+            sys.stdout.write(f"{r['claim_id']:20s} {'valid' if r['valid'] else 'INVALID'} "
                              f"({r['seconds']:.3f} s)\n")
     bad = next((r for r in rows if not r["valid"]), None)
     if bad is not None:

@@ -30,6 +30,7 @@ from verify.claims import CLAIMS_BY_ID, MARGINS
 from verify.core.atomic import write_atomic
 from verify.core.cases import Case
 from verify.core.errors import CaseError
+from verify.core.results import PROVED_CERTIFICATE
 from verify.core.signs import certified_sign
 from verify.core.theory import Theta_map, blocks
 from verify.proofs.atoms import TEMPLATES, atomic_assertions, case_from_model
@@ -49,6 +50,7 @@ from verify.proofs.smt import (
 
 S_ETA = _S["eta"].name
 PROVED, REFUTED, UNDECIDED = "proved (two solvers)", "refuted", "undecided by solvers"
+CERTIFIED = PROVED_CERTIFICATE  # an exact certificate re-checked by verify.proofs.certcheck
 DISAGREE, ERROR = "solver disagreement", "solver error"
 
 
@@ -380,25 +382,32 @@ def decide_edges(cid: str, timeout: float, smt_dir: Path) -> list[dict[str, Any]
     decides a claim: both solvers, realisation of a sat model and its exact re-check
     (`edge_margin`), the explicit-state search; obligation files ID.edgeN.smt2. One dict per edge:
     label, status (the verdicts of `decide`), solvers, evidence, counterexample, obligation_file."""
-    out = []
-    for i, (label, _, _) in enumerate(CLAIMS_BY_ID[cid].edges):
-        o = build_edge(cid, i)
-        r = decide(o, timeout, smt_dir, margin=edge_margin(o), name=f"{cid}.edge{i + 1}")
-        if r["counterexample"] is not None:
-            r["evidence"] += (" (re-checked by evaluating the edge's hypotheses and negation at "
-                              "the state's exact aggregates)")
-        out.append({"label": label, "status": r["status"], "solvers": r["solvers"],
-                    "evidence": r["evidence"], "counterexample": r["counterexample"],
-                    "obligation_file": r["obligation_file"]})
-    return out
+    return [decide_edge(cid, i, timeout, smt_dir) for i in range(len(CLAIMS_BY_ID[cid].edges))]
+
+
+def decide_edge(cid: str, i: int, timeout: float, smt_dir: Path) -> dict[str, Any]:
+    """Decide edge i (0-based) of a claim, as `decide_edges` does for each."""
+    label = CLAIMS_BY_ID[cid].edges[i][0]
+    o = build_edge(cid, i)
+    r = decide(o, timeout, smt_dir, margin=edge_margin(o), name=f"{cid}.edge{i + 1}")
+    if r["counterexample"] is not None:
+        r["evidence"] += (" (re-checked by evaluating the edge's hypotheses and negation at "
+                          "the state's exact aggregates)")
+    return {"label": label, "status": r["status"], "solvers": r["solvers"],
+            "evidence": r["evidence"], "counterexample": r["counterexample"],
+            "obligation_file": r["obligation_file"]}
 
 
 def edges_evidence(edges: list[dict[str, Any]]) -> str:
-    """One sentence for a claim's evidence: whether every edge was proved, and which were not."""
+    """One sentence for a claim's evidence: whether every edge was proved (by an exact certificate
+    or by both solvers), and which were not."""
     bad = [f"edge {i} ({e['label']}): {e['status']}" for i, e in enumerate(edges, 1)
-           if e["status"] != PROVED]
+           if e["status"] not in (PROVED, CERTIFIED)]
     if not bad:
-        return f"every edge proved by both solvers ({len(edges)} of {len(edges)})"
+        n_cert = sum(e["status"] == CERTIFIED for e in edges)
+        how = ("by both solvers" if not n_cert else "by exact certificate" if n_cert == len(edges)
+               else f"{n_cert} by exact certificate, {len(edges) - n_cert} by both solvers")
+        return f"every edge proved ({len(edges)} of {len(edges)}; {how})"
     return (f"{len(edges) - len(bad)} of {len(edges)} edges proved; not proved: " + "; ".join(bad))
 
 

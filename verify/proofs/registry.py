@@ -40,3 +40,33 @@ def build_edge(claim_id: str, i: int, polynomial: bool = False) -> Obligation:
                    polynomial=polynomial)
     enc(o)
     return o
+
+
+def obligation_ids() -> list[str]:
+    """Every proof obligation's id: each encoded claim, followed by its edges ("ID#edgeN")."""
+    return [oid for cid in ENCODINGS
+            for oid in [cid] + [edge_id(cid, i) for i in range(len(CLAIMS_BY_ID[cid].edges))]]
+
+
+def split_id(oid: str) -> tuple[str, int | None]:
+    """(claim id, edge index or None) of an obligation id; ValueError when it names none."""
+    cid, sep, edge = oid.partition("#edge")
+    if cid not in ENCODINGS:
+        raise ValueError(f"names no encoded claim ({oid!r})")
+    if not sep:
+        return cid, None
+    if not edge.isdigit() or not 1 <= int(edge) <= len(CLAIMS_BY_ID[cid].edges):
+        raise ValueError(f"names no edge of {cid} ({oid!r})")
+    return cid, int(edge) - 1
+
+
+def build_id(oid: str, polynomial: bool = False) -> Obligation:
+    """The obligation named by an obligation id (a claim's, or one of its edges')."""
+    cid, i = split_id(oid)
+    return build(cid, polynomial=polynomial) if i is None else build_edge(cid, i, polynomial)
+
+
+def groups_of(oid: str) -> tuple[str, ...]:
+    """The moment-condition groups of an obligation id's encoding."""
+    cid, i = split_id(oid)
+    return CLAIMS_BY_ID[cid].encoding[1] if i is None else CLAIMS_BY_ID[cid].edges[i][2]
