@@ -36,6 +36,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="seconds per solver and obligation (default: 30; 30 s gives the same "
                         "verdicts as 60 s, docs/proofs.md)")
     p.add_argument("--list", action="store_true", help="list encoded and not-encoded claims")
+    p.add_argument("--witness-dir", metavar="DIR",
+                   help="write DIR/ID.witness.json for each refuted claim: its realised counterexample "
+                        "and the obligation's SHA-256 (the audit re-checks shipped ones exactly)")
     return p
 
 
@@ -55,10 +58,12 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown claim id '{cid}' (see `salign check --list`)")
         if cid not in ENCODINGS:
             raise UsageError(f"claim '{cid}' has no encoding: {NOT_ENCODED.get(cid, 'not first-order')}")
-    if args.smt_dir is not None:  # an empty path is an error, not "no output"
-        from verify.core.atomic import check_writable
+    from verify.core.atomic import check_writable
 
+    if args.smt_dir is not None:  # an empty path is an error, not "no output"
         check_writable(args.smt_dir, "--smt-dir", kind="dir")  # before any solving
+    if args.witness_dir is not None:
+        check_writable(args.witness_dir, "--witness-dir", kind="dir")
     from verify.execution.progress import Progress
 
     results = []
@@ -69,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
         results.append(r)
         sys.stderr.write(f"  {cid}: {r['status']} ({progress.line(i)})\n")
         sys.stderr.flush()
+    if args.witness_dir is not None:
+        write_witnesses(results, args.witness_dir)
     bad = [r for r in results if r["status"] in (DISAGREE, ERROR)]
     for r in bad:
         sys.stderr.write(f"salign: inconclusive: {r['claim_id']}: {r['status']}: "
@@ -84,6 +91,22 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render(results))
     return 3 if bad else 0  # no verdict could be trusted: inconclusive, as elsewhere
+
+
+def write_witnesses(results: list[dict[str, Any]], directory: str) -> None:
+    """DIR/ID.witness.json (atomically) for each refuted result (verify.proofs.driver.witness_record)."""
+    from pathlib import Path
+
+    from verify.core.atomic import write_atomic
+    from verify.proofs.driver import witness_record
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    for r in results:
+        rec = witness_record(r)
+        if rec is not None:
+            write_atomic(out / f"{r['claim_id']}.witness.json",
+                         json.dumps(rec, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def _prove_one(cid: str, timeout: float, smt_dir: str | None) -> dict[str, Any]:

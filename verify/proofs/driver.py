@@ -438,3 +438,53 @@ def encoded_violation(o: Obligation, values: dict[str, Fraction], timeout: float
     solver.from_string("\n".join(lines))
     r = solver.check()
     return True if r == z3.sat else False if r == z3.unsat else None
+
+
+# ------------------------------------------------------------------ shipped refutations
+WITNESS_FORMAT = "salign-witness-1"
+
+
+def obligation_sha256(o: Obligation) -> str:
+    """SHA-256 of the obligation's SMT-LIB text: a witness record names the obligation it refutes."""
+    import hashlib
+
+    return hashlib.sha256(smt_text(o).encode("utf-8")).hexdigest()
+
+
+def witness_record(r: dict[str, Any]) -> dict[str, Any] | None:
+    """The record of a refutation by `decide` (None unless refuted): the claim, its obligation's
+    SHA-256, the realised counterexample and how the solvers found it. The record is evidence
+    only through its counterexample, which `recheck_witness` re-checks exactly."""
+    if r["status"] != REFUTED or r.get("counterexample") is None:
+        return None
+    return {"format": WITNESS_FORMAT, "claim_id": r["claim_id"],
+            "obligation_sha256": obligation_sha256(build(r["claim_id"])),
+            "counterexample": r["counterexample"], "found_by": r["evidence"]}
+
+
+def recheck_witness(record: Any) -> tuple[dict[str, Any] | None, str]:
+    """(a REFUTED result, "") when the record's obligation is the claim's current one and its
+    counterexample violates the claim strictly, decided by the claim's exact margin with a
+    certified sign (`_violated`, the check every solver witness passes); else (None, why not)."""
+    from verify.core.cases import parse_case
+
+    if not isinstance(record, dict) or record.get("format") != WITNESS_FORMAT:
+        return None, f"not a witness record of format {WITNESS_FORMAT}"
+    cid = record.get("claim_id")
+    if cid not in CLAIMS_BY_ID or CLAIMS_BY_ID[cid].encoding is None:
+        return None, f"names no encoded claim ({cid!r})"
+    o = build(cid)
+    if record.get("obligation_sha256") != obligation_sha256(o):
+        return None, "the claim's obligation changed since the witness was recorded"
+    try:
+        case = parse_case(record.get("counterexample"))
+    except (CaseError, TypeError, ValueError) as exc:
+        return None, f"the counterexample is not a valid case: {exc}"
+    bad, why = _violated(cid, o.strict, case)
+    if not bad:
+        return None, f"the counterexample does not violate the claim ({why})"
+    return {"claim_id": cid, "status": REFUTED, "solvers": {}, "counterexample": case.to_json_obj(),
+            "edges": [],
+            "evidence": (f"{record.get('found_by', 'solver witness')}; shipped witness re-checked "
+                         f"exactly now: {why}; z3 and cvc5 not re-run (salign prove {cid} "
+                         "re-decides it)")}, ""

@@ -49,7 +49,9 @@ def _run_proofs(timeout: float, resolve: bool = False) -> list[dict]:
     bar = Progress(len(ids), "prove", "claims")
     for i, cid in enumerate(ids, 1):
         row = None if resolve else certificate_row(shipped_dir() / cert_name(cid))
-        if row is None or row["status"] != CERTIFIED:
+        if row is None and not resolve:
+            row = _witness_row(shipped_dir() / f"{cid}.witness.json")
+        if row is None or row["status"] not in (CERTIFIED, REFUTED):
             r = prove([cid], timeout=timeout)[0]
             stale = row["evidence"] if row is not None else ""
             row = {k: r.get(k) for k in ("claim_id", "status", "evidence", "solvers", "counterexample",
@@ -69,6 +71,24 @@ def _run_proofs(timeout: float, resolve: bool = False) -> list[dict]:
 
 
 CERTIFIED = PROVED_CERTIFICATE
+
+
+def _witness_row(path: Path) -> dict | None:
+    """A refuted claim's shipped counterexample (`salign prove --witness-dir`), re-checked exactly
+    (verify.proofs.driver.recheck_witness); None when there is none or it no longer refutes the
+    claim's current obligation (then the solvers decide)."""
+    from verify.proofs.driver import recheck_witness
+
+    if not path.exists():
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    row, _why = recheck_witness(record)
+    if row is not None:
+        row["evidence"] += f" (record verify/proofs/certificates/{path.name})"
+    return row
 
 
 def _edges(cid: str, timeout: float) -> list[dict]:
@@ -117,8 +137,8 @@ def certificate_row(path: Path) -> dict | None:
                             "check_seconds": round(secs, 3)},
             "evidence": (f"exact certificate verify/proofs/certificates/{path.name} re-checked by "
                          f"verify.proofs.certcheck (no solver, no floating point): {size['lemmas']} "
-                         f"sign lemmas, {size['products']} products, {len(cert['systems'])} "
-                         f"system(s); z3 and cvc5 not re-run (salign prove {cid.partition('#')[0]} re-decides it)")}
+                         f"lemmas, {size['products']} products, {len(cert['systems'])} system(s); "
+                         f"z3 and cvc5 not re-run (salign prove {cid.partition('#')[0]} re-decides it)")}
 
 
 def _run_network(seed: int) -> tuple[dict, Any]:
