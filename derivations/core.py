@@ -80,6 +80,16 @@ class Derivation:
     where: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
 
 
+def held(build):
+    """The expression `build()` builds, kept as built: SymPy evaluates nothing while it is built, so
+    a step's side states its computation (h(0) as α·0² + (−α + n_B + n_D)·0 − n_D, −q/p with p and
+    q written out) and `check_step` decides the step (expand/simplify evaluate it). A side built
+    the ordinary way is often evaluated to the other side already, and the step then prints, and
+    'checks', x = x."""
+    with sp.evaluate(False):
+        return build()
+
+
 def _zero(expr: sp.Expr) -> bool:
     e = sp.together(sp.expand(expr))
     if e == 0:

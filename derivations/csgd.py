@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.core import Derivation, Step
+from derivations.core import Derivation, Step, held
 from derivations.symbols import (
     c0sq,
     eta,
@@ -35,7 +35,7 @@ def lem26() -> Derivation:
             Step("recursion E c_{t+1}² = (1−ηλ)² E c_t² + η²κ² is satisfied",
                  Ec2.subs(t, t + 1) - ((1 - eta * lam) ** 2 * Ec2 + eta**2 * kappa2),
                  kind="substitution"),
-            Step("initial condition t = 0", Ec2.subs(t, 0), c0sq),
+            Step("initial condition t = 0", held(lambda: Ec2.subs(t, 0)), c0sq),
             Step("β_i is the fixed point", (1 - eta * lam) ** 2 * beta_i + eta**2 * kappa2,
                  beta_i),
             Step("1 − (1−ηλ)² = ηλ(2 − ηλ)", 1 - (1 - eta * lam) ** 2, eta * lam * (2 - eta * lam)),
@@ -43,13 +43,23 @@ def lem26() -> Derivation:
     )
 
 
+def thm15_delta() -> sp.Expr:
+    """Theorem 15's δ = s_max ψ_D λ_1²/(λ_d² λ_k² (2(λ_k − λ_{k+1})/η − (λ_1² − λ_d²)))."""
+    return smax * psiD * lam1**2 / (lamd**2 * lamk**2 * (2 * (lamk - lamk1) / eta - (lam1**2 - lamd**2)))
+
+
+def t_star(delta: sp.Expr, r: sp.Expr) -> sp.Expr:
+    """Theorem 15's t* before the floor: log(ϱ_D/(δ − Σ_β))/(−2 log r), r = |1 − ηλ_1|."""
+    return sp.log(varrho / (delta - sum_beta)) / (-2 * sp.log(r))
+
+
 def thm15() -> Derivation:
     gap1 = lamk - lamk1
-    delta = smax * psiD * lam1**2 / (lamd**2 * lamk**2 * (2 * gap1 / eta - (lam1**2 - lamd**2)))
+    delta = thm15_delta()
     # Thm 7 bound with ‖x‖²θ replaced by (λ_k²/λ_1²)·δ equals η exactly
-    thm7_at_delta = 2 * gap1 / ((lam1**2 - lamd**2) + smax * psiD / (lamd**2 * lamk**2 / lam1**2
-                                                                      * delta))
-    T = sp.log(varrho / (delta - sum_beta)) / (-2 * sp.log(sp.Abs(1 - eta * lam1)))
+    thm7_at_delta = held(lambda: 2 * gap1 / ((lam1**2 - lamd**2) + smax * psiD / (
+        lamd**2 * (lamk**2 / lam1**2 * delta))))
+    T = t_star(delta, sp.Abs(1 - eta * lam1))
     r = r_  # r = |1 − ηλ_1|
     return Derivation(
         "thm15", "Initial decrease phase: t* and δ", "§6 Theorem 15; App. A.9",
@@ -59,8 +69,8 @@ def thm15() -> Derivation:
             Step("Thm 7's bound at ‖x‖²θ = (λ_k²/λ_1²)δ equals η (definition of δ)",
                  thm7_at_delta, eta),
             Step("r^{2T} ϱ_D + Σβ = δ at T = log(ϱ/(δ−Σβ))/(−2 log r)",
-                 sp.exp(2 * sp.log(r) * sp.log(varrho / (delta - sum_beta)) / (-2 * sp.log(r)))
-                 * varrho + sum_beta, delta, where=((r, sp.Abs(1 - eta * lam1)),)),
+                 held(lambda: r ** (2 * t_star(delta, r)) * varrho + sum_beta),
+                 delta, where=((r, sp.Abs(1 - eta * lam1)),)),
         ),
         disagreements=(
             "t* uses log(1 − ηλ_1), undefined for ηλ_1 ≥ 1, which Assumption 14 allows when "
@@ -72,7 +82,7 @@ def thm15() -> Derivation:
 
 def thm16() -> Derivation:
     lam_sym, k2 = lam, kappa2
-    w = lam_sym**2 * eta * k2 / (2 * lam_sym - eta * lam_sym**2)
+    w = lam_sym**2 * beta_i  # λ²β_i, β_i the fixed point of Lemma 26
     return Derivation(
         "thm16", "Late phase θ_∞ and its small-η form", "§6 Theorem 16; App. A.9",
         ("Assumption 1", "0 < η < 2/λ_1"),
@@ -81,7 +91,7 @@ def thm16() -> Derivation:
             Step("lim_{t→∞} E c_t² = β_i for |1−ηλ| < 1: λ²β_i = ηλκ²/(2 − ηλ)", w,
                  eta * lam_sym * k2 / (2 - eta * lam_sym)),
             Step("small η: λ²β_i/η → λκ²/2 (isotropic κ² = σ² gives Σ_D λ/Σλ)",
-                 sp.limit(w / eta, eta, 0), lam_sym * k2 / 2),
+                 sp.Limit(w / eta, eta, 0, dir="+-"), lam_sym * k2 / 2),
         ),
     )
 

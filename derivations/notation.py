@@ -248,9 +248,13 @@ def text(expr: sp.Expr) -> str:
     ^ for powers and · for products (* would read as emphasis in Markdown; the names, e.g. η*_t,
     keep their own stars)."""
     e = sp.sympify(expr)
-    syms = sorted(e.free_symbols, key=lambda s: s.name)
+    # bound symbols too (a limit's variable), not a limit's direction ('+-' is a Symbol)
+    syms = sorted(e.free_symbols | {a for a in e.atoms(sp.Symbol) if a in TABLE},
+                  key=lambda s: s.name)
     tokens = {s: f"Z{i:04d}Z" for i, s in enumerate(syms)}
-    out = _Str().doprint(e.xreplace({s: sp.Symbol(t) for s, t in tokens.items()}))
+    with sp.evaluate(False):  # keep a step's held (unevaluated) side as built
+        e = e.xreplace({s: sp.Symbol(t) for s, t in tokens.items()})
+    out = _Str().doprint(e)
     out = out.replace("**", "^").replace("*", "·")
     for s, t in tokens.items():
         out = out.replace(t, _lookup(s).text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.core import Derivation, Step, gaussian_expectation
+from derivations.core import Derivation, Step, gaussian_expectation, held
 from derivations.symbols import (
     C_B,
     C_D,
@@ -132,7 +132,7 @@ def lem22() -> Derivation:
                  where=_SUMMAND_WHERE + ((a_, lam_j - lamk), (b_, lamk1 - lam))),
             Step("η* = −q/p is the non-zero root of pη² + qη",
                  (p * eta**2 + q * eta).subs(eta, eta_star), kind="substitution"),
-            Step("Eq. (2) equals −q/p", eta_star,
+            Step("Eq. (2) equals −q/p", held(lambda: -q / p),
                  2 * (sB * tD - sD * tB) / (sB * (uD + eD) - sD * (uB + eB))),
         ),
     )
@@ -150,9 +150,18 @@ def thm2() -> Derivation:
     )
 
 
+def g_noise_form() -> sp.Expr:
+    """Theorem 3's g_noise = 1/(1 + (s_max/s_min) ψ_B/ψ_D)."""
+    return 1 / (1 + smax * psiB / (smin * psiD))
+
+
+def g_gap_form() -> sp.Expr:
+    """Theorem 3's g_gap = 1/(1 + (s_max/s_min)(1/ρ)(λ_{k+1}/λ_k)²)."""
+    return 1 / (1 + smax / smin / rho * (lamk1 / lamk) ** 2)
+
+
 def thm3() -> Derivation:
-    g_noise = 1 / (1 + smax * psiB / (smin * psiD))
-    g_gap = 1 / (1 + smax / smin / rho * (lamk1 / lamk) ** 2)
+    g_noise, g_gap = g_noise_form(), g_gap_form()
     # (23): s^B e_D − s^D e_B − [s^B s_min ψ_D − s^D s_max ψ_B] with e_D = s_min ψ_D + ε1,
     # e_B = s_max ψ_B − ε2 equals s^B ε1 + s^D ε2 ≥ 0.
     cert23 = (sB * (smin * psiD + eps1) - sD * (smax * psiB - eps2)) - (
@@ -176,11 +185,12 @@ def thm3() -> Derivation:
             Step("bracket of (23) vanishes at θ = g_noise",
                  ((1 - theta) * smin * psiD - theta * smax * psiB).subs(theta, g_noise),
                  kind="substitution"),
-            Step("1/g_noise − 1 = (s_max/s_min) ψ_B/ψ_D", 1 / g_noise - 1,
+            Step("1/g_noise − 1 = (s_max/s_min) ψ_B/ψ_D", held(lambda: 1 / g_noise - 1),
                  smax * psiB / (smin * psiD)),
             Step("1/g_gap − 1 = (s_max/s_min)(1/ρ)(λ_{k+1}/λ_k)²; equals the g_noise form when "
                  "ψ_D = kλ_k², ψ_B = (d−k)λ_{k+1}² (ρ = k/(d−k)), hence g_gap ≤ g_noise",
-                 (1 / g_noise - 1).subs({psiD: rho * lamk**2, psiB: lamk1**2}), 1 / g_gap - 1),
+                 held(lambda: (1 / g_noise - 1).subs({psiD: rho * lamk**2, psiB: lamk1**2})),
+                 held(lambda: 1 / g_gap - 1)),
         ),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derivations.core import Derivation, Step, gaussian_expectation
+from derivations.core import Derivation, Step, gaussian_expectation, held
 from derivations.symbols import (
     alpha,
     c,
@@ -73,17 +73,23 @@ def lem23() -> Derivation:
         ("s^D, s^B > 0 (μ^S undefined otherwise)", "n^loss_D > 0 and n^loss_B > 0"),
         {"h": h},
         (
-            Step("h(0) = γ = −n^loss_D", h.subs(theta, 0), -nD),
-            Step("h(1) = n^loss_B", h.subs(theta, 1), nB),
+            Step("h(0) = γ = −n^loss_D", held(lambda: h.subs(theta, 0)), -nD),
+            Step("h(1) = n^loss_B", held(lambda: h.subs(theta, 1)), nB),
         ),
         disagreements=("'∀x_t, γ_t < 0' and 'h(1) > 0' need n^loss_D > 0, n^loss_B > 0: false "
                        "for a singular Σ, which Assumption 1 (Tr Σ ∈ (0,∞)) allows.",),
     )
 
 
-def lem24() -> Derivation:
+def crit_roots() -> tuple[sp.Expr, sp.Expr]:
+    """The roots (−β ± √(β² − 4αγ))/(2α) of h, γ = −n^loss_D; the first is θ^crit (Lemma 24)."""
     beta = -alpha + nB + nD
-    root = (-beta + sp.sqrt(beta**2 + 4 * alpha * nD)) / (2 * alpha)
+    disc = beta**2 + 4 * alpha * nD
+    return (-beta + sp.sqrt(disc)) / (2 * alpha), (-beta - sp.sqrt(disc)) / (2 * alpha)
+
+
+def lem24() -> Derivation:
+    root, other = crit_roots()
     return Derivation(
         "lem24", "Unique root θ^crit of h in (0,1)", "App. A.7, Lemma 24",
         ("α > 0, γ < 0",),
@@ -91,8 +97,9 @@ def lem24() -> Derivation:
         (
             Step("θ^crit = (−β + √(β² − 4αγ))/(2α) is a root of h", h.subs(theta, root),
                  kind="substitution"),
-            Step("product of the roots is γ/α < 0 (one positive root)",
-                 sp.Poly(h, theta).all_coeffs()[2] / sp.Poly(h, theta).all_coeffs()[0], -nD / alpha),
+            # the two roots' own product (Vieta's γ/α read off h would print −n_D/α = −n_D/α)
+            Step("product of the roots (−β ± √(β² − 4αγ))/(2α) is γ/α < 0 (one positive root)",
+                 held(lambda: root * other), -nD / alpha),
         ),
     )
 
