@@ -37,6 +37,26 @@ def test_every_sketch_reads_over_its_obligation(cid):
     assert {k for _t, k, _p in steps} <= {"gt", "ge", "eq", "ne"}
 
 
+EDGE_SKETCHED = [(c.id, i) for c in CLAIMS for i, sk in enumerate(c.edge_sketches) if sk]
+
+
+def test_edge_sketches_name_existing_edges():
+    from verify.claims import CLAIMS_BY_ID
+
+    assert EDGE_SKETCHED == [("lem24", 2), ("thm11", 0)]
+    for cid, i in EDGE_SKETCHED:
+        assert i < len(CLAIMS_BY_ID[cid].edges)
+
+
+@pytest.mark.parametrize("cid,i", EDGE_SKETCHED)
+def test_every_edge_sketch_reads_over_its_obligation(cid, i):
+    from verify.claims import CLAIMS_BY_ID
+    from verify.proofs.registry import build_edge
+
+    ob = atomize(build_edge(cid, i))
+    assert sketch_steps(CLAIMS_BY_ID[cid].edge_sketches[i], ob.variables) is not None
+
+
 def test_sketch_step_errors():
     names = ("x", "y")
     with pytest.raises(ValueError, match="no relation"):

@@ -333,6 +333,12 @@ LEM24 = Claim(
            ("the root of h in (0,1) is unique: 0 < ϑ < 1, h(ϑ) = 0 ⇒ ϑ = θ^crit",
             enc_lem24_edge_unique, E._B),
            ("the explicit root: θ^crit = (−β + √(β²−4αγ))/(2α)", enc_lem24_edge_formula, E._B)),
+    # edge 3: 2α(1 − θ^crit) = A − √crit (A = α + n_B + n_D) and β² − 4αγ = √crit², so the
+    # printed root's square root is √crit and 2αθ^crit = −β + √(β² − 4αγ)
+    edge_sketches=((), (), (
+        "A := alpha + n_B + n_D", "sqrt_crit - alpha + n_B >= 0", "A + sqrt_crit > 0",
+        "2*alpha*delta_crit - A + sqrt_crit == 0", "sqrt_lem24 - sqrt_crit >= 0",
+        "sqrt_lem24 - sqrt_crit <= 0", "sqrt_lem24 - sqrt_crit == 0")),
 )
 
 
@@ -377,15 +383,19 @@ def enc_thm11_edge(o: E.Obligation) -> None:
 # with u = 1 − θ = s_B/s and A = α + n_B + n_D: η^loss_D − η^loss_B has the sign of
 # W = s_D(n_B + τ_B) − s_B(n_D + τ_D) = s·(αu² − Au + n_B) = s·Q·R, Q = θ − θ^crit, R = δ' − u > 0
 # (δ' the larger root of αδ² − Aδ + n_B); so (η^loss_D − η^loss_B)·Q·K = 2s·Q²·R > 0 when Q ≠ 0
-_SKETCH_THM11 = (
+_THETA_CRIT_FACTOR_STEPS = (
     "A := alpha + n_B + n_D", "R := A - alpha*delta_crit - alpha*(1 - theta)",
     "Q := delta_crit - 1 + theta", "W := s_D*(n_B + tau_B) - s_B*(n_D + tau_D)",
-    "K := (n_D + tau_D)*(n_B + tau_B)",
-    "n_D + tau_D > 0", "n_B + tau_B > 0", "K > 0", "sqrt_crit - alpha + n_B >= 0",
+    "n_D + tau_D > 0", "n_B + tau_B > 0", "sqrt_crit - alpha + n_B >= 0",
     "A + sqrt_crit > 0", "2*alpha*delta_crit - A + sqrt_crit == 0",
     "alpha*delta_crit**2 - A*delta_crit + n_B == 0", "theta > 0", "R > 0", "(s_B + s_D)*R > 0",
-    "W - (s_B + s_D)*Q*R >= 0", "W - (s_B + s_D)*Q*R <= 0", "W - (s_B + s_D)*Q*R == 0", "Q != 0",
+    "W - (s_B + s_D)*Q*R >= 0", "W - (s_B + s_D)*Q*R <= 0", "W - (s_B + s_D)*Q*R == 0",
 )
+_SKETCH_THM11 = _THETA_CRIT_FACTOR_STEPS + (
+    "K := (n_D + tau_D)*(n_B + tau_B)", "K > 0", "Q != 0",
+)
+# edge 1 (η^loss_D = η^loss_B): then W = 0, so s·Q·R = 0 with s, R > 0: θ = θ^crit
+_SKETCH_THM11_EDGES = (_THETA_CRIT_FACTOR_STEPS + ("W >= 0", "W <= 0"),)
 
 THM11 = Claim(
     id="thm11",
@@ -399,6 +409,7 @@ THM11 = Claim(
     sides=("theta", "theta_crit", "eta_loss_D", "eta_loss_B"),
     encoding=(enc_thm11, E._B),
     sketch=_SKETCH_THM11,
+    edge_sketches=_SKETCH_THM11_EDGES,
     edges=(("η^loss_D = η^loss_B ⇒ θ_t = θ^crit_t (neither strict side holds)",
             enc_thm11_edge, E._B),),
 )

@@ -90,6 +90,8 @@ class Claim:
     # between them; proved in order, each by its own exact identity. A hint to the search, never
     # an assumption: the certificate proves every step it uses, and the checker re-checks it
     sketch: tuple[str, ...] = ()
+    # the same for the edges, by index (edge i's sketch is edge_sketches[i]; () when none)
+    edge_sketches: tuple[tuple[str, ...], ...] = ()
 
     @property
     def checker(self) -> str:

@@ -546,7 +546,8 @@ def certify_claim(claim_id: str, budget: float = 240.0) -> dict[str, Any]:
     from verify.proofs.registry import build_id, split_id
 
     cid, edge = split_id(claim_id)
-    sketch = CLAIMS_BY_ID[cid].sketch if edge is None else ()  # a sketch is the main obligation's
+    c = CLAIMS_BY_ID[cid]
+    sketch = c.sketch if edge is None else (c.edge_sketches[edge] if edge < len(c.edge_sketches) else ())
 
     t0 = time.monotonic()
     reasons = []
