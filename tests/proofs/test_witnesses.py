@@ -71,15 +71,20 @@ def test_prove_witness_dir_must_be_writable(tmp_path, capsys):
 
 
 def test_audit_prove_stage_uses_shipped_records(monkeypatch):
-    """Every encoded claim is decided from shipped evidence — a certificate or a witness — so the
-    stage runs no solver on a main obligation (the edges without a certificate still are)."""
+    """Every encoded claim and every edge is decided from shipped evidence — a certificate or a
+    witness, each re-checked — so the audit's prove stage runs no solver at all."""
     import verify.proofs.driver as driver
+    import verify.proofs.smt as smt
     from verify.report.audit import _run_proofs
 
-    def no_prove(*a, **k):
-        raise AssertionError("the solvers were run on a main obligation")
+    def no_solver(*a, **k):
+        raise AssertionError("a solver was run")
 
-    monkeypatch.setattr(driver, "prove", no_prove)
+    for mod, name in ((driver, "prove"), (driver, "decide_edge"), (driver, "run_solver"),
+                      (smt, "run_solver")):
+        monkeypatch.setattr(mod, name, no_solver)
     rows = _run_proofs(timeout=30)
     assert {r["status"] for r in rows} == {"proved (certificate)", REFUTED}
+    edges = [e for r in rows for e in r.get("edges", [])]
+    assert len(edges) == 11 and {e["status"] for e in edges} == {"proved (certificate)"}
     assert Path(shipped_dir()).is_dir()
