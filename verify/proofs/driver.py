@@ -485,6 +485,6 @@ def recheck_witness(record: Any) -> tuple[dict[str, Any] | None, str]:
         return None, f"the counterexample does not violate the claim ({why})"
     return {"claim_id": cid, "status": REFUTED, "solvers": {}, "counterexample": case.to_json_obj(),
             "edges": [],
-            "evidence": (f"{record.get('found_by', 'solver witness')}; shipped witness re-checked "
-                         f"exactly now: {why}; z3 and cvc5 not re-run (salign prove {cid} "
-                         "re-decides it)")}, ""
+            "evidence": (f"shipped witness re-checked exactly now: {why}; recorded as: "
+                         f"{record.get('found_by', 'solver witness')}; z3 and cvc5 not re-run "
+                         f"(salign prove {cid} re-decides it)")}, ""
