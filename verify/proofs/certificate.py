@@ -572,13 +572,26 @@ def certify_claim(claim_id: str, budget: float = 240.0) -> dict[str, Any]:
             "seconds": round(time.monotonic() - t0, 3)}
 
 
+# the obligation's variable names as the report writes them (the symbols of docs/proofs.md §1;
+# √crit and √disc are the square roots in θ^crit and θ*, δ_crit = 1 − θ^crit)
+DISPLAY = {"alpha": "α", "delta_crit": "δ_crit", "sqrt_crit": "√crit", "theta": "θ", "eta": "η",
+           "lambda_1": "λ_1", "lambda_k": "λ_k", "lambda_k1": "λ_{k+1}", "lambda_d": "λ_d",
+           "s_D": "s^D", "s_B": "s^B", "tau_D": "τ^D", "tau_B": "τ^B", "u_D": "u^D", "u_B": "u^B",
+           "psi_D": "ψ_D", "psi_B": "ψ_B", "Lambda_D": "Λ_D", "Lambda_B": "Λ_B",
+           "eta_loss_D": "η^loss_D", "eta_loss_B": "η^loss_B", "eta_star": "η*",
+           "one_minus_theta_star": "(1−θ*)", "sqrt_disc": "√disc"}
+
+
 def identity_text(cert: dict[str, Any], ob: AtomicObligation, max_terms: int = 12) -> list[str]:
     """Each system's final identity (★) in words: "c · [atom label] · [atom label] + … + q·[equation
     label] ≡ 0", with the sign lemmas it uses written out as polynomials (SymPy's text form)."""
     import sympy as sp
 
+    rename = {sp.Symbol(n): sp.Symbol(DISPLAY.get(n, n)) for n in ob.variables}
+
     def ptext(terms) -> str:
-        return sp.sstr(expr_of(terms, ob.variables)).replace("**", "^").replace("*", "·")
+        e = expr_of(terms, ob.variables).xreplace(rename)
+        return sp.sstr(e).replace("**", "^").replace("*", "·")
 
     lines = []
     for s, sc in zip(ob.systems, cert["systems"]):
