@@ -50,3 +50,39 @@ def test_seeded_error_killed_equivalent_survives():
     assert r.returncode == 0, r.stderr[-2000:]
     res = json.loads(r.stdout.strip().splitlines()[-1])
     assert res == {"seeded": "killed", "equivalent": "survived"}
+
+
+def test_wide_scope_extends_the_core_scope_without_changing_it():
+    """`--scope wide` adds modules, methods and decorated functions; the core population (CI's
+    fixed --quick sample is drawn from it) is exactly what it was without them."""
+    core, wide = load_config(), load_config(True)
+    assert set(core["modules"]) < set(wide["modules"]) and set(core["kill_suite"]) < set(wide["kill_suite"])
+    assert {"tests/simulation", "tests/proofs"} <= set(wide["kill_suite"])
+    items = enumerate_mutants(core["modules"], set(core["exclude"]))
+    assert not any("." in m.scope for m, _, _ in items)  # no method in the core population
+    w = enumerate_mutants(["verify.core.cases", "verify.simulation.engines"], set(), wide=True)
+    assert any("." in m.scope for m, _, _ in w)  # methods: "Class.method"
+
+
+METHOD_SCRIPT = r"""
+import json, sys
+sys.path.insert(0, ".")
+import importlib
+from verify.selftest import mutation as M
+items = [it for it in M.enumerate_mutants(["verify.core.cases"], wide=True) if "." in it[0].scope]
+m, old, new = items[0]
+mod = importlib.import_module(m.module)
+before = M.live_function(mod, m.scope).__code__
+M.apply_mutant(m, new)
+after = M.live_function(mod, m.scope).__code__
+changed = (before.co_code, before.co_consts) != (after.co_code, after.co_consts)
+print(json.dumps({"scope": m.scope, "changed": changed}))
+"""
+
+
+def test_a_method_mutant_replaces_the_live_method():
+    r = subprocess.run([sys.executable, "-c", METHOD_SCRIPT], cwd=ROOT, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    res = json.loads(r.stdout.strip().splitlines()[-1])
+    assert "." in res["scope"] and res["changed"]

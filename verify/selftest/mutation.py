@@ -81,14 +81,21 @@ class Outcome:
 
 
 # --------------------------------------------------------------------------- configuration
-def load_config() -> dict[str, Any]:
-    """`[tool.salign.mutation]` of the project's pyproject.toml."""
+def load_config(wide: bool = False) -> dict[str, Any]:
+    """`[tool.salign.mutation]` of the project's pyproject.toml; with `wide`, its modules, exclude
+    list and kill suite extended by `[tool.salign.mutation.wide]` (the widened scope: every module
+    that computes or decides mathematics, methods and decorated functions included)."""
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
     with open(ROOT / "pyproject.toml", "rb") as fh:
-        return tomllib.load(fh)["tool"]["salign"]["mutation"]
+        cfg = dict(tomllib.load(fh)["tool"]["salign"]["mutation"])
+    extra = cfg.pop("wide", {})
+    if wide:
+        for key in ("modules", "exclude", "kill_suite"):
+            cfg[key] = list(cfg.get(key, [])) + [x for x in extra.get(key, []) if x not in cfg.get(key, [])]
+    return cfg
 
 
 def load_equivalents() -> dict[str, str]:
@@ -191,12 +198,40 @@ class _Replace(ast.NodeTransformer):
         return super().generic_visit(node)
 
 
-def _module_sites(module: str, tree: ast.Module) -> Iterator[tuple[str, ast.AST]]:
+# decorators whose function is compiled elsewhere (numba): replacing its __code__ changes nothing
+_COMPILED = ("njit", "jit", "vectorize", "guvectorize", "cfunc")
+
+
+def _decorators(fn: ast.FunctionDef) -> set[str]:
+    names = set()
+    for d in fn.decorator_list:
+        d = d.func if isinstance(d, ast.Call) else d
+        names.add(d.attr if isinstance(d, ast.Attribute) else getattr(d, "id", ""))
+    return names
+
+
+def _mutable_function(fn: ast.AST) -> bool:
+    """A function whose code object can be swapped in place: not numba-compiled, and no
+    zero-argument super() / __class__ (a method compiled outside its class has no such cell)."""
+    if not isinstance(fn, ast.FunctionDef) or _decorators(fn) & set(_COMPILED):
+        return False
+    return not any(isinstance(n, ast.Name) and n.id in ("super", "__class__") for n in ast.walk(fn))
+
+
+def _module_sites(module: str, tree: ast.Module, wide: bool = False) -> Iterator[tuple[str, ast.AST]]:
     """(scope, statement) pairs that are mutated: top-level functions (not decorated) and, for
-    derivations, top-level formula assignments (whose value is not a symbol declaration)."""
+    derivations, top-level formula assignments (whose value is not a symbol declaration). With
+    `wide` (the widened scope, `--scope wide`) also decorated top-level functions and the methods
+    of top-level classes (scope "Class.method"; properties, static and class methods included)."""
     for stmt in tree.body:
         if isinstance(stmt, ast.FunctionDef) and not stmt.decorator_list:
             yield stmt.name, stmt
+        elif wide and isinstance(stmt, ast.FunctionDef) and _mutable_function(stmt):
+            yield stmt.name, stmt
+        elif wide and isinstance(stmt, ast.ClassDef):
+            for meth in stmt.body:
+                if _mutable_function(meth):
+                    yield f"{stmt.name}.{meth.name}", meth
         elif module.startswith("derivations.") and isinstance(stmt, ast.Assign):
             src = ast.unparse(stmt.value)
             if "Symbol" not in src and "symbols" not in src and "DERIVATIONS" not in ast.unparse(
@@ -204,10 +239,10 @@ def _module_sites(module: str, tree: ast.Module) -> Iterator[tuple[str, ast.AST]
                 yield "<module>", stmt
 
 
-def enumerate_mutants(modules: list[str], exclude: set[str] | None = None
+def enumerate_mutants(modules: list[str], exclude: set[str] | None = None, wide: bool = False
                       ) -> list[tuple[Mutant, ast.AST, ast.AST]]:
     """Every mutant of the configured modules, in a deterministic order: (mutant, original
-    statement, mutated statement)."""
+    statement, mutated statement); `wide` adds decorated functions and methods (`_module_sites`)."""
     exclude = exclude or set()
     out: list[tuple[Mutant, ast.AST, ast.AST]] = []
     for module in modules:
@@ -215,7 +250,7 @@ def enumerate_mutants(modules: list[str], exclude: set[str] | None = None
         source = Path(mod.__file__).read_text(encoding="utf-8")
         tree = ast.parse(source)
         seen: dict[str, int] = {}
-        for scope, stmt in _module_sites(module, tree):
+        for scope, stmt in _module_sites(module, tree, wide):
             if f"{module}.{scope}" in exclude:
                 continue
             skip = _skip_subtrees(stmt)
@@ -267,9 +302,11 @@ def apply_mutant(mutant: Mutant, new_stmt: ast.AST) -> None:
     mod = importlib.import_module(mutant.module)
     if mutant.scope != "<module>":
         ns: dict[str, Any] = dict(mod.__dict__)
-        code = compile(ast.Module(body=[new_stmt], type_ignores=[]), mod.__file__, "exec")
+        bare = copy.deepcopy(new_stmt)
+        bare.decorator_list = []  # the live object keeps its decorators; only its code changes
+        code = compile(ast.Module(body=[bare], type_ignores=[]), mod.__file__, "exec")
         exec(code, ns)
-        getattr(mod, mutant.scope).__code__ = ns[mutant.scope].__code__
+        live_function(mod, mutant.scope).__code__ = ns[bare.name].__code__
     # every loaded derivations module, in import order (dependencies first)
     for name in [n for n in list(sys.modules) if n.startswith("derivations.")]:
         target = sys.modules[name]
@@ -281,6 +318,22 @@ def apply_mutant(mutant: Mutant, new_stmt: ast.AST) -> None:
                 stmt = new_stmt
             exec(compile(ast.Module(body=[stmt], type_ignores=[]), target.__file__, "exec"),
                  target.__dict__)
+
+
+def live_function(mod: Any, scope: str) -> Any:
+    """The plain function object behind a scope: "f" (a decorated one unwrapped through
+    __wrapped__) or "Class.method" (a property's getter, a static or class method's function)."""
+    import inspect
+
+    if "." not in scope:
+        return inspect.unwrap(getattr(mod, scope))
+    cls_name, meth = scope.split(".", 1)
+    raw = vars(getattr(mod, cls_name))[meth]
+    if isinstance(raw, property):
+        return raw.fget
+    if isinstance(raw, (staticmethod, classmethod)):
+        return raw.__func__
+    return inspect.unwrap(raw)
 
 
 # --------------------------------------------------------------------------- coverage
@@ -327,11 +380,25 @@ def code_scopes(modules: list[str]) -> dict[Any, str]:
             if hasattr(c, "co_code"):
                 walk(c, scope)
 
+    import inspect
+
     for name in modules:
         mod = importlib.import_module(name)
         for attr, obj in vars(mod).items():
-            if callable(obj) and getattr(obj, "__module__", None) == name and hasattr(obj, "__code__"):
-                walk(obj.__code__, f"{name}.{attr}")
+            if getattr(obj, "__module__", None) != name:
+                continue
+            if callable(obj) and not inspect.isclass(obj):
+                fn = inspect.unwrap(obj)
+                if hasattr(fn, "__code__"):
+                    walk(fn.__code__, f"{name}.{attr}")
+            elif inspect.isclass(obj):  # methods (the widened scope mutates them)
+                for meth in vars(obj):
+                    try:
+                        fn = live_function(mod, f"{attr}.{meth}")
+                    except (AttributeError, KeyError, ValueError):
+                        continue
+                    if hasattr(fn, "__code__") and fn.__code__ not in out:
+                        walk(fn.__code__, f"{name}.{attr}.{meth}")
     return out
 
 

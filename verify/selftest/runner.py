@@ -46,7 +46,7 @@ def _sample(items: list, n: int) -> list:
     return sorted(out, key=lambda it: order[it[0].key])
 
 
-def _scope_sources(module: str, commit: str | None) -> dict[str, str]:
+def _scope_sources(module: str, commit: str | None, wide: bool = False) -> dict[str, str]:
     """Source text of every mutated scope of `module` (at `commit`, or the working tree)."""
     import ast
     import importlib
@@ -64,24 +64,41 @@ def _scope_sources(module: str, commit: str | None) -> dict[str, str]:
         text = (ROOT / path).read_text(encoding="utf-8")
     tree = ast.parse(text)
     out: dict[str, str] = {}
-    for scope, stmt in _module_sites(module, tree):
+    for scope, stmt in _module_sites(module, tree, wide):
         out[scope] = out.get(scope, "") + ast.unparse(stmt)
     return out
 
 
 def reusable_outcomes(previous: dict, items: list, modules: list[str]) -> dict[str, dict]:
-    """Outcomes of an earlier run that still hold: the mutant was killed then, and its whole
-    scope (function, or the module-level formulas) is textually unchanged since that run's
-    commit. Killing is monotone in the kill suite, which only grows, so such a mutant is still
-    killed. Survivors and changed scopes are always re-run."""
+    """Outcomes of an earlier run that still hold: the mutant was killed then, its whole scope
+    (function, or the module-level formulas) is textually unchanged since that run's commit, and
+    so are the tests and their configuration (no assumption that killing is monotone in a
+    changing suite). Survivors and changed scopes are always re-run."""
     commit = previous.get("provenance", {}).get("git_commit") or previous.get("commit")
-    if not commit:
-        return {}
+    if not commit or not _tests_unchanged_since(commit):
+        return {}  # a changed kill suite may kill differently: nothing is reused
     old = {m: _scope_sources(m, commit) for m in modules}
     new = {m: _scope_sources(m, None) for m in modules}
     kills = {k["key"]: k for k in previous["mutation"]["kills"] if k["status"] in ("killed", "timeout")}
     return {it[0].key: kills[it[0].key] for it in items if it[0].key in kills
             and old[it[0].module].get(it[0].scope) == new[it[0].module].get(it[0].scope)}
+
+
+def _tests_digest() -> str:
+    """sha1 of the test tree and pyproject.toml (the kill suite and its configuration): a kill is
+    reused only while this digest, and the mutated scope's own source, are unchanged."""
+    h = hashlib.sha1()
+    for f in sorted({*ROOT.glob("tests/**/*.py"), ROOT / "pyproject.toml"}):
+        h.update(str(f.relative_to(ROOT)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _tests_unchanged_since(commit: str) -> bool:
+    """The test tree and pyproject.toml are identical at `commit` and in the working tree."""
+    proc = subprocess.run(["git", "diff", "--quiet", commit, "--", "tests", "pyproject.toml"],
+                          cwd=ROOT, capture_output=True)
+    return proc.returncode == 0
 
 
 def _code_digest() -> str:
@@ -96,9 +113,9 @@ def _code_digest() -> str:
     return h.hexdigest()[:16]
 
 
-def scope_hashes(modules: list[str]) -> dict[str, dict[str, str]]:
+def scope_hashes(modules: list[str], wide: bool = False) -> dict[str, dict[str, str]]:
     """module → mutated scope → sha1 of its current source (what a checkpoint line records)."""
-    return {m: {sc: _sha(src) for sc, src in _scope_sources(m, None).items()} for m in modules}
+    return {m: {sc: _sha(src) for sc, src in _scope_sources(m, None, wide).items()} for m in modules}
 
 
 def checkpoint_outcomes(path: Path, items: list, scope_sha: dict[str, dict[str, str]],
@@ -106,13 +123,14 @@ def checkpoint_outcomes(path: Path, items: list, scope_sha: dict[str, dict[str, 
     """Outcomes recorded in a checkpoint (JSON lines, one per finished mutant) that still hold,
     given the current `scope_hashes` and `_code_digest`.
 
-    A kill is reused when the mutated scope is textually unchanged (killing is monotone in the
-    kill suite, as for `--resume-from`); a survivor or uncovered mutant only when the whole code
-    and test tree is unchanged (`_code_digest`); a time-out is never reused, because a run on a
-    loaded machine can time out a mutant that the suite would pass: it is run again."""
+    A kill is reused when the mutated scope and the tests (`_tests_digest`) are both textually
+    unchanged; a survivor or uncovered mutant only when the whole code and test tree is unchanged
+    (`_code_digest`); a time-out is never reused, because a run on a loaded machine can time out
+    a mutant that the suite would pass: it is run again."""
     if not path.exists():
         return {}
     by_key = {it[0].key: it[0] for it in items}
+    tests = _tests_digest()
     out: dict[str, dict] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
@@ -122,8 +140,8 @@ def checkpoint_outcomes(path: Path, items: list, scope_sha: dict[str, dict[str, 
         m = by_key.get(rec.get("key"))
         if m is None or rec.get("scope_sha") != scope_sha[m.module].get(m.scope, ""):
             continue
-        if rec["status"] == "killed" or (rec["status"] in ("survived", "uncovered")
-                                         and rec.get("code_digest") == digest):
+        if (rec["status"] == "killed" and rec.get("tests_digest") == tests) or (
+                rec["status"] in ("survived", "uncovered") and rec.get("code_digest") == digest):
             out[m.key] = rec
     return out
 
@@ -145,19 +163,19 @@ def _wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
 
 def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
                  max_new: int | None = None, workers: int = 1, scheduler: str | None = None,
-                 checkpoint: Path | None = None) -> dict:
+                 checkpoint: Path | None = None, wide: bool = False) -> dict:
     os.environ["HYPOTHESIS_PROFILE"] = "mutation"
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from verify.selftest import mutation as M
 
-    cfg = M.load_config()
+    cfg = M.load_config(wide)
     modules, exclude = cfg["modules"], set(cfg.get("exclude", []))
-    items = M.enumerate_mutants(modules, exclude)
+    items = M.enumerate_mutants(modules, exclude, wide)
     chosen = _sample(items, int(cfg.get("quick_sample", 40))) if quick else items
     reused = reusable_outcomes(resume, chosen, modules) if resume else {}
     if checkpoint:  # fingerprints of the current code: read against the file, written with each line
-        scope_sha, digest = scope_hashes(modules), _code_digest()
+        scope_sha, digest, tests_digest = scope_hashes(modules, wide), _code_digest(), _tests_digest()
         from_ckpt = checkpoint_outcomes(checkpoint, chosen, scope_sha, digest)
         reused.update(from_ckpt)
         log(f"checkpoint {checkpoint}: {len(from_ckpt)} outcomes reused")
@@ -189,7 +207,8 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
         if checkpoint:  # one line per finished mutant, flushed: an interrupted run resumes here
             rec = {"key": o.key, "status": o.status, "seconds": round(o.seconds, 2),
                    "tests_run": o.tests_run, "killed_by": o.killed_by, "detail": o.detail,
-                   "scope_sha": scope_sha[m.module].get(m.scope, ""), "code_digest": digest}
+                   "scope_sha": scope_sha[m.module].get(m.scope, ""), "code_digest": digest,
+                   "tests_digest": tests_digest}
             with open(checkpoint, "a", encoding="utf-8") as fh:
                 fh.write(json.dumps(rec, sort_keys=True) + "\n")
         if o.status not in ("killed", "timeout") or done[0] % 50 == 0:
@@ -219,14 +238,22 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
     if n_fresh > len(fresh):  # part of the population was only sampled: estimate with a CI
         ko = [o for o in outcomes if o.key in fresh_keys and o.key not in eq]
         k = sum(o.status in ("killed", "timeout") for o in ko)
+        # semantic: a kill only by a golden-output change detector does not count
+        ks = sum(o.status in ("killed", "timeout") and o.killed_by not in detectors for o in ko)
         lo, hi = _wilson(k, len(ko))
+        slo, shi = _wilson(ks, len(ko))
         sampled_part = {"population": n_fresh, "sampled": len(fresh), "killed": k,
                         "non_equivalent_sampled": len(ko), "kill_rate": round(k / len(ko), 4)
-                        if ko else None, "kill_rate_ci95": [round(lo, 4), round(hi, 4)]}
+                        if ko else None, "kill_rate_ci95": [round(lo, 4), round(hi, 4)],
+                        "semantic_killed": ks,
+                        "semantic_kill_rate": round(ks / len(ko), 4) if ko else None,
+                        "semantic_kill_rate_ci95": [round(slo, 4), round(shi, 4)]}
     rep = M.summarise(reported, outcomes, eq, detectors)
     statuses = Counter(o.status for o in outcomes)
     return {
         "mode": "quick" if quick else "thorough",
+        "scope": "wide" if wide else "core",
+        "modules": modules,
         "enumerated": len(items),
         "run": len(reported),
         "reused": len(reused),
@@ -261,7 +288,7 @@ def render_md(res: dict) -> str:
     m = res.get("mutation")
     lines = ["# Self-test report", ""]
     if m:
-        lines += [f"## Mutation testing ({m['mode']})", "",
+        lines += [f"## Mutation testing ({m['mode']}, scope {m.get('scope', 'core')})", "",
                   f"- mutants enumerated: {m['enumerated']}; in this report: {m['run']} "
                   f"({m.get('reused', 0)} kills reused from an earlier run of unchanged code)",
                   f"- outcomes: {', '.join(f'{k} {v}' for k, v in m['outcomes'].items())}",
@@ -276,11 +303,17 @@ def render_md(res: dict) -> str:
                   f" | {r['equivalent']} |" for mod, r in sorted(m["by_module"].items())]
         sp = m.get("sampled_part")
         if sp:
-            lines += ["", f"Of {sp['population']} mutants the earlier run never reached, a "
+            sem = ""
+            if sp.get("semantic_kill_rate") is not None:
+                sem = (f" **Semantic kill rate** (without golden-output kills): "
+                       f"{sp['semantic_killed']} of {sp['non_equivalent_sampled']}, "
+                       f"{sp['semantic_kill_rate']:.1%} (95 % CI {sp['semantic_kill_rate_ci95'][0]:.1%}–"
+                       f"{sp['semantic_kill_rate_ci95'][1]:.1%}).")
+            lines += ["", f"Of {sp['population']} mutants not run before, a "
                       f"stratified sample of {sp['sampled']} was run: {sp['killed']} of "
                       f"{sp['non_equivalent_sampled']} non-equivalent killed, kill rate "
                       f"{sp['kill_rate']:.1%} (95 % CI {sp['kill_rate_ci95'][0]:.1%}–"
-                      f"{sp['kill_rate_ci95'][1]:.1%}). The score above counts only mutants run."]
+                      f"{sp['kill_rate_ci95'][1]:.1%}).{sem} The score above counts only mutants run."]
         lines += ["", "### Surviving mutants", ""]
         if not m["survivors"]:
             lines.append("none")
@@ -324,6 +357,11 @@ def _main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="selftest-out", help="output directory (default selftest-out)")
     ap.add_argument("--jobs", type=int, default=2, help="mutants run in parallel (default 2)")
     ap.add_argument("--only", choices=("mutation", "fuzz"), help="run one part only")
+    ap.add_argument("--scope", choices=("core", "wide"), default="core",
+                    help="mutation scope: core (pyproject [tool.salign.mutation]; the fixed --quick "
+                         "sample of CI) or wide (plus [tool.salign.mutation.wide]: claims sec6/sec7, "
+                         "search, severity, core cases and expectations, the simulation engines, the "
+                         "proof encodings, methods and decorated functions)")
     from verify.execution.tasks import scheduler_arg, workers_arg
 
     ap.add_argument("--workers", type=workers_arg, default=1,
@@ -335,8 +373,9 @@ def _main(argv: list[str] | None = None) -> int:
                     help="an earlier selftest.json: reuse its kills of unchanged code (the "
                          "survivors and every changed function are re-run)")
     ap.add_argument("--max-new", type=int, metavar="N",
-                    help="with --resume-from: run only a stratified sample of N of the mutants the "
-                         "earlier run never reached (the report then estimates their kill rate)")
+                    help="run only a stratified sample of N of the mutants not run before (with "
+                         "--resume-from: those the earlier run never reached); the report then "
+                         "estimates their kill rate and semantic kill rate with 95 %% intervals")
     ap.add_argument("--checkpoint", metavar="JSONL",
                     help="append each finished mutant's outcome to this file and, when it exists, "
                          "skip the mutants it already holds (kills of unchanged code; survivors "
@@ -392,7 +431,8 @@ def _main(argv: list[str] | None = None) -> int:
     if args.only in (None, "mutation"):
         res["mutation"] = m = run_mutation(quick, args.jobs, log, resume, args.max_new, args.workers,
                                            args.scheduler,
-                                           Path(args.checkpoint) if args.checkpoint else None)
+                                           Path(args.checkpoint) if args.checkpoint else None,
+                                           wide=args.scope == "wide")
         live = [s for s in m["survivors"] if not s["equivalent"]]
         if quick and live:
             why.append(f"{len(live)} sampled non-equivalent mutant(s) survived")
@@ -404,7 +444,8 @@ def _main(argv: list[str] | None = None) -> int:
     res["inputs"] = {"mode": "quick" if quick else "thorough", "only": args.only, "jobs": args.jobs,
                      "workers": args.workers, "scheduler": args.scheduler,
                      "resume_from": args.resume_from, "max_new": args.max_new,
-                     "checkpoint": args.checkpoint, "commit_of_resume": args.commit_of_resume}
+                     "checkpoint": args.checkpoint, "commit_of_resume": args.commit_of_resume,
+                     "scope": args.scope}
     res["passed"] = not why
     res["why"] = "; ".join(why) or "all bars met"
     from verify.core.atomic import write_atomic
