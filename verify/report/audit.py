@@ -509,7 +509,8 @@ def _paper_states_block(doc: Document, sev: dict) -> None:
 
 
 def _proof_section(doc: Document, proofs) -> None:
-    doc.h(2, T("For every dimension: SMT proofs (salign prove)"), anchor="proofs")
+    doc.h(2, T("For every dimension: proofs and refutations (salign certify, salign prove)"),
+          anchor="proofs")
     if not isinstance(proofs, list):
         doc.p(T("Not run: " + (proofs or {}).get("skipped", "unknown") + "."))
         return
@@ -517,10 +518,14 @@ def _proof_section(doc: Document, proofs) -> None:
             "an exact Positivstellensatz certificate of the obligation's infeasibility, shipped in "
             "verify/proofs/certificates and re-checked here by verify.proofs.certcheck, with no solver "
             "and no floating point ("), C("salign certify --check"),
-          T("). Otherwise its negation is "
-            "given to z3 and to cvc5: 'proved (two solvers)' needs unsat from both; a sat model counts only "
-            "once realised as an explicit case and re-checked by the exact evaluator. The obligations "
-            "are re-runnable with any SMT solver: "), C("salign prove ID --smt-dir DIR"), T("."))
+          T("); each edge of a printed statement likewise. 'refuted': an explicit counterexample, "
+            "found by z3 or cvc5 and shipped in verify/proofs/certificates/ID.witness.json, re-checked "
+            "here by the claim's exact evaluator (certified sign) against the claim's current "
+            "obligation. A claim without valid shipped evidence, or every claim with "), C("--resolve"),
+          T(", is decided by z3 and cvc5: 'proved (two solvers)' needs unsat from both; a sat model "
+            "counts only once realised as an explicit case and re-checked by the exact evaluator. The "
+            "obligations are re-runnable with any SMT solver: "), C("salign prove ID --smt-dir DIR"),
+          T("."))
     rows = []
     for p in proofs:
         sv = p.get("solvers") or {}
