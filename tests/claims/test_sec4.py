@@ -3,7 +3,7 @@ control per checker, the counterexamples' strict re-check, and one Hypothesis pr
 margin claim."""
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from tests.claims.checks import (
@@ -86,21 +86,31 @@ def test_claim_property(claim_id):
         _claim_property(claim_id=claim_id)
 
 
+# the floors' negative control: no target phase, so that the decided share is that of the drawn
+# examples (targeting would breed more examples like the decided ones)
 @settings(max_examples=60, derandomize=True, database=None, deadline=None,
-          suppress_health_check=list(HealthCheck))
+          suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
 @given(case=cases(max_d=5), seed=st.integers(0, 2**16))
 def _thm2_property_60(case, seed):
     assert_margin_property("thm2", case, seed)
 
 
-@pytest.mark.parametrize("decided_d, message", [(set(), "no example decided"),
-                                                ({2}, "below the floor")])
-def test_decision_floor_rejects_discarding_properties(monkeypatch, decided_d, message):
+def _one_in_five(case) -> bool:
+    """True on about a fifth of the drawn cases, whichever examples Hypothesis draws: the top
+    eigenvalue's numerator is a multiple of 5 (exact, no string hashing)."""
+    return case.eigenvalues[0].numerator % 5 == 0
+
+
+@pytest.mark.parametrize("decided, message", [(lambda case: False, "no example decided"),
+                                              (_one_in_five, "below the floor")])
+def test_decision_floor_rejects_discarding_properties(monkeypatch, decided, message):
     """Negative control of the floors: thm2's property with its margin undefined (None) on every
-    state, or on every state of dimension d > 2 (most of the drawn cases), fails on the decided
-    share, not silently."""
+    state, or on all but about a fifth of them, fails on the decided share, not silently. (The
+    control used to decide the states of dimension 2 only, with the target phase on: the share
+    decided then depended on the test modules collected — 20 % alone, 52 % with any
+    tests/simulation module — and passed the floor; see notes/reliability.md.)"""
     orig = CLAIMS_BY_ID["thm2"].margin
-    with_margin(monkeypatch, "thm2", lambda case: orig(case) if case.d in decided_d else None)
+    with_margin(monkeypatch, "thm2", lambda case: orig(case) if decided(case) else None)
     with pytest.raises(AssertionError, match=message), decision_floors("thm2"):
         _thm2_property_60()
 
