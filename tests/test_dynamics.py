@@ -81,3 +81,21 @@ def test_simulate_schedule_switch_grouped_and_diagram(tmp_path):
     assert main(["diagram", "--case", str(case), "--out", str(tmp_path / "pd.png")]) == 0
     assert main(["phases", "--case", str(case), "--eta", "0.1", "--json"]) == 0
     assert main(["simulate", "--out", str(out)]) == 2  # neither --case nor --paper-spectrum
+
+
+def test_paper_spectrum_is_the_experiment_settings():
+    """Independent oracle of the §7 spectrum (docs/experiments.md), from its defining properties:
+    500 eigenvalues; the dominant 50 evenly spaced from 100 down to 80; the bulk evenly spaced
+    from 80/(m + 0.1) down to a seventh of that; so λ_k/λ_{k+1} = m + 0.1. (A mutant with the
+    bulk's spacing off by two steps survived the widened mutation run before this test.)"""
+    from verify.core.spectrum import paper_spectrum
+
+    for m in (Fraction(1), Fraction(5), Fraction(50)):
+        lam = paper_spectrum(m)
+        dom, bulk = lam[:50], lam[50:]
+        assert len(lam) == 500 and len(bulk) == 450
+        top = Fraction(80) / (m + Fraction(1, 10))
+        assert (dom[0], dom[-1], bulk[0], bulk[-1]) == (100, 80, top, top / 7)
+        assert len({a - b for a, b in zip(dom, dom[1:])}) == 1
+        assert len({a - b for a, b in zip(bulk, bulk[1:])}) == 1
+        assert dom[-1] / bulk[0] == m + Fraction(1, 10)
