@@ -233,8 +233,11 @@ def _run_dask(fn, task_args, workers, scheduler, bar, keys, on_result=None):
         try:
             if scheduler is None:
                 with _workers_ignore_sigint():
+                    # ":0": the scheduler's HTTP server on a free port (None still binds
+                    # 8787, and a second cluster on the machine then printed a UserWarning line,
+                    # breaking the one-line error contract)
                     cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                           processes=True, dashboard_address=None,
+                                           processes=True, dashboard_address=":0",
                                            silence_logs=logging.CRITICAL)
                     client = Client(cluster)
             else:
