@@ -381,7 +381,7 @@ def enc_thm11_edge(o: E.Obligation) -> None:
 
 
 # with u = 1 − θ = s_B/s and A = α + n_B + n_D: η^loss_D − η^loss_B has the sign of
-# W = s_D(n_B + τ_B) − s_B(n_D + τ_D) = s·(αu² − Au + n_B) = s·Q·R, Q = θ − θ^crit, R = δ' − u > 0
+# W = s_D(n_B + τ_B) − s_B(n_D + τ_D) = s·(αu² − Au + n_B) = s·Q·R, Q = θ − θ^crit, R = α(δ' − u) > 0
 # (δ' the larger root of αδ² − Aδ + n_B); so (η^loss_D − η^loss_B)·Q·K = 2s·Q²·R > 0 when Q ≠ 0
 _THETA_CRIT_FACTOR_STEPS = (
     "A := alpha + n_B + n_D", "R := A - alpha*delta_crit - alpha*(1 - theta)",
