@@ -129,13 +129,19 @@ def test_sec5_interval_dom_raises_bulk_lowers(case, u, seed):
 
 
 # ------------------------------------------------------------------ thm11
-def _family_state(case, side: int, g: Fraction):
-    """State on the fixed-s family at θ = θ^crit(1 − g) (side −1) or θ^crit + g(1 − θ^crit)."""
+def _theta_crit(case) -> Fraction | None:
+    """θ^crit of the case from the package's 1 − θ^crit, as a 15-digit rational in (0, 1), or None."""
     om = one_minus_crit(case)
     if om is None:
         return None
     tc = 1 - Fraction(str(mpmath.nstr(om, 15)))
-    if not 0 < tc < 1:
+    return tc if 0 < tc < 1 else None
+
+
+def _family_state(case, side: int, g: Fraction):
+    """State on the fixed-s family at θ = θ^crit(1 − g) (side −1) or θ^crit + g(1 − θ^crit)."""
+    tc = _theta_crit(case)
+    if tc is None:
         return None
     return H.on_family(case, tc * (1 - g) if side < 0 else tc + g * (1 - tc))
 
@@ -144,11 +150,8 @@ def _near_crit_state(case, side: int, g: Fraction):
     """State on the fixed-s family at θ = θ^crit + side·g·min(θ^crit, 1 − θ^crit): within the
     fraction g of θ^crit on the scale of both θ^crit and 1 − θ^crit (θ^crit is often within
     10⁻³ of 1, where a step of g·θ^crit below it would leave the crossing far behind)."""
-    om = one_minus_crit(case)
-    if om is None:
-        return None
-    tc = 1 - Fraction(str(mpmath.nstr(om, 15)))
-    if not 0 < tc < 1:
+    tc = _theta_crit(case)
+    if tc is None:
         return None
     return H.on_family(case, tc + side * g * min(tc, 1 - tc))
 
