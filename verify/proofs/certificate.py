@@ -315,15 +315,13 @@ def _candidates(atoms: list[Atom], names: tuple[str, ...]) -> list[tuple[dict[Mo
     return [(p, d) for p, d in out]
 
 
-def _neg(p: dict[Monomial, Fraction]) -> tuple:
-    return tuple(sorted((m, -c) for m, c in p.items()))
-
-
 def saturate(atoms: list[Atom], names: tuple[str, ...], rounds: int = 3,
              deadline: float | None = None, hints: tuple = ()) -> list[dict[str, Any]]:
     """Sign lemmas: for each candidate c, try to prove c > 0, −c > 0, c ≥ 0, −c ≥ 0 from the atoms
     and the lemmas proved so far (each with its own identity (★) over atoms + lemmas + the
     lemma's negation). Returns the lemma chain, in order."""
+    from verify.proofs.certcheck import negation
+
     nvars = len(names)
     cands = [(h, True) for h in hints] + _candidates(atoms, names)
     lemmas: list[dict[str, Any]] = []
@@ -338,7 +336,7 @@ def saturate(atoms: list[Atom], names: tuple[str, ...], rounds: int = 3,
                 p = tuple(sorted((m, sign * v) for m, v in c.items()))
                 if (p, "gt") in known or (p, kind) in known:
                     continue
-                negated = Atom("¬lemma", "ge" if kind == "gt" else "gt", _neg(dict(p)))
+                negated = negation(kind, dict(p))
                 cert, _ = psatz(cur + [negated], nvars, LEMMA_LEVEL + (DEEP_CUR if deep else ()),
                                 deadline)
                 if cert is None and deep:
