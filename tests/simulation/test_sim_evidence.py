@@ -166,6 +166,37 @@ def test_planted_one_percent_step_in_fused_engine_is_caught(monkeypatch):
     assert _fails(["sec7-two-phase"])
 
 
+def test_planted_dom_bulk_swap_in_fused_engine_is_caught(monkeypatch):
+    """Dom-SGD and Bulk-SGD swapped in the fused engine (the default of `salign simulate`): the
+    fused part of thm10-exact's one-step loss changes rejects it, and the numpy engine is left
+    intact (so the failure comes from the fused runs alone)."""
+    import verify.simulation.fused as fused
+
+    real = fused.simulate_fused
+    swap = {"dsgd": "bsgd", "bsgd": "dsgd", "sgd": "sgd"}
+    monkeypatch.setattr(fused, "simulate_fused", lambda *a, method="sgd", **kw: real(
+        *a, method=swap[method], **kw))
+    ev = run_claim("thm10-exact", seed=0)
+    bad = [d.what for d in ev.decisions if not d.ok]
+    assert bad and all("fused engine" in w for w in bad), bad
+
+
+def test_planted_three_percent_threshold_shifts_are_caught(monkeypatch):
+    """A threshold 3 % off in verify.core.thresholds: η^loss × 1.03 (the loss-change sign of
+    Theorem 10 near η^loss) and 1 − θ^crit × 1.03 (the order of Theorem 11 / Lemma 24)."""
+    from verify.core import thresholds as T
+
+    real = T.eta_loss
+    monkeypatch.setattr(T, "eta_loss", lambda s, tau, n: (lambda v: None if v is None else
+                                                          v * 103 / 100)(real(s, tau, n)))
+    assert _fails(["thm10", "sec5-interval"])
+    monkeypatch.undo()
+    real_c = T.one_minus_theta_crit
+    monkeypatch.setattr(T, "one_minus_theta_crit", lambda a, nB, nD, sqrt: (
+        lambda v: None if v is None else v * 103 / 100)(real_c(a, nB, nD, sqrt)))
+    assert _fails(["thm11", "lem24"])
+
+
 def test_planted_noise_three_percent_is_caught(monkeypatch):
     """Noise variances 3 % too large in the numpy engine and, separately, in the grouped engine."""
     real = EV.simulate

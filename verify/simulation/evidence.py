@@ -252,18 +252,29 @@ def noise_root(case: Case) -> np.ndarray | None:
 
 
 def sample_step(case: Case, eta, n: int, seed, method: str = "sgd",
-                state: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                state: np.ndarray | None = None, engine: str = "numpy") -> dict[str, np.ndarray]:
     """n independent one-step updates of `method` from the case's state through the numpy engine
-    `engines.simulate`: arrays s_D, s_B (after the step), dL (loss change), alignment."""
+    `engines.simulate` or (`engine="fused"`, diagonal noise only) the fused engine
+    `fused.simulate_fused`, the default of `salign simulate`: arrays s_D, s_B (after the step),
+    dL (loss change), alignment."""
+    from verify.simulation import fused  # imported here: numba is loaded only when it is used
+
     lam = np.array([_f(x) for x in case.eigenvalues])
     kap = np.array([_f(x) for x in case.kappa2])
     x0 = np.array([_f(x) for x in case.state]) if state is None else state
     root = noise_root(case)
+    if engine not in ("numpy", "fused") or (engine == "fused" and root is not None):
+        raise ValueError(f"engine {engine!r}: 'numpy', or 'fused' for diagonal noise")
     parts: dict[str, list] = {"s_D": [], "s_B": [], "dL": [], "alignment": []}
     for j, start in enumerate(range(0, n, CHUNK)):
         m = min(CHUNK, n - start)
-        tr = simulate(lam, case.k, kap, np.tile(x0, (m, 1)), _f(eta), 1, _seed(seed, j),
-                      method=method, chol=root)
+        if engine == "fused":
+            sub = int(np.random.SeedSequence(_seed(seed, j)).generate_state(1)[0])
+            tr = fused.simulate_fused(lam, case.k, kap, np.tile(x0, (m, 1)), _f(eta), 1, sub,
+                                      method=method)
+        else:
+            tr = simulate(lam, case.k, kap, np.tile(x0, (m, 1)), _f(eta), 1, _seed(seed, j),
+                          method=method, chol=root)
         parts["s_D"].append(tr.s_D[1])
         parts["s_B"].append(tr.s_B[1])
         parts["dL"].append(tr.loss[1] - tr.loss[0])
