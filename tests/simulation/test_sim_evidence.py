@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.simulation import harness as H
+from tests.simulation.plants import PLANTS
 from verify.claims import CLAIMS_BY_ID
 from verify.simulation import evidence as EV
 from verify.simulation.evidence_claims import PROPERTIES, run_all, run_claim
@@ -135,119 +136,45 @@ def _fails(claims) -> list[str]:
     return bad
 
 
-def test_planted_dom_bulk_swap_in_numpy_engine_is_caught(monkeypatch):
-    real = EV.simulate
-    swap = {"dsgd": "bsgd", "bsgd": "dsgd", "sgd": "sgd"}
-    monkeypatch.setattr(EV, "simulate", lambda *a, method="sgd", **kw: real(
-        *a, method=swap[method], **kw))
-    assert _fails(["thm10", "sec5-interval"])
+# Each plant (tests/simulation/plants.py, one definition) makes the registry properties named here
+# fail; benchmarks/bench_planted.py runs the whole `pytest -m simulation` under each plant.
+CAUGHT_BY = {
+    "numpy-dom-bulk": ["thm10", "sec5-interval"],
+    "numpy-step-1pc": ["lem21"],
+    "grouped-step-1pc": ["thm15", "thm16", "thm2"],
+    "fused-step-1pc": ["sec7-two-phase"],
+    "numpy-noise-3pc": ["lem21", "thm10-exact"],
+    "grouped-noise-3pc": ["thm15", "lem20"],
+    "eta-loss-den": ["thm10", "thm11", "lem24"],
+    "theta-crit-root": ["thm11", "lem24", "thm12"],
+    "theta-star-h": ["thm4-corrected"],
+    "p-eD-sign": ["thm2"],
+    "eta-loss-3pc": ["sec5-interval"],
+    "theta-crit-3pc": ["thm11", "lem24"],
+    "eta-star-3pc": ["thm3"],
+}
 
 
-def test_planted_one_percent_step_in_numpy_engine_is_caught(monkeypatch):
-    real = EV.simulate
-    monkeypatch.setattr(EV, "simulate", lambda lam, k, kap, x0, eta, *a, **kw: real(
-        lam, k, kap, x0, eta * 1.01, *a, **kw))
-    assert _fails(["lem21", "lem22", "thm10"])
+def test_every_plant_is_tested():
+    assert set(CAUGHT_BY) | {"fused-dom-bulk"} == set(PLANTS)
 
 
-def test_planted_one_percent_step_in_grouped_engine_is_caught(monkeypatch):
-    real = EV.grouped_sgd
-    monkeypatch.setattr(EV, "grouped_sgd", lambda lam, sizes, k, kap, e0, eta, *a: real(
-        lam, sizes, k, kap, e0, eta * 1.01, *a))
-    assert _fails(["thm15", "thm16", "thm2"])
-
-
-def test_planted_one_percent_step_in_fused_engine_is_caught(monkeypatch):
-    import verify.simulation.fused as fused
-
-    real = fused.simulate_fused
-    monkeypatch.setattr(fused, "simulate_fused", lambda lam, k, kap, x0, eta, *a, **kw: real(
-        lam, k, kap, x0, eta * 1.01, *a, **kw))
-    assert _fails(["sec7-two-phase"])
+@pytest.mark.parametrize("plant", sorted(CAUGHT_BY))
+def test_planted_error_is_caught(monkeypatch, plant):
+    """With the plant in effect, every property named in CAUGHT_BY fails (or raises)."""
+    PLANTS[plant](monkeypatch)
+    claims = CAUGHT_BY[plant]
+    assert _fails(claims) == claims
 
 
 def test_planted_dom_bulk_swap_in_fused_engine_is_caught(monkeypatch):
     """Dom-SGD and Bulk-SGD swapped in the fused engine (the default of `salign simulate`): the
-    fused part of thm10-exact's one-step loss changes rejects it, and the numpy engine is left
-    intact (so the failure comes from the fused runs alone)."""
-    import verify.simulation.fused as fused
-
-    real = fused.simulate_fused
-    swap = {"dsgd": "bsgd", "bsgd": "dsgd", "sgd": "sgd"}
-    monkeypatch.setattr(fused, "simulate_fused", lambda *a, method="sgd", **kw: real(
-        *a, method=swap[method], **kw))
+    fused part of thm10-exact's one-step loss changes rejects it, and only that part (the numpy
+    engine is intact, so the failure comes from the fused runs alone)."""
+    PLANTS["fused-dom-bulk"](monkeypatch)
     ev = run_claim("thm10-exact", seed=0)
     bad = [d.what for d in ev.decisions if not d.ok]
     assert bad and all("fused engine" in w for w in bad), bad
-
-
-def test_planted_three_percent_threshold_shifts_are_caught(monkeypatch):
-    """A threshold 3 % off in verify.core.thresholds: η^loss × 1.03 (the loss-change sign of
-    Theorem 10 near η^loss) and 1 − θ^crit × 1.03 (the order of Theorem 11 / Lemma 24)."""
-    from verify.core import thresholds as T
-
-    real = T.eta_loss
-    monkeypatch.setattr(T, "eta_loss", lambda s, tau, n: (lambda v: None if v is None else
-                                                          v * 103 / 100)(real(s, tau, n)))
-    assert _fails(["thm10", "sec5-interval"])
-    monkeypatch.undo()
-    real_c = T.one_minus_theta_crit
-    monkeypatch.setattr(T, "one_minus_theta_crit", lambda a, nB, nD, sqrt: (
-        lambda v: None if v is None else v * 103 / 100)(real_c(a, nB, nD, sqrt)))
-    assert _fails(["thm11", "lem24"])
-
-
-def test_planted_noise_three_percent_is_caught(monkeypatch):
-    """Noise variances 3 % too large in the numpy engine and, separately, in the grouped engine."""
-    real = EV.simulate
-    monkeypatch.setattr(EV, "simulate", lambda lam, k, kap, x0, eta, *a, chol=None, **kw: real(
-        lam, k, kap * 1.03, x0, eta, *a, chol=None if chol is None else chol * 1.03 ** 0.5, **kw))
-    assert _fails(["lem21", "thm10-exact"])
-    monkeypatch.undo()
-    real_g = EV.grouped_sgd
-    monkeypatch.setattr(EV, "grouped_sgd", lambda lam, sizes, k, kap, e0, eta, *a: real_g(
-        lam, sizes, k, kap * 1.03, e0, eta, *a))
-    assert _fails(["thm15", "lem20"])
-
-
-def test_planted_eta_loss_denominator_sign_is_caught(monkeypatch):
-    """η^loss = 2s/(τ − n) instead of 2s/(τ + n) in verify.core.thresholds."""
-    from verify.core import thresholds as T
-
-    real = T.eta_loss
-    monkeypatch.setattr(T, "eta_loss", lambda s, tau, n: real(s, tau, -n))
-    assert _fails(["thm10", "thm11", "lem24"])
-
-
-def test_planted_theta_crit_root_sign_is_caught(monkeypatch):
-    """The other root of h (the square root's sign flipped) in verify.core.thresholds."""
-    from verify.core import thresholds as T
-
-    real = T.one_minus_theta_crit
-    monkeypatch.setattr(T, "one_minus_theta_crit",
-                        lambda a, nB, nD, sqrt: real(a, nB, nD, lambda x: -sqrt(x)))
-    assert _fails(["thm11", "lem24", "thm12"])
-
-
-def test_planted_theta_star_h_sign_is_caught(monkeypatch):
-    """Theorem 4's h with its sign flipped (θ* 4.5 % of 1 − θ* too low where θ* is nearly sharp)."""
-    from verify.core import theory
-    from verify.core import thresholds as T
-
-    real = T.theta_star_aux
-    monkeypatch.setattr(T, "theta_star_aux", lambda *a: (lambda a_, h, m: (a_, -h, m))(*real(*a)))
-    theory.blocks.cache_clear()
-    assert _fails(["thm4-corrected"])
-
-
-def test_planted_sign_of_e_D_in_lemma22_p_is_caught(monkeypatch):
-    """p with e_D's sign flipped in verify.core.thresholds (η* off by a few percent)."""
-    from verify.core import thresholds as T
-
-    real = T.lemma22_pq
-    monkeypatch.setattr(T, "lemma22_pq", lambda sD, sB, tD, tB, uD, uB, eD, eB: real(
-        sD, sB, tD, tB, uD, uB, -eD, eB))
-    assert _fails(["thm2", "thm3"])
 
 
 # ------------------------------------------------------------------ the audit's simulation stage
