@@ -1,9 +1,13 @@
 """Hypothesis profiles: dev (default), ci (used by .ci/run), thorough (long searches),
-mutation (the kill suite of verify/selftest/mutation.py)."""
+mutation (the kill suite of verify/selftest/mutation.py); and the pinned pool of source constants
+(tests/strategies.py, pin_local_constants), so that derandomized draws do not depend on which test
+modules are collected."""
 
 import os
 
 from hypothesis import HealthCheck, Phase, settings
+
+from tests.strategies import pin_local_constants
 
 settings.register_profile("dev", max_examples=30, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -19,3 +23,4 @@ settings.register_profile("thorough", max_examples=2000, deadline=None,
 settings.register_profile("mutation", max_examples=12, deadline=None, derandomize=True,
                           database=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+pin_local_constants()
