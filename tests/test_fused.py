@@ -395,3 +395,147 @@ def test_progress_plain_lines_when_not_a_tty(tmp_path):
     assert "\r" not in r.stderr
     lines = [ln for ln in r.stderr.splitlines() if "simulate:" in ln]
     assert lines and lines[-1].strip().startswith("simulate: 20000/20000 steps (100%)")
+
+
+# ---- exact checks: without noise the chain is deterministic; the noise is numpy's, so the jump's
+# ---- one-draw transition can be checked draw for draw ----
+
+LAM5 = np.array([3.0, 2.5, 1.0, 0.4, 0.1])  # 1 − ηλ_i ∈ (0, 1) at η = 0.3
+K5 = 2
+X5 = np.array([[1.0, -2.0, 0.5, 3.0, -1.5], [0.3, 0.0, -1.0, 2.0, 4.0], [-2.0, 1.0, 1.0, -1.0, 0.5]])
+
+
+def _energies(lam, k, c):
+    """(s^D, s^B, L) of states c (… × d): s^S = Σ_S λ²c², L = ½ Σ λc²."""
+    e = lam**2 * c**2
+    return e[..., :k].sum(-1), e[..., k:].sum(-1), 0.5 * (lam * c**2).sum(-1)
+
+
+def _check_path(tr, lam, k, c):
+    """tr's records against the states c (records × rows × d), to 1e-12 relative."""
+    sD, sB, L = _energies(lam, k, c)
+    assert tr.s_D.shape == sD.shape
+    th = np.divide(sD, sD + sB, out=np.zeros_like(sD), where=sD + sB > 0)  # θ = 0 at the zero state
+    for got, want in ((tr.s_D, sD), (tr.s_B, sB), (tr.loss, L), (tr.alignment, th)):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("method", ["sgd", "dsgd", "bsgd"])
+@pytest.mark.parametrize("every,jump", [(1, False), (3, False), (3, True)])
+def test_noiseless_fused_is_the_closed_form(method, every, jump):
+    """κ² = 0: c_{i,t} = (1 − ηλ_i)^t x_{0,i} on the moving block S (all / D / B) and x_{0,i} off it,
+    at every record t = 0, r, 2r, … ≤ T (T = 10, r = 3: the last record is t = 9), step by step
+    and with the exact r-step jump."""
+    eta, steps = 0.3, 10
+    tr = simulate_fused(LAM5, K5, np.zeros(5), X5, eta, steps, 2, method, every, jump=jump)
+    times = np.arange(0, steps + 1, every)
+    moving = {"sgd": slice(0, 5), "dsgd": slice(0, K5), "bsgd": slice(K5, 5)}[method]
+    f = np.ones((len(times), 5))
+    f[:, moving] = (1 - eta * LAM5[moving])[None, :] ** times[:, None]
+    _check_path(tr, LAM5, K5, f[:, None, :] * X5[None])
+
+
+def test_noiseless_fused_schedule_switch_and_many_segments():
+    """A schedule η_t: c_t = Π_{s<t}(1 − η_s λ) x_0. A switch DSGD → BSGD at s: the dominant factor is
+    (1 − ηλ)^{min(t, s)}, the bulk one (1 − ηλ)^{max(0, t − s)} (t = s − 1, s, s + 1 all recorded;
+    s = 1 is the first update). d = 2¹⁴ makes the engine cut the run into several segments
+    (the switch falling inside one), which must not show in the path."""
+    steps = 12
+    eta = lambda t: 0.3 / (1 + 0.1 * t)  # noqa: E731
+    tr = simulate_fused(LAM5, K5, np.zeros(5), X5, eta, steps, 1)
+    prod = np.cumprod(np.vstack([np.ones(5), [1 - eta(t) * LAM5 for t in range(steps)]]), axis=0)
+    _check_path(tr, LAM5, K5, prod[:, None, :] * X5[None])
+    t = np.arange(steps + 1)[:, None]
+    a = 1 - 0.3 * LAM5
+    for s in (1, 5):
+        tr = simulate_fused(LAM5, K5, np.zeros(5), X5, 0.3, steps, 1, "dsgd", switch_at=s,
+                            switch_method="bsgd")
+        f = np.hstack([a[:K5] ** np.minimum(t, s), a[K5:] ** np.maximum(0, t - s)])
+        _check_path(tr, LAM5, K5, f[:, None, :] * X5[None])
+        assert tr.switched_at == s
+    d, k, steps, s = 1 << 14, 7, 150, 100  # 64 steps a segment
+    lam = np.linspace(2.0, 0.1, d)
+    x0 = np.random.default_rng(0).standard_normal((1, d))
+    tr = simulate_fused(lam, k, np.zeros(d), x0, 0.4, steps, 1, "dsgd", 5, switch_at=s,
+                        switch_method="bsgd")
+    t = np.arange(0, steps + 1, 5)[:, None]
+    a = 1 - 0.4 * lam
+    f = np.hstack([a[:k] ** np.minimum(t, s), a[k:] ** np.maximum(0, t - s)])
+    _check_path(tr, lam, k, f[:, None, :] * x0[None])
+
+
+@pytest.mark.parametrize("jump", [False, True])
+def test_projected_methods_never_touch_the_other_block(jump):
+    """With noise: DSGD moves D only, so s^B is exactly its t = 0 value at every record while s^D
+    moves; BSGD the reverse (a swap of the two blocks — or of their records — fails this)."""
+    kap = np.array([1.0, 0.5, 2.0, 1.0, 0.3])
+    s0D, s0B, _ = _energies(LAM5, K5, X5)
+    for method, frozen, s0, moving in (("dsgd", "s_B", s0B, "s_D"), ("bsgd", "s_D", s0D, "s_B")):
+        tr = simulate_fused(LAM5, K5, kap, X5, 0.1, 12, 3, method, 2 if jump else 1, jump=jump)
+        np.testing.assert_allclose(getattr(tr, frozen), np.tile(s0, (tr.s_D.shape[0], 1)), rtol=1e-14)
+        assert np.all(getattr(tr, moving)[1:] != getattr(tr, moving)[0])
+
+
+def test_one_jump_is_the_exact_r_step_transition_draw_for_draw():
+    """From c = 0 one jump of r steps is c_r = −ηκ √((1 − a^{2r})/(1 − a²)) z (a = 1 − ηλ; r·η²κ² when
+    a² = 1, here ηλ = 2 exactly), with z the row's numpy SFC64 standard normals in coordinate order;
+    s^D, s^B, L of that state to 1e-12 — also over several jump segments (d = 2¹⁴: 64 jumps a
+    segment), where each further jump multiplies by a^r and adds the next draws."""
+    lam = np.array([4.0, 3.0, 1.0, 0.5, 0.2])  # η = 0.5: a = (−1, −0.5, 0.5, 0.75, 0.9)
+    kap = np.array([1.0, 2.0, 0.5, 3.0, 1.5])
+    eta, r, rows, seed = 0.5, 7, 2, 13
+    tr = simulate_fused(lam, 2, kap, np.zeros((rows, 5)), eta, r, seed, record_every=r, jump=True)
+    a = 1 - eta * lam
+    unit = a**2 == 1
+    ratio = np.where(unit, r, (1 - a ** (2 * r)) / np.where(unit, 2.0, 1 - a**2))
+    z = np.array([np.random.Generator(np.random.SFC64(ss)).standard_normal(5)
+                  for ss in np.random.SeedSequence(seed).spawn(rows)])
+    _check_path(tr, lam, 2, np.stack([np.zeros((rows, 5)), -eta * np.sqrt(kap * ratio) * z]))
+    d, k, r, n_jumps = 1 << 14, 5, 3, 150
+    lam = np.linspace(1.5, 0.05, d)
+    kap = np.full(d, 0.5)
+    x0 = np.random.default_rng(1).standard_normal((1, d))
+    tr = simulate_fused(lam, k, kap, x0, 0.2, r * n_jumps + 2, 9, record_every=r, jump=True)
+    a = 1 - 0.2 * lam
+    mul, add = a**r, -0.2 * np.sqrt(kap * (1 - a ** (2 * r)) / (1 - a**2))
+    gen = np.random.Generator(np.random.SFC64(np.random.SeedSequence(9).spawn(1)[0]))
+    c, path = x0[0].copy(), [x0[0].copy()]
+    for _ in range(n_jumps):
+        c = mul * c + add * gen.standard_normal(d)
+        path.append(c.copy())
+    _check_path(tr, lam, k, np.array(path)[:, None, :])
+
+
+def test_fused_argument_contract():
+    """Documented refusals (ValueError): an unknown method or switch method, record_every < 1,
+    steps < 0, a jump with a schedule or with a switch; the boundary cases are accepted:
+    record_every = 1, steps = 0 (only the initial record), a schedule without jump."""
+    args = (LAM5, K5, np.zeros(5), X5)
+    for kw in ({"method": "gd"}, {"switch_at": 2, "switch_method": "gd"}, {"record_every": 0},
+               {"steps": -1}, {"jump": True, "eta": lambda t: 0.1},
+               {"jump": True, "switch_at": 2, "switch_method": "dsgd"}):
+        call = {"eta": 0.1, "steps": 5, "seed": 0, **kw}
+        with pytest.raises(ValueError):
+            simulate_fused(*args, **call)
+    tr = simulate_fused(*args, 0.1, 0, 0, record_every=1, threads=1)  # (threads ≥ 2: IndexError, reported)
+    _check_path(tr, LAM5, K5, X5[None])
+    simulate_fused(*args, lambda t: 0.1, 4, 0, switch_at=2, switch_method="bsgd")
+    simulate_fused(*args, 0.1, 4, 0, jump=True, switch_method=None)
+
+
+@pytest.mark.parametrize("jump", [False, True])
+def test_fused_progress_reports_steps_done(jump):
+    """progress(t) gets the steps done, increasing, ending at the last step run: T, or the last
+    multiple of r with the jump (each jump is r steps); d = 2¹⁴ gives several segments."""
+    d, steps, r = 1 << 14, 200, 3
+    seen = []
+    simulate_fused(np.ones(d), 1, np.full(d, 0.1), np.ones((1, d)), 0.1, steps, 0, record_every=r,
+                   jump=jump, progress=seen.append)
+    assert len(seen) > 1 and seen == sorted(set(seen))
+    assert seen[-1] == (steps - steps % r if jump else steps)
+
+
+def test_fused_zero_state_has_zero_alignment():
+    """θ = 0 when s^D and s^B both vanish (module docstring), not NaN."""
+    tr = simulate_fused(LAM5, K5, np.zeros(5), np.zeros((2, 5)), 0.1, 3, 0)
+    assert np.array_equal(tr.alignment, np.zeros((4, 2)))
