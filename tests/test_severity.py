@@ -5,9 +5,13 @@ the verdict with `salign eval --claim` (issue 20)."""
 import json
 from fractions import Fraction
 
+import pytest
+
 from verify.claims import CLAIMS_BY_ID
 from verify.claims.severity import PAPER_TIMES, paper_regime_summary, time_label
 from verify.cli import main
+
+F = Fraction
 
 
 def test_reviewer_path_thm8_main_on_an_exported_paper_state(tmp_path, capsys):
@@ -198,3 +202,154 @@ def test_snapshot_severity_is_what_the_code_measures_now():
             assert {k: c["severity"].get(k) for k in now} == now, c["claim_id"]
         else:
             assert c["severity"]["class"] != "fails in the paper's own regime", c["claim_id"]
+
+
+# --- the §7 states, the records and their counts, recounted -----------------------------------
+
+def _table_claim(verdict_of, strict=True, compare=None, cid="t-sev"):
+    """A test claim whose margin at each §7 state is chosen by (m, t): the states are looked up in
+    paper_states(0), so any pattern of verdicts can be laid out."""
+    from verify.claims.severity import paper_states
+    from verify.claims.unit import Claim
+
+    where = {id(case): (m, t) for m, t, case in paper_states(0)}  # the cached states themselves
+    return Claim(id=cid, reference="Test 1; eq. (1)", statement="s", hypotheses="", quantity="q",
+                 kind="inequality", strict=strict,
+                 margin=lambda case: verdict_of(*where[id(case)]),
+                 compare=None if compare is None else (lambda case: compare(*where[id(case)])),
+                 compare_names=("v", "b"))
+
+
+def test_paper_states_follow_the_exact_law_of_constant_step_sgd():
+    """Each §7 state has c_i ~ N(0, v_i(t)), v_i(t) the variance of constant-step SGD from
+    x_0 ~ N(0, I): here v is computed by iterating its recursion v ← (1 − ηλ)² v + η²κ² t times
+    (κ² = σ² = 1/4), and at stationarity by its fixed point. Pooled over the nine gaps, Σ c_i²/v_i
+    is a χ² with 9·500 degrees of freedom: within 6 standard deviations of its mean at every t.
+    The grid is the paper's: d = 500, k = 50, η = 0.003, σ = 0.5, every gap m of PAPER_M."""
+    import numpy as np
+
+    from verify.claims.severity import PAPER_ETA, PAPER_SIGMA, paper_states
+    from verify.core.families import PAPER_M, paper_spectrum
+
+    states = paper_states(0)
+    assert [(m, t) for m, t, _ in states] == [(m, t) for m in PAPER_M for t in PAPER_TIMES]
+    eta, kap = float(PAPER_ETA), float(PAPER_SIGMA) ** 2
+    for m, _, case in states:
+        assert case.d == 500 and case.k == 50 and case.eta == F(3, 1000) and case.sigma == F(1, 2)
+        assert list(case.eigenvalues) == paper_spectrum(m)
+    lam = np.array([[float(x) for x in case.eigenvalues] for _, t, case in states if t == 0])
+    a = (1 - eta * lam) ** 2
+    var = {None: eta**2 * kap / (1 - a)}  # the fixed point of the recursion
+    v = np.ones_like(lam)
+    for step in range(max(t for t in PAPER_TIMES if t is not None) + 1):
+        if step in PAPER_TIMES:
+            var[step] = v
+        v = a * v + eta**2 * kap
+    chi = {}
+    for t in PAPER_TIMES:
+        c = np.array([[float(x) for x in case.state] for _, t2, case in states if t2 == t])
+        chi[t] = float(np.sum(c**2 / var[t]))
+    n = 500 * len(PAPER_M)
+    for t, x in chi.items():
+        assert abs(x - n) < 6 * (2 * n) ** 0.5, (t, x / n)
+    # another seed draws other states of the same law
+    assert paper_states(1, (5,))[0][2].state != states[0][2].state
+
+
+def test_records_export_and_counts_recount_from_the_exported_files(tmp_path):
+    """Lay out every verdict on the §7 grid — outside the hypotheses at m = 5, margin 0 at m = 10,
+    violated at t = 0 and at m = 500, holds elsewhere — then recount from the exported case files
+    (decided afresh) and the index: the verdict of each state, the margin, the size of each
+    violation (value − bound)/|bound|, the counts by time and the largest violation."""
+    from verify.claims.severity import (
+        export_paper_states,
+        paper_regime_summary,
+        paper_regime_violations,
+        paper_state_records,
+        paper_states,
+    )
+    from verify.core.cases import load_case
+
+    def margin(m, t):
+        if m == 5:
+            return None
+        if m == 10:
+            return F(0)
+        return F(-1) if t == 0 or m == 500 else F(1)
+
+    def compare(m, t):  # value 2 + m/1000 against bound 2 (relative m/2000), for every state
+        return F(2) + F(m, 1000), F(2)
+
+    for strict in (False, True):
+        c = _table_claim(margin, strict=strict, compare=compare)
+        index = export_paper_states(c, tmp_path / str(strict))
+        recs = paper_state_records(c)
+        assert [{k: v for k, v in r.items() if k != "case"} for r in recs] == index
+        saved = json.loads((tmp_path / str(strict) / "t-sev" / "index.json").read_text())
+        assert saved["states"] == index and saved["claim_id"] == "t-sev" and saved["seed"] == 0
+        for i, r in enumerate(index):
+            # the files as a reviewer reads them (every third: reading 500-entry cases is slow;
+            # index steps of 3 meet every time t, as the grid has 5 times per gap)
+            if strict and i % 3 == 0:
+                case = load_case(tmp_path / str(strict) / "t-sev" / r["file"])
+                assert case == paper_states(0)[i][2] and case.eta == F(r["eta"])
+            mg = margin(r["m"], r["t"])
+            want = ("outside hypotheses" if mg is None else
+                    "violated" if mg < 0 or (mg == 0 and strict) else
+                    "boundary" if mg == 0 else "holds")
+            assert r["verdict"] == want, r
+            assert r["time"] == time_label(r["t"]) and r["file"].startswith(f"m{r['m']}-t{r['time']}-")
+            assert ("margin" in r) == (mg is not None)
+            if want == "violated":
+                assert r["relative"] == pytest.approx(r["m"] / 2000) and r["bound"] == 2.0
+            else:
+                assert "relative" not in r
+        decided = [r for r in index if r["verdict"] in ("holds", "violated", "boundary")]
+        bad = [r for r in decided if r["verdict"] == "violated"]
+        assert paper_regime_violations(c) == (len(decided), len(bad))
+        s = paper_regime_summary(c)
+        assert (s["paper_states"], s["paper_violations"]) == (len(decided), len(bad))
+        for t in PAPER_TIMES:
+            at = [r for r in decided if r["t"] == t]
+            assert s["by_time"][time_label(t)] == {
+                "states": len(at), "violations": sum(r["verdict"] == "violated" for r in at)}
+        # the largest violation: m = 500 (relative 1/4), at its earliest time listed
+        assert s["largest"]["m"] == 500 and s["largest"]["relative"] == pytest.approx(0.25)
+        assert "25 % over" in s["why"] and f"{len(bad)} of {len(decided)}" in s["why"]
+        assert s["recheck_state"].endswith("--claim t-sev") and s["largest"]["file"] in s["recheck_state"]
+
+
+def test_summary_sentence_says_where_the_claim_fails():
+    """Only at t = 0: 'fails at the paper's own initialisation' with the count of later states
+    that hold; at every time: 'fails at every time we drew'; otherwise the plain count. No
+    violation: counts only, no sentence."""
+    from verify.claims.severity import paper_regime_summary
+
+    only0 = paper_regime_summary(_table_claim(lambda m, t: F(-1) if t == 0 else F(1)))
+    n = len(PAPER_TIMES) * 9
+    assert "fails at the paper's own initialisation" in only0["why"]
+    assert "all 9 violations at t = 0, of 9 states" in only0["why"]
+    assert f"0 of {n - 9} at t = 100" in only0["why"]
+    assert "largest" not in only0 and only0["recheck_state"].startswith("salign check t-sev")
+    every = paper_regime_summary(_table_claim(lambda m, t: F(-1) if m in (20, 50) else F(1)))
+    assert "fails at every time we drew, 10 of 45 §7 states" in every["why"]
+    assert every["why"].startswith("Test 1 fails")  # the reference's first part
+    some = paper_regime_summary(_table_claim(lambda m, t: F(-1) if t is None else F(1)))
+    assert some["why"].startswith("9 of 45 §7 states inside its hypotheses violate it")
+    assert "t = 0: 0 of 9" in some["why"] and "t = stationary: 9 of 9" in some["why"]
+    none = paper_regime_summary(_table_claim(lambda m, t: F(1)))
+    assert none == {"paper_states": n, "paper_violations": 0, "by_time": none["by_time"]}
+    # a violation under its bound is sized and said to be under
+    under = paper_regime_summary(_table_claim(lambda m, t: F(-1) if t == 0 else F(1),
+                                              compare=lambda m, t: (F(1, 2), F(1))))
+    assert "50 % under" in under["why"] and under["largest"]["relative"] == -0.5
+
+
+def test_pct_prints_whole_percents_and_two_digits_below_one_percent():
+    """A relative size as a percentage without sign: whole percents from 1 % up, two significant
+    digits below (a violation of 0.0042 is '0.42 %', not '0 %')."""
+    from verify.claims.severity import _pct
+
+    assert _pct(0.5) == _pct(-0.5) == "50 %"
+    assert _pct(0.01) == "1 %" and _pct(0.015) == "2 %" and _pct(0.25) == "25 %"
+    assert _pct(0.0042) == _pct(-0.0042) == "0.42 %"
