@@ -2,6 +2,8 @@
 control per checker, the counterexamples' strict re-check, and one Hypothesis property per true
 margin claim."""
 
+from fractions import Fraction as F
+
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
@@ -220,3 +222,39 @@ def test_lem17_checker_and_its_negative_controls():
     C = [[F(1), F(0)], [F(0), F(1, 4)]]
     assert not _positive_definite([[1 - C[0][0], 0], [0, 1 - C[1][1]]])
     assert _positive_definite([[F(11, 10) - C[0][0], 0], [0, F(11, 10) - C[1][1]]])
+
+
+@pytest.mark.parametrize("L, g, Dg", [
+    ([[1, 0], [F(1, 2), F(3, 2)]], [2, -1], [F(1, 2), -1]),
+    ([[2, 0, 0], [1, 1, 0], [0, F(-1, 2), F(1, 3)]], [F(1, 10), 3, -2], [1, F(-1, 4), 2]),
+    ([[1, 0], [1, 0]], [1, 1], [1, -1]),  # singular C
+    ([[1, 0], [F(1, 2), F(3, 2)]], [F(1, 5), F(-1, 10)], [F(1, 10), F(-1, 5)]),  # slacks < 1
+])
+def test_lem17_margin_values_against_numpy(L, g, Dg):
+    """The reported margins of Lemma 17's bounds are the bounds' slacks: ‖C‖₂‖g‖² − gᵀCg and
+    2‖C‖₂²tr(D²) − 2tr((CD)²), with ‖C‖₂ the largest eigenvalue of C = LLᵀ computed here by
+    numpy's eigvalsh (an independent evaluation), to 1e-9 relative."""
+    import numpy as np
+
+    from verify.claims.sec4 import lem17, lem17_margins
+    from verify.core.signs import certified_sign
+
+    L = [[F(x) for x in row] for row in L]
+    g, Dg = [F(x) for x in g], [F(x) for x in Dg]
+    residuals, (i1, i2) = lem17_margins(L, g, Dg)  # the lemma's own factor 2 by default
+    assert residuals == (0, 0)
+    Ln, gn, Dn = (np.array([[float(x) for x in r] for r in L]), np.array([float(x) for x in g]),
+                  np.diag([float(x) for x in Dg]))
+    C = Ln @ Ln.T
+    nc = float(np.linalg.eigvalsh(C).max())
+    want = (nc * gn @ gn - gn @ C @ gn, 2 * nc**2 * np.trace(Dn @ Dn) - 2 * np.trace(C @ Dn @ C @ Dn))
+    for f, w in zip((i1, i2), want):
+        sign, val, _ = certified_sign(f)
+        v = float(val) if isinstance(val, F) else float(val.mid())
+        assert sign == (1 if w > 1e-12 else 0) and abs(v - w) <= 1e-9 * max(1.0, abs(w)), (v, w)
+    # g = 0 and D = 0: both bounds hold with equality (0 ≤ 0)
+    _, (j1, j2) = lem17_margins(L, [F(0)] * len(g), [F(0)] * len(g))
+    assert certified_sign(j1)[:2] == (0, 0) and certified_sign(j2)[:2] == (0, 0)
+    # a refutation reports the states it examined, the witness included
+    r = lem17(CLAIMS_BY_ID["lem17"], "quick", 0, var_factor=1)
+    assert r.status == REFUTED and r.n_states >= 1
