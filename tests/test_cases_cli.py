@@ -1,6 +1,8 @@
 """Case-file validation and the CLI contract (JSON shape, bad input → one line, exit 2)."""
 
 import json
+import re
+from fractions import Fraction as F
 
 import pytest
 
@@ -91,3 +93,62 @@ def test_derive_formats(capsys):
     # LaTeX display math \[ … \] (never $$ … $$), relations as the derivation states them
     assert "DISAGREEMENT" in out and "\\[\n" in out and "$$" not in out and "\\neq" in out
     assert main(["derive", "thm13", "--standalone"]) == 2  # --standalone needs --format latex
+
+
+_CANONICAL_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
+
+
+def test_fmt_exact_text():
+    """fmt_exact writes a rational exactly: a terminating decimal (denominator 2^a·5^b) in its
+    canonical form (one leading 0 at most, no trailing zeros, no '.' for integers), otherwise
+    'p/q' in lowest terms; the text reads back as the same Fraction."""
+    from verify.core.cases import fmt_exact
+
+    assert fmt_exact(F(1, 8)) == "0.125"
+    assert fmt_exact(F(-1, 8)) == "-0.125"
+    assert fmt_exact(F(5, 2)) == "2.5"
+    assert fmt_exact(F(-3, 20)) == "-0.15"
+    assert fmt_exact(F(1, 1024)) == "0.0009765625"
+    assert fmt_exact(F(100)) == "100" and fmt_exact(F(-7)) == "-7" and fmt_exact(F(0)) == "0"
+    assert fmt_exact(F(1, 3)) == "1/3" and fmt_exact(F(-14, 6)) == "-7/3"
+    assert fmt_exact(F(1, 10**30)) == "0." + "0" * 29 + "1"
+    for p in range(-60, 61, 7):
+        for q in (1, 2, 4, 5, 8, 16, 25, 40, 125, 3, 6, 7, 12, 15, 1000, 2**12 * 5**3):
+            v = F(p, q)
+            text = fmt_exact(v)
+            assert F(text) == v, (v, text)
+            terminating = all(f in (2, 5) for f in _prime_factors(v.denominator))
+            if terminating:
+                assert _CANONICAL_DECIMAL.fullmatch(text), (v, text)
+            else:
+                assert text == f"{v.numerator}/{v.denominator}", (v, text)
+
+
+def _prime_factors(n: int) -> set[int]:
+    out, f = set(), 2
+    while n > 1:
+        while n % f == 0:
+            out.add(f)
+            n //= f
+        f += 1
+    return out
+
+
+def test_case_file_size_guard_boundary(tmp_path, monkeypatch):
+    """A case file larger than MAX_CASE_BYTES is refused before it is read ('(file)', one line);
+    a file of exactly MAX_CASE_BYTES is read. The limit is lowered to 1 MiB here so that the
+    boundary files stay small; the padding is JSON whitespace, so the at-limit file is valid."""
+    import verify.core.cases as cases
+    from verify.core.errors import CaseError
+
+    monkeypatch.setattr(cases, "MAX_CASE_BYTES", 2**20)
+    body = json.dumps(GOOD)
+    at = tmp_path / "at.json"
+    at.write_text(body + " " * (2**20 - len(body)))
+    assert at.stat().st_size == 2**20
+    assert cases.load_case(at).k == 2
+    over = tmp_path / "over.json"
+    over.write_text(body + " " * (2**20 + 1 - len(body)))
+    with pytest.raises(CaseError) as exc:
+        cases.load_case(over)
+    assert exc.value.field == "(file)" and "larger than 1 MiB" in str(exc.value)

@@ -198,3 +198,120 @@ def test_oversized_coupled_block_is_refused_not_guessed():
                   for i in range(d))
     assert efc.full_cov_unsupported_reason(Case(lam, 1, (F(1),) * d, "covariance",
                                                 covariance=split, eta=F(1, 1000))) is None
+
+
+def test_components_of_a_hand_drawn_graph():
+    """Edges 0–4, 4–2, 5–1 (and their mirror entries) of a symmetric 6 × 6 pattern: components
+    {0, 2, 4}, {1, 5}, {3}, each sorted, ordered by smallest index; the diagonal links nothing."""
+    d = 6
+    cov = [[F(1) if i == j else F(0) for j in range(d)] for i in range(d)]
+    for i, j in ((0, 4), (4, 2), (5, 1)):
+        cov[i][j] = cov[j][i] = F(1, 3)
+    assert efc.components(cov) == [[0, 2, 4], [1, 5], [3]]
+    # joining through a later index: 2–3 then 0–3 puts 0, 2, 3 together
+    cov2 = [[F(1) if i == j else F(0) for j in range(4)] for i in range(4)]
+    for i, j in ((2, 3), (0, 3)):
+        cov2[i][j] = cov2[j][i] = F(-1, 2)
+    assert efc.components(cov2) == [[0, 2, 3], [1]]
+    assert efc.components([[F(0)] * 3 for _ in range(3)]) == [[0], [1], [2]]
+
+
+def _chain_case(n: int, d: int) -> Case:
+    """A d-dimensional case whose covariance couples coordinates 0..n−1 in a chain (one block of
+    n) and leaves the others uncoupled."""
+    cov = tuple(tuple(F(2) if i == j else F(1, 2) if abs(i - j) == 1 and max(i, j) < n else F(0)
+                      for j in range(d)) for i in range(d))
+    return Case(tuple(F(d + 1 - i) for i in range(d)), 1, (F(1),) * d, "covariance",
+                covariance=cov, eta=F(1, 1000))
+
+
+def test_block_size_guard_at_the_documented_boundary(monkeypatch):
+    """Blocks of at most MAX_BLOCK = 48 coordinates are evaluated, larger ones refused: a chain
+    block of exactly 48 has no unsupported reason and reaches the evaluation; 49 gives a
+    reason naming 49 and `expected_theta_next_full` returns None."""
+    assert efc.MAX_BLOCK == 48  # the size the module docstring documents
+    reached = []
+    monkeypatch.setattr(efc, "gaussian_block_ratio", lambda m, B, k, comps: reached.append(comps) or 0.5)
+    at = _chain_case(48, 50)
+    assert efc.full_cov_unsupported_reason(at) is None
+    assert efc.expected_theta_next_full(at, at.eta) == 0.5
+    assert max(len(c) for c in reached[0]) == 48
+    over = _chain_case(49, 50)
+    reason = efc.full_cov_unsupported_reason(over)
+    assert reason is not None and "49" in reason and "48" in reason
+    assert efc.expected_theta_next_full(over, over.eta) is None
+
+
+def test_log_ratio_of_huge_rationals():
+    """log(num/den) for rationals far beyond float range (numerators ~10^600, denominators
+    ~2^2000): compared with mpmath's log of the exact quotient at 80 digits."""
+    cases = [
+        (F(10**600 + 7, 3**900), F(7**500, 2**2000 + 5)),
+        (F(1, 10**700), F(10**650, 1)),
+        (F(3, 2), F(5, 7)),
+    ]
+    for num, den in cases:
+        with mpmath.workdps(80):
+            q = mpmath.mpf(num.numerator) * den.denominator / (mpmath.mpf(num.denominator) * den.numerator)
+            ref = float(mpmath.log(q))
+        got = efc._log_ratio(num, den)
+        assert abs(got - ref) <= 1e-12 * max(1.0, abs(ref)), (got, ref)
+
+
+def test_diagonalise_wide_dynamic_range_block():
+    """[[1, ε], [ε, δ]] with δ = 10^-30, ε = 10^-16: the small eigenvalue δ − ε²/1 + … is 30
+    decades below the norm; `_diagonalise` adds the diagonal's spread to its working digits,
+    so it comes out to the requested relative precision (closed form (tr − √(tr² − 4 det))/2 at
+    100 digits). Also the eigenvector data: m̃ = Qᵀm has |m̃| = |m| and Σ_j G_jj = |D|."""
+    d_, e_ = F(1, 10**30), F(1, 10**16)
+    Bb = [[F(1), e_], [e_, d_]]
+    with mpmath.workdps(100):
+        tr, det = 1 + efc._m(d_), efc._m(d_) - efc._m(e_) ** 2
+        small = (tr - mpmath.sqrt(tr * tr - 4 * det)) / 2
+        big = (tr + mpmath.sqrt(tr * tr - 4 * det)) / 2
+    with mpmath.workdps(20):
+        gam, mt, gd, QD = efc._diagonalise([F(1, 2), F(3)], Bb, [0], 20)
+    got = sorted(gam)
+    assert abs(got[0] - small) <= mpmath.mpf(10) ** -18 * small, (got[0], small)
+    assert abs(got[1] - big) <= mpmath.mpf(10) ** -18 * big
+    assert abs(sum(x * x for x in mt) - (mpmath.mpf(1) / 4 + 9)) < mpmath.mpf(10) ** -18
+    assert abs(sum(gd) - 1) < mpmath.mpf(10) ** -18 and len(QD) == 1
+
+
+def _central_2x2(B):
+    """E[z_1²/|z|²] for z ~ N(0, B) in ℝ²: with B = Σ_j γ_j q_j q_jᵀ, z = Σ_j √γ_j Z_j q_j, the
+    cross terms vanish by Z_j → −Z_j symmetry and E[γ_jZ_j²/(γ_1Z_1² + γ_2Z_2²)] = √γ_j/(√γ_1 + √γ_2),
+    so E = Σ_j q_{1j}² √γ_j/(√γ_1 + √γ_2), q_{1j}² = (B_11 − γ_other)/(γ_j − γ_other)."""
+    b11, b12, b22 = (efc._m(B[0][0]), efc._m(B[0][1]), efc._m(B[1][1]))
+    tr, det = b11 + b22, b11 * b22 - b12 * b12
+    gp, gm = (tr + mpmath.sqrt(tr * tr - 4 * det)) / 2, (tr - mpmath.sqrt(tr * tr - 4 * det)) / 2
+    sp, sm = mpmath.sqrt(gp), mpmath.sqrt(gm)
+    return ((b11 - gm) / (gp - gm) * sp + (gp - b11) / (gp - gm) * sm) / (sp + sm)
+
+
+def test_gaussian_block_ratio_central_two_by_two_closed_form():
+    """A coupled 2 × 2 block (LU path), centred: the eigenvector closed form above; a wide-range
+    block [[1, 10^-13], [10^-13, 10^-24]] whose answer ≈ 10^-12 needs the quadrature split at
+    the far scale (relative accuracy); and D = {0} with B's roles swapped (k = 1, order (small,
+    large)) for the complementary value."""
+    for B in ([[F(3), F(1)], [F(1), F(2)]], [[F(1), F(1, 10**13)], [F(1, 10**13), F(1, 10**24)]]):
+        with mpmath.workdps(80):  # the closed form cancels 24 decades: evaluate it at 80 digits
+            ref = _central_2x2(B)
+        with mpmath.workdps(20):
+            got = efc.gaussian_block_ratio([F(0), F(0)], B, 1)
+            assert _rel(got, ref) < mpmath.mpf(10) ** -15, (got, ref)
+            swapped = [[B[1][1], B[0][1]], [B[0][1], B[0][0]]]
+            got2 = efc.gaussian_block_ratio([F(0), F(0)], swapped, 1)
+            assert _rel(got2, 1 - ref) < mpmath.mpf(10) ** -15, (got2, 1 - ref)
+
+
+def test_gaussian_block_ratio_degenerate_and_noise_free():
+    """|z| = 0 a.s. or z_D = 0 a.s.: θ = 0. B = 0: θ = |m_D|²/|m|² exactly. A dominant
+    coordinate with m_0² = B_00 is not degenerate (its mean square is m² + B, not m² − B)."""
+    z2 = [[F(0)] * 2 for _ in range(2)]
+    with mpmath.workdps(20):
+        assert efc.gaussian_block_ratio([F(0), F(0)], z2, 1) == 0
+        assert efc.gaussian_block_ratio([F(0), F(1)], [[F(0), F(0)], [F(0), F(1)]], 1) == 0
+        assert efc.gaussian_block_ratio([F(1), F(2)], z2, 1) == mpmath.mpf(1) / 5
+        # m = (1, 0), B = diag(1, 0): V ≡ 0, so θ = 1 almost surely
+        assert _rel(efc.gaussian_block_ratio([F(1), F(0)], [[F(1), F(0)], [F(0), F(0)]], 1), 1) < 1e-15

@@ -139,13 +139,13 @@ def test_two_central_coordinates_closed_form():
 
 
 def test_scaling_and_permutation_invariance():
-    """θ is invariant under X ↦ cX (scale w by c, or v and μ² together by c) and under a
-    permutation inside D or inside B."""
+    """θ is invariant under X ↦ cX (v and μ² scaled together by c = 10^-24: the quadrature's
+    scale s = e^y/E[U+V] must follow) and under a permutation inside D or inside B."""
     w, mu2, v = [F(3), F(2), F(1), F(1, 2)], [F(1, 2), F(0), F(2), F(1, 3)], [F(1), F(2), F(1, 5), F(1)]
     with mpmath.workdps(DPS):
         base = er.expected_block_ratio(w, mu2, v, 2)
         assert 0 < base < 1
-        scaled_v = er.expected_block_ratio(w, [x / 5 for x in mu2], [x / 5 for x in v], 2)
+        scaled_v = er.expected_block_ratio(w, [x / 10**24 for x in mu2], [x / 10**24 for x in v], 2)
         perm = [1, 0, 3, 2]
         permuted = er.expected_block_ratio([w[i] for i in perm], [mu2[i] for i in perm],
                                            [v[i] for i in perm], 2)
@@ -244,16 +244,20 @@ def test_gaussian_init_alignment_closed_forms():
     v_i(1) = (1 − ηλ_i)²c0 + η²κ_i² (the SGD recursion itself, not Lemma 26's closed form),
     two steps v_i(2) = (1 − ηλ_i)²v_i(1) + η²κ_i²; E[θ_t] = √w_1/(√w_1 + √w_2), w_i = λ_i²v_i(t).
     For large t the law is the stationary one."""
-    lam, kap, eta = [2.0, 1.0], [1.0, 1.0], 0.25
+    lam, kap, eta = [2.0, 1.0], [0.5, 2.0], 0.25
+
+    def closed(v):
+        sw = [mpmath.sqrt(mpmath.mpf(lam[i]) ** 2 * mpmath.mpf(v[i])) for i in range(2)]
+        return sw[0] / (sw[0] + sw[1])
+
+    def step(v):
+        return [(1 - eta * lam[i]) ** 2 * v[i] + eta**2 * kap[i] for i in range(2)]
+
     with mpmath.workdps(DPS):
-        c0 = 0.5
-        v = [c0, c0]
-        for t in range(3):
-            if t != 1:
-                sw = [mpmath.sqrt(mpmath.mpf(lam[i]) ** 2 * mpmath.mpf(v[i])) for i in range(2)]
-                got = er.gaussian_init_alignment(lam, 1, kap, eta, t, c0)
-                assert _close(got, sw[0] / (sw[0] + sw[1])), (t, got)
-            v = [(1 - eta * lam[i]) ** 2 * v[i] + eta**2 * kap[i] for i in range(2)]
+        assert _close(er.gaussian_init_alignment(lam, 1, kap, eta, 0, 0.5), closed([0.5, 0.5]))
+        assert _close(er.gaussian_init_alignment(lam, 1, kap, eta, 2, 0.5), closed(step(step([0.5, 0.5]))))
+        # the default initial law is N(0, I)
+        assert _close(er.gaussian_init_alignment(lam, 1, kap, eta, 1), closed(step([1.0, 1.0])))
         late = er.gaussian_init_alignment(lam, 1, kap, eta, 400)
-        stat = er.stationary_expected_alignment([2, 1], 1, [1, 1], F(1, 4))
+        stat = er.stationary_expected_alignment([2, 1], 1, [F(1, 2), 2], F(1, 4))
         assert _close(late, stat), (late, stat)
