@@ -258,3 +258,45 @@ def test_lem17_margin_values_against_numpy(L, g, Dg):
     # a refutation reports the states it examined, the witness included
     r = lem17(CLAIMS_BY_ID["lem17"], "quick", 0, var_factor=1)
     assert r.status == REFUTED and r.n_states >= 1
+
+
+def test_p_zero_state_fails_p_positive_and_thm7_corrected_excludes_it():
+    """λ = (2, 1), k = 1, c = (1, 1), κ² = (1, 4 − ε) is thm8's unbounded family with p = 4ε:
+    at ε = 0, p = 0 exactly, so "p_t > 0" (thm7-corrected's added hypothesis) fails and the
+    corrected margin is not evaluated; at ε = 1/10, p = 2/5 ∈ (0, 1) and it is."""
+    from verify.core.cases import make_case
+    from verify.core.theory import blocks, lemma22_pq
+
+    c0 = make_case([2, 1], 1, [1, 1], kappa2=[1, 4])
+    assert lemma22_pq(blocks(c0))[0] == 0 and not sec4._p_positive(c0)
+    assert sec4.m_thm7(c0, corrected=True) is None
+    c1 = make_case([2, 1], 1, [1, 1], kappa2=[1, F(39, 10)])
+    assert lemma22_pq(blocks(c1))[0] == F(2, 5) and sec4._p_positive(c1)
+    assert sec4.m_thm7(c1, corrected=True) is not None
+
+
+def test_thm8_corrected_attained_states_attain_the_bound():
+    """thm8_corrected_attained's states (the sharpness of 0 < η* ≤ 2/(λ_k + λ_d)): η* equals
+    2/(λ_k + λ_d) exactly at each, and each meets the corrected hypothesis s^B e_D ≥ s^D e_B."""
+    from verify.claims.common import eta_star
+    from verify.core.theory import blocks
+
+    states = sec4.thm8_corrected_attained()
+    assert len(states) >= 2
+    for c in states:
+        lam, b = c.eigenvalues, blocks(c)
+        assert eta_star(c) == 2 / (lam[c.k - 1] + lam[-1])
+        assert b.sB * b.eD - b.sD * b.eB >= 0 and sec4.m_thm8_corrected(c) == 0
+
+
+def test_thm8_compare_agrees_with_its_margin_at_d3():
+    """thm8_compare(f) gives (η*, the printed bound) and m_thm8 their difference; at d = 3 (where
+    λ_d ≠ λ_2) both read the bound f(λ_1 − λ_d)/(λ_kλ_1 − λ_{k+1}λ_d): λ = (4, 2, 1), k = 1 gives
+    f·3/(16 − 2) = 3f/14."""
+    from verify.core.cases import make_case
+
+    c = make_case([4, 2, 1], 1, [1, F(1, 10), F(1, 10)], sigma=1)
+    assert sec4._thm8_hyp(c)
+    for f in (1, 2):
+        es, bound = sec4.thm8_compare(f)(c)
+        assert bound == F(3 * f, 14) and sec4.m_thm8(c, f) == bound - es

@@ -134,3 +134,39 @@ def test_compare_intro_box_on_its_guards():
     case = make_case([1, Fraction(1, 2)], 1, [1, 1], kappa2=[0, 1])
     assert compare_intro_box(case) == (T.eta_loss_intro_box(1, 1, 0), T.eta_loss(1, 1, 0))
     assert compare_intro_box(make_case([1, Fraction(1, 2)], 1, [0, 1], kappa2=[0, 1])) is None
+
+
+def test_guards_of_the_loss_thresholds_at_degenerate_blocks():
+    """Where a block carries nothing the thresholds are undefined and the margins say so (None),
+    instead of dividing by zero or reading the other block: with s^D = 0 (c_D = 0) the intro box's
+    threshold 2s^D·… has no comparison; with τ^D + n_D = 0 (c_D = 0 and κ_D = 0) η^loss_D is
+    undefined, so §5's interval is empty."""
+    from fractions import Fraction as F
+
+    from verify.core.cases import make_case
+
+    no_dom = make_case([2, 1], 1, [0, 1], kappa2=[1, 1], eta=F(1, 2))
+    assert sec5.compare_intro_box(no_dom) is None
+    silent_dom = make_case([2, 1], 1, [0, 1], kappa2=[0, 1], eta=F(1, 2))
+    assert sec5.m_sec5_interval(silent_dom) is None
+
+
+def test_thm13_compare_agrees_with_its_margins():
+    """thm13_compare(which) gives (1 − θ^crit, the printed bound) and m_thm13 the signed distance
+    between them: at states where θ^crit is defined (n_B ≠ n_D, so a block swap shows) the
+    difference of the pair equals the margin's value, for both bounds."""
+    def f(x) -> float:
+        return float(x.mid()) if hasattr(x, "mid") else float(x)
+
+    seen = 0
+    for case in (PAPER_SMALL, HIGH_ALIGNMENT, LOW_ALIGNMENT):
+        for which in ("upper", "lower"):
+            pair = sec5.thm13_compare(which)(case)
+            m = sec5.m_thm13(case, which)
+            if pair is None or m is None:
+                continue
+            d, bound = pair
+            want = f(bound) - f(d) if which == "upper" else f(d) - f(bound)
+            assert abs(f(m) - want) <= 1e-12 * max(1.0, abs(want)), (which, f(m), want)
+            seen += 1
+    assert seen >= 2
