@@ -109,11 +109,14 @@ def test_etas_below_and_above_star_stay_on_their_side_of_eta_star():
     above = claim(None, needs_eta=True, eta_mode="above_star")
     s = star(CASE)
     assert s is not None and s > 0
+    his = []
     for _ in range(20):
         lo = S._etas(below, CASE, rng)
         hi = S._etas(above, CASE, rng)
         assert lo and all(0 < e < s for e in lo)
         assert hi and all(e > s for e in hi)
+        his += hi
+    assert s < 1 and min(his) < 2 * s  # above η* means near it too, not only beyond η = 1
     # η* ≤ 0: the state with all its energy in the bulk (q = 2 s^D τ^B − … = 0 with s^D = 0)
     neg = make_case([4, 1, F(1, 2)], 1, [0, 3, 2], sigma=F(1, 2))
     assert star(neg) is not None and star(neg) <= 0
@@ -143,6 +146,10 @@ def test_etas_around_the_loss_thresholds_bracket_each_threshold_closely():
             assert any(t < e <= F(102, 100) * t for e in etas), (mode, t)
         lo, hi = sorted((thresholds[0], thresholds[2]))
         assert any(lo + (hi - lo) / 100 < e < hi - (hi - lo) / 100 for e in etas)
+    # s^D = 0: η^loss_D = 0 is not a step size — only positive η are ever returned
+    bulk_only = make_case([4, 1, F(1, 2)], 1, [0, 3, 2], sigma=F(1, 2))
+    etas = S._etas(claim(None, needs_eta=True, eta_mode="around_loss"), bulk_only, rng)
+    assert etas and all(e > 0 for e in etas)
     lo, hi = sorted(thresholds[:2])
     for _ in range(10):
         etas = S._etas(claim(None, needs_eta=True, eta_mode="between_loss"), CASE, rng)
