@@ -291,12 +291,17 @@ def test_thm8_corrected_attained_states_attain_the_bound():
 
 def test_thm8_compare_agrees_with_its_margin_at_d3():
     """thm8_compare(f) gives (η*, the printed bound) and m_thm8 their difference; at d = 3 (where
-    λ_d ≠ λ_2) both read the bound f(λ_1 − λ_d)/(λ_kλ_1 − λ_{k+1}λ_d): λ = (4, 2, 1), k = 1 gives
-    f·3/(16 − 2) = 3f/14."""
+    λ_d ≠ λ_2, and λ_d ≠ 1) both read the bound f(λ_1 − λ_d)/(λ_kλ_1 − λ_{k+1}λ_d):
+    λ = (4, 2, 1/2), k = 1 gives f·(7/2)/(16 − 1) = 7f/30. Outside Theorem 8's hypothesis (θ below
+    e_B/(e_B + e_D)) there is nothing to compare, although η* exists."""
+    from verify.claims.common import eta_star
     from verify.core.cases import make_case
 
-    c = make_case([4, 2, 1], 1, [1, F(1, 10), F(1, 10)], sigma=1)
+    c = make_case([4, 2, F(1, 2)], 1, [1, F(1, 10), F(1, 10)], sigma=1)
     assert sec4._thm8_hyp(c)
     for f in (1, 2):
         es, bound = sec4.thm8_compare(f)(c)
-        assert bound == F(3 * f, 14) and sec4.m_thm8(c, f) == bound - es
+        assert bound == F(7 * f, 30) and sec4.m_thm8(c, f) == bound - es
+    low = make_case([4, 2, F(1, 2)], 1, [F(1, 10), 1, 1], sigma=1)
+    assert eta_star(low) is not None and not sec4._thm8_hyp(low)
+    assert sec4.thm8_compare(2)(low) is None and sec4.m_thm8(low, 2) is None

@@ -170,3 +170,22 @@ def test_thm13_compare_agrees_with_its_margins():
             assert abs(f(m) - want) <= 1e-12 * max(1.0, abs(want)), (which, f(m), want)
             seen += 1
     assert seen >= 2
+
+
+def test_compare_intro_box_reads_the_two_thresholds():
+    """compare_intro_box gives (the box's threshold, η^loss_D): the second is the root of Dom-SGD's
+    expected loss change (E ΔL_D(η^loss_D) = 0 exactly, Theorem 10), the first the step at which the
+    box's margin changes sign (−E ΔL_D·(η_box − η): undefined at η_box, of opposite signs at
+    η_box·(1 ∓ 10⁻⁶) where E ΔL_D keeps its sign)."""
+    from fractions import Fraction as F
+
+    from verify.core import thresholds as T
+    from verify.core.theory import blocks
+
+    for case in (PAPER_SMALL, HIGH_ALIGNMENT, LOW_ALIGNMENT):
+        b = blocks(case)
+        box, loss = sec5.compare_intro_box(case)
+        assert loss > 0 and T.expected_loss_change(loss, b.sD, b.tauD, b.nD) == 0
+        assert sec5.m_intro_box(case.with_eta(box)) is None
+        lo, hi = (sec5.m_intro_box(case.with_eta(box * (1 + s * F(1, 10**6)))) for s in (-1, 1))
+        assert (lo > 0) != (hi > 0)
