@@ -164,14 +164,14 @@ def test_settled_switch_follows_the_documented_window_rule():
     the seed-mean alignment averaged over the window (θ_{t−W+1} … θ_t) moved by less than
     settle_tol from the previous window's average; from then on `switch_method` runs. The
     reference evaluates that rule on the closed-form noiseless SGD path (θ_t of c_t = a^t x_0)."""
-    eta, W, steps = 0.3, 4, 40
+    eta, W, steps = 0.02, 5, 100  # slow drift: the window moves shrink by ~0.7 a window near the switch
     a = 1 - eta * LAM5
     times = np.arange(steps + 1)
     sD, sB, _, th = _closed_form_energies(LAM5, K5, X5, a[:K5] ** times[:, None],
                                           a[K5:] ** times[:, None])
     win = th[1:].mean(axis=1).reshape(-1, W).mean(axis=1)  # window averages, seed-mean
     moves = np.abs(np.diff(win))  # moves[j]: window j+1 against window j
-    j = 3  # make the rule fire at the end of window j+1, i.e. t = (j + 2) W
+    j = 14  # make the rule fire at the end of window j+1, i.e. t = (j + 2) W
     assert moves[j] < moves[:j].min()
     tol = float(np.sqrt(moves[j] * moves[:j].min()))  # strictly between: no rounding ambiguity
     want = (j + 2) * W
@@ -366,3 +366,105 @@ def test_theta_infinity_is_theorem16():
         assert small == pytest.approx(float(want_small), rel=1e-13)
     tiny = theta_infinity(np.array(lam, float), k, np.array(kap, float), 1e-9)
     assert tiny[0] == pytest.approx(tiny[1], rel=1e-8)
+
+
+# ---- two_phase: the horizon and the sweep's documented contract ----
+
+def test_horizon_is_when_the_slowest_factor_falls_below_1e_12():
+    """_horizon(λ, η) is the first t with max_i |1 − ηλ_i|^{2t} < 1e-12 (r^H ≤ 1e-12 < r^{H−1}), the
+    slowest mode deciding — including a mode with ηλ > 1 (|1 − 1.9| = 0.9 is the slowest here);
+    r = 0 exactly (ηλ = 1 for every mode: the factor is 0 from t = 1 on) is handled before any
+    log(0) is taken and gives a short horizon."""
+    import warnings
+
+    from verify.simulation.two_phase import _horizon
+
+    for lam, eta in ((np.array([1.0, 0.5, 0.1]), 0.5), (np.array([1.9, 1.0]), 1.0),
+                     (np.array([2.5, 1.0]), 0.3)):
+        r = np.max(np.abs(1 - eta * lam)) ** 2
+        H = _horizon(lam, eta)
+        assert H > 10 and r**H <= 1e-12 < r ** (H - 1), (lam, eta, H)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert 1 <= _horizon(np.array([2.0, 2.0]), 0.5) <= 10
+
+
+def test_sweep_ranges_partition_the_grid_by_shape(monkeypatch):
+    """sweep: every grid step size is classified by `analyze` and consecutive equal shapes are merged
+    into ranges: the ranges cover the grid in order (eta_min/eta_max are the first/last grid
+    point of each run, counts add up, neighbouring ranges differ), n_assumption14_met counts the
+    runs' met flags, progress(done, total) follows each step size; the grid is a log grid reaching
+    decades below 2/λ_1 with only the last point(s) above it (reported unstable)."""
+    from verify.simulation import two_phase
+
+    seen = []
+    real = two_phase.analyze
+
+    def spy(*a, **kw):
+        rep = real(*a, **kw)
+        seen.append(rep)
+        return rep
+
+    monkeypatch.setattr(two_phase, "analyze", spy)
+    lam, k = np.array([4.0, 3.0, 1.0, 0.5]), 2
+    kap, c0sq = np.array([1.0, 0.5, 2.0, 1.0]), np.array([4.0, 1, 1, 9])
+    ticks = []
+    ranges = two_phase.sweep(lam, k, kap, c0sq, 12, progress=lambda d, t: ticks.append((d, t)))
+    total = len(seen)
+    assert ticks == [(i, total) for i in range(1, total + 1)]
+    etas = [r.eta for r in seen]
+    top = 2 / lam[0]
+    assert etas == sorted(etas) and etas[0] < top / 100 and etas[0] > 0
+    above = [e for e in etas if e >= top]
+    assert 1 <= len(above) < total / 4 and all(e >= top for e in etas[total - len(above):])
+    assert all(not r.stable for r in seen if r.eta >= top) and all(r.stable for r in seen if r.eta < top)
+    i = 0
+    for j, rg in enumerate(ranges):
+        run = seen[i:i + rg["n"]]
+        assert run and {r.shape for r in run} == {rg["shape"]}
+        assert (rg["eta_min"], rg["eta_max"]) == (run[0].eta, run[-1].eta)
+        assert rg["n_assumption14_met"] == sum(r.assumption14["met"] for r in run)
+        if j:
+            assert ranges[j - 1]["shape"] != rg["shape"]
+        i += rg["n"]
+    assert i == total and ranges[-1]["shape"].startswith("unstable")
+
+
+# ---- phase1: the window and the fits on curves with known answers ----
+
+def test_phase1_window_and_fits_on_known_curves():
+    """window: end = first t > 1 with a_t < min a + 0.1 (a_1 − min a), at least 5 (hand example);
+    _r2 is 1 for a perfect fit and 0 for the mean, 1 for a constant; the exponential fit finds an
+    exact c + A e^{−rt} (R² ≈ 1, r to the grid's 3 % spacing); the ridge cubic fits a cubic in t;
+    order_diagnostic calls a geometric decay geometric and a logistic curve logistic."""
+    from verify.simulation.phase1 import (
+        _r2,
+        analyse,
+        fit_cubic_ridge,
+        fit_exponential,
+        order_diagnostic,
+        window,
+    )
+
+    a = np.array([1.0, 0.9, 0.8, 0.6, 0.4, 0.3, 0.2, 0.195, 0.19, 0.3, 0.5])
+    # min 0.19, threshold 0.19 + 0.1 (0.9 − 0.19) = 0.261: first below at t = 6
+    assert window(a) == (1, 6)
+    assert window(np.array([1.0, 0.5, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6])) == (1, 5)  # end 2, raised to 5
+    assert window(np.array([1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5])) == (1, 7)  # never below: last
+    y = np.array([1.0, 3.0, 2.0, 5.0])
+    assert _r2(y, y) == 1.0 and _r2(y, np.full(4, y.mean())) == pytest.approx(0.0, abs=1e-15)
+    assert _r2(y, y + np.array([1.0, -1.0, 0.0, 0.0])) == pytest.approx(1 - 2 / 8.75)
+    assert _r2(np.full(3, 2.0), np.zeros(3)) == 1.0
+    t = np.arange(1.0, 40.0)
+    r2, rate = fit_exponential(t, 2 + 3 * np.exp(-0.5 * t))
+    assert r2 > 1 - 1e-4 and abs(rate / 0.5 - 1) < 0.03
+    assert fit_cubic_ridge(t, 0.01 * (t - 5) ** 3 - t + 2) > 1 - 1e-6
+    assert fit_cubic_ridge(t, np.sin(t)) < 0.5
+    geo = 0.1 + 0.8 * 0.7 ** np.arange(60.0)
+    d = order_diagnostic(geo, 1, 40)
+    assert d["geometric"] > 1 - 1e-6 and d["power"] < d["geometric"] - 0.01
+    logi = 1 / (1 + 0.2 * 1.3 ** np.arange(60.0))  # log(1/a − 1) = log 0.2 + t log 1.3
+    assert order_diagnostic(logi, 1, 40)["logistic"] == pytest.approx(1.0, abs=1e-12)
+    out = analyse(geo)
+    assert out["window_end"] == window(geo)[1] and out["r2_exponential"] > 0.999
+    assert abs(out["exp_rate"] / -np.log(0.7) - 1) < 0.03
