@@ -87,3 +87,30 @@ def test_a_method_mutant_replaces_the_live_method():
     assert r.returncode == 0, r.stderr[-2000:]
     res = json.loads(r.stdout.strip().splitlines()[-1])
     assert "." in res["scope"] and res["changed"]
+
+
+DEFAULT_SCRIPT = r"""
+import json, sys
+sys.path.insert(0, ".")
+from verify.selftest import mutation as M
+from verify.core import expected_ratio as er
+items = [it for it in M.enumerate_mutants(["verify.core.expected_ratio"], wide=True)
+         if it[0].scope == "gaussian_init_alignment" and it[0].original == "1.0"]
+m, old, new = items[0]
+before = (er.gaussian_init_alignment.__defaults__, er.gaussian_init_alignment.__kwdefaults__)
+M.apply_mutant(m, new)
+after = (er.gaussian_init_alignment.__defaults__, er.gaussian_init_alignment.__kwdefaults__)
+print(json.dumps({"mutated": m.mutated, "before": repr(before), "after": repr(after)}))
+"""
+
+
+def test_a_mutated_default_argument_is_installed():
+    """A default value lives in __defaults__/__kwdefaults__, not in the code object: the mutant
+    `c0_var=1.0 → 2.0` of expected_ratio.gaussian_init_alignment must change what a call without
+    the argument uses (it survived every test before, whatever the test checked)."""
+    r = subprocess.run([sys.executable, "-c", DEFAULT_SCRIPT], cwd=ROOT, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    res = json.loads(r.stdout.strip().splitlines()[-1])
+    assert res["mutated"] == "2.0" and "1.0" in res["before"] and "2.0" in res["after"]
+    assert "1.0" not in res["after"]

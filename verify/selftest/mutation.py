@@ -294,10 +294,11 @@ def _formula_assignments(module: str) -> list[ast.stmt]:
 def apply_mutant(mutant: Mutant, new_stmt: ast.AST) -> None:
     """Install the mutant in this process (call only in a disposable child process).
 
-    A function mutant replaces the code object of the live function, so every reference to
-    it (imports elsewhere, registries, lambdas) runs the mutant. The derivations' module-level
-    formulas are then re-executed in import order, the mutated one in its mutated form, so
-    that expressions built at import from a mutated function (or mutated themselves) change.
+    A function mutant replaces the code object and the default values of the live function, so
+    every reference to it (imports elsewhere, registries, lambdas) runs the mutant. The
+    derivations' module-level formulas are then re-executed in import order, the mutated one in
+    its mutated form, so that expressions built at import from a mutated function (or mutated
+    themselves) change.
     """
     mod = importlib.import_module(mutant.module)
     if mutant.scope != "<module>":
@@ -306,7 +307,11 @@ def apply_mutant(mutant: Mutant, new_stmt: ast.AST) -> None:
         bare.decorator_list = []  # the live object keeps its decorators; only its code changes
         code = compile(ast.Module(body=[bare], type_ignores=[]), mod.__file__, "exec")
         exec(code, ns)
-        live_function(mod, mutant.scope).__code__ = ns[bare.name].__code__
+        live, fresh = live_function(mod, mutant.scope), ns[bare.name]
+        live.__code__ = fresh.__code__
+        # default values are not part of the code object: a mutated default (`c=1.0` → `c=2.0`)
+        # is installed with them (evaluated in the module's namespace, as at import)
+        live.__defaults__, live.__kwdefaults__ = fresh.__defaults__, fresh.__kwdefaults__
     # every loaded derivations module, in import order (dependencies first)
     for name in [n for n in list(sys.modules) if n.startswith("derivations.")]:
         target = sys.modules[name]
