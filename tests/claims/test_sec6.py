@@ -301,9 +301,25 @@ def test_thm15_search_checks_exactly_the_setups_of_its_statement(monkeypatch, ex
         calls.append((lam, k, c0, beta, eta, tstar))
         return real(lam, k, c0, beta, eta, tstar)
 
+    drawn = {}
+    real_setup = sec6._thm15_setup
+
+    def setup_spy(rng, region):
+        s = real_setup(rng, region)
+        drawn[len(drawn)] = (region, s)
+        return s
+
     monkeypatch.setattr(sec6, "_R_rises_before", spy)
+    monkeypatch.setattr(sec6, "_thm15_setup", setup_spy)
     witness, counts = sec6._thm15_search("quick", 0, extension)
-    assert counts["checked"] == len(calls) > 0 and 0 < counts["region"] <= counts["checked"]
+    made = [(region, s) for region, s in drawn.values() if s is not None]
+    # the counts partition the setups drawn: decided, outside Assumption 14, outside this η range
+    assert counts["checked"] == len(calls) > 0
+    assert counts["checked"] + counts["outside_asm14"] + counts["outside_statement"] == len(made)
+    hard = {id(s[0]) for region, s in made if region}
+    assert counts["region"] == sum(id(c[0]) in hard for c in calls) > 0
+    if not extension:  # the whole search ran: half of the draws in the hard region
+        assert sum(r for r, _ in drawn.values()) * 2 in (len(drawn), len(drawn) + 1)
     for lam, k, c0, beta, eta, tstar in calls:
         kap = [b * (2 * x - eta * x * x) / eta for b, x in zip(beta, lam)]
         assert beta == _beta_ref(lam, kap, eta)
@@ -327,7 +343,8 @@ def test_thm15_search_checks_exactly_the_setups_of_its_statement(monkeypatch, ex
 def test_asm14_met_list_matches_the_paper_formulas():
     """asm14's verdict per paper spectrum (η = 0.003, κ² = σ² = 1/4, k = 50, E c_{i,0}² = 1 for
     x_0 ~ N(0, I)) against Assumption 14 recomputed from Table 2: the step part holds for every m,
-    and the list of m meeting all three parts is the one the evidence reports."""
+    the list of m meeting all three parts is the one the evidence reports, and for the others the
+    two reported sides of ϱ_D > δ − Σ_D β are the paper's."""
     import re
 
     from verify.claims.search import run_claim
@@ -343,8 +360,15 @@ def test_asm14_met_list_matches_the_paper_formulas():
             met.append(m)
     assert 0 < len(met) < len(PAPER_M)
     assert re.search(r"met for m ∈ \[([\d, ]*)\]", r.evidence).group(1) == ", ".join(map(str, met))
-    for m in set(PAPER_M) - set(met):
-        assert f"m={m} (" in r.evidence
+    for m in set(PAPER_M) - set(met):  # the reported sides of ϱ_D > δ − Σ_D β, to 3 digits
+        lam = paper_spectrum(m)
+        eta, kap = F(3, 1000), F(1, 4)
+        beta = [eta * kap / (2 * x - eta * x * x) for x in lam[:50]]
+        gap1, spread = lam[49] - lam[50], lam[0] ** 2 - lam[-1] ** 2
+        delta = kap * sum(x * x for x in lam[:50]) * lam[0] ** 2 / (
+            lam[-1] ** 2 * lam[49] ** 2 * (2 * gap1 / eta - spread))
+        rhs, varrho = float(delta - sum(beta)), float(sum(1 - b for b in beta))
+        assert f"m={m} (δ − Σβ ≈ {rhs:.3g} vs ϱ_D ≈ {varrho:.3g})" in r.evidence
 
 
 class _FakeLem27:

@@ -164,6 +164,8 @@ def test_two_phase_rule_on_hand_made_curves(monkeypatch):
     r, seen = _two_phase_on(monkeypatch, v)
     assert r.status == CHECKED
     assert all(np.array_equal(ts, np.arange(0, 30001)) for ts in seen) and len(seen) == len(PAPER_M)
+    assert "min 0.400 at t=3, end 0.8000" in r.evidence  # the minimum and where the run ends
+    assert _two_phase_on(monkeypatch, [0.9, 0.7, 0.5, 0.6])[0].status == CHECKED  # turn at t = T − 1
     ulp = np.spacing(0.6)
     assert _two_phase_on(monkeypatch, [0.9, 0.5, 0.6, 0.6 - ulp, 0.7])[0].status == CHECKED
     for bad in ([0.9, 0.8, 0.7, 0.6],          # only decreasing: the minimum at the end
@@ -181,8 +183,8 @@ def _with_theta_inf(monkeypatch, tis):
 
 def test_limit_rule_needs_strict_increase_towards_one(monkeypatch):
     """sec7-limit: θ_∞(m) strictly increasing along the grid and ending near 1 (0.995 here) is
-    checked; a stall (two equal values), a decrease anywhere, or a limit visibly below 1 (0.95)
-    is not."""
+    checked; a stall (two equal values), a decrease anywhere (also at the last m, above 0.99), or a
+    limit visibly below 1 (0.95) is not."""
     from verify.core.results import INCONCLUSIVE
 
     claim = CLAIMS_BY_ID["sec7-limit"]
@@ -190,6 +192,7 @@ def test_limit_rule_needs_strict_increase_towards_one(monkeypatch):
     _with_theta_inf(monkeypatch, up)
     assert sec7.sec7_limit(claim, "quick", 0).status == CHECKED
     for bad in (up[:3] + [up[2]] + up[4:], up[:4] + [up[3] - 0.01] + up[5:],
+                list(np.linspace(0.6, 0.997, len(PAPER_M) - 1)) + [0.995],
                 list(np.linspace(0.6, 0.95, len(PAPER_M)))):
         _with_theta_inf(monkeypatch, bad)
         assert sec7.sec7_limit(claim, "quick", 0).status == INCONCLUSIVE, bad
