@@ -173,7 +173,8 @@ def test_two_phase_rule_on_hand_made_curves(monkeypatch):
                 [0.5, 0.6, 0.3, 0.4, 0.5],     # a rise before the minimum
                 [0.9, 0.7, 0.7, 0.5, 0.6],     # a stall in Phase I (Theorem 15: strict decrease)
                 [0.9, 0.5, 0.7, 0.6, 0.7],     # a dip after the minimum
-                [0.9, 0.5, 0.7, 0.7 - 1e-9]):  # a small but real dip at the end
+                [0.9, 0.5, 0.7, 0.7 - 1e-9],   # a small but real dip at the end
+                [0.9, 0.8, 0.7, 0.7]):         # a fall, then flat: never increases
         assert _two_phase_on(monkeypatch, bad)[0].status == REFUTED, bad
 
 

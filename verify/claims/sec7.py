@@ -31,7 +31,8 @@ def sec7_two_phase(claim: Claim, profile: str, seed: int) -> R.CheckResult:
         i = int(np.argmin(a))
         dec = np.all(np.diff(a[: i + 1]) < 0)
         inc = np.all(np.diff(a[i:]) >= -1e-15)
-        shapes.append((m, i, a[0], a[i], a[-1], dec and inc and 0 < i < len(a) - 1))
+        # "then increases": the run ends above its minimum (a flat tail after a fall is not a rise)
+        shapes.append((m, i, a[0], a[i], a[-1], dec and inc and 0 < i < len(a) - 1 and a[-1] > a[i]))
     ok = all(s[-1] for s in shapes)
     ev = ("exact expected trajectory (ratio of expected energies, x_0 ~ N(0,I) averaged), paper "
           "settings: " + "; ".join(f"m={m}: min {mn:.3f} at t={i}, end {e:.4f}"
