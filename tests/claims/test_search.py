@@ -68,30 +68,34 @@ def star(case):
 
 def test_structured_cases_reach_small_dimensions_singular_noise_and_extreme_alignment():
     """The hand-made cases are two- and three-level spectra in d = 2..4 with a gap at k, include
-    singular noise vanishing on the dominant block and on the bulk, isotropic noise, and states
-    with θ > 0.99 and θ < 0.05 besides moderate θ; every entry has one significant digit (the
-    point of trying them first: a refutation found there is already minimal)."""
+    singular noise vanishing on the dominant block and on the bulk, isotropic noise, states with
+    θ > 0.99 and θ < 10⁻³ besides moderate θ, and a tiny gap (λ_k/λ_{k+1} − 1 ≤ 10⁻⁶); apart from
+    the tiny gap's top eigenvalue every entry has one significant digit (the point of trying them
+    first: a refutation found there is already minimal)."""
     cases = S._structured(claim(lambda c: F(1)))
     assert {c.d for c in cases} == {2, 3, 4}
     assert {len(set(c.eigenvalues)) for c in cases} == {2, 3}
     assert all(c.eigenvalues[c.k - 1] > c.eigenvalues[c.k] for c in cases)
-    # every admissible split k of each spectrum is tried
-    for lam in {c.eigenvalues for c in cases}:
-        ks = {c.k for c in cases if c.eigenvalues == lam}
+    gap = [c.eigenvalues[c.k - 1] / c.eigenvalues[c.k] - 1 for c in cases]
+    assert min(gap) <= F(1, 10**6)
+    grid = [c for c, g in zip(cases, gap) if g > F(1, 100)]
+    # every admissible split k of each spectrum of the grid is tried
+    for lam in {c.eigenvalues for c in grid}:
+        ks = {c.k for c in grid if c.eigenvalues == lam}
         assert ks == {k for k in range(1, len(lam)) if lam[k - 1] > lam[k]}
     assert any(min(c.kappa2[:c.k]) == 0 < min(c.kappa2[c.k:]) for c in cases)
     assert any(min(c.kappa2[c.k:]) == 0 < min(c.kappa2[:c.k]) for c in cases)
     assert any(c.noise_kind == "sigma" for c in cases)
     th = [theta(c) for c in cases]
-    # both ends of θ ∈ (0, 1): above 0.99, and below 0.05 (the lowest hand-made θ is 1/26)
-    assert min(th) < F(1, 20) and max(th) > F(99, 100)
+    # both ends of θ ∈ (0, 1): above 0.99, and below 10⁻³
+    assert min(th) < F(1, 1000) and max(th) > F(99, 100)
     assert any(F(1, 10) < t < F(9, 10) for t in th)
 
     def one_digit(v: Fraction) -> bool:
         s = f"{float(v):.15e}"
         return v == 0 or float(s[:1] + s[s.index("e"):]) == float(v)
 
-    for c in cases:
+    for c in grid:
         assert all(one_digit(v) for v in c.eigenvalues + c.state + c.kappa2)
 
 
@@ -115,6 +119,8 @@ def test_etas_below_and_above_star_stay_on_their_side_of_eta_star():
         hi = S._etas(above, CASE, rng)
         assert lo and all(0 < e < s for e in lo)
         assert hi and all(e > s for e in hi)
+        # where the claim turns: one η within 10⁻³ of η* on its side, every time
+        assert any(e / s > 1 - F(1, 1000) for e in lo) and any(e / s < 1 + F(1, 1000) for e in hi)
         his += hi
     assert s < 1 and min(his) < 2 * s  # above η* means near it too, not only beyond η = 1
     # η* ≤ 0: the state with all its energy in the bulk (q = 2 s^D τ^B − … = 0 with s^D = 0)
@@ -503,3 +509,15 @@ def test_evaluate_claim_verdicts_and_sign_convention(monkeypatch):
         S.evaluate_claim("t-eta", make_case([2, 1], 1, [1, 1], sigma=1))
     with pytest.raises(UsageError, match="unknown claim"):
         S.evaluate_claim("no-such-claim", make_case([2, 1], 1, [1, 1], sigma=1))
+
+
+def test_region_near_the_critical_step_is_within_one_per_mille():
+    """The region "near the critical step" is |η/η* − 1| ≤ 10⁻³, on both sides, boundary included;
+    not at 1 % away, and never without a positive η*."""
+    s = star(CASE)
+    label = "near the critical step (|η/η* − 1| ≤ 10⁻³)"
+    for f, inside in ((1 - F(1, 1000), True), (1 + F(1, 1000), True), (1 + F(1, 10**6), True),
+                      (F(99, 100), False), (F(101, 100), False)):
+        assert (label in S._region(CASE.with_eta(s * f))) is inside, f
+    neg = make_case([4, 1, F(1, 2)], 1, [0, 3, 2], sigma=F(1, 2))  # η* ≤ 0
+    assert label not in S._region(neg.with_eta(F(1, 10)))

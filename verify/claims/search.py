@@ -20,8 +20,8 @@ from verify.core.tolerances import PRECISION_LADDER_DPS, PROFILES
 
 
 def _structured(claim: Claim) -> list[Case]:
-    """Small hand-made cases tried first: two- and three-level spectra, d = 2..4, extreme θ,
-    singular noise. These make refutations minimal."""
+    """Small hand-made cases tried first: two- and three-level spectra, d = 2..4, extreme θ (both
+    ends), singular noise, a tiny gap (λ_k/λ_{k+1} − 1 = 10⁻⁷). These make refutations minimal."""
     F = Fraction
     out = []
     for lam in ([2, 1], [10, 1], [4, 1, F(1, 2)], [10, 1, F(1, 2)], [3, 3, 1, 1]):
@@ -34,6 +34,14 @@ def _structured(claim: Claim) -> list[Case]:
                 for c in ([1] * d, [1] * k + [F(1, 10)] * (d - k), [F(1, 10)] * k + [1] * (d - k),
                           [10] * d, [1] * k + [F(1, 100)] * (d - k)):
                     out.append(make_case(lam, k, c, **noise))
+    # a tiny gap (λ_1/λ_2 − 1 = 10⁻⁷) and the low end of θ (θ ≈ 10⁻⁶)
+    tiny = [F(10**7 + 1, 10**7), 1, F(1, 2)]
+    for noise in ({"sigma": 1}, {"kappa2": [1, 0, 0]}, {"kappa2": [0, 1, 1]}):
+        for c in ([1, 1, 1], [1, F(1, 10), F(1, 10)], [F(1, 10), 1, 1]):
+            out.append(make_case(tiny, 1, c, **noise))
+        for lam in ([2, 1], [10, 1, F(1, 2)]):
+            if len(noise.get("kappa2", lam)) == len(lam):
+                out.append(make_case(lam, 1, [F(1, 1000)] + [1] * (len(lam) - 1), **noise))
     return out
 
 
@@ -46,15 +54,19 @@ def _etas(claim: Claim, case: Case, rng: np.random.Generator) -> list[Fraction]:
     mode = claim.eta_mode
     out: list[Fraction] = []
     us = [q(float(u), 3) for u in rng.uniform(0.01, 0.99, 2)] + [Fraction(1, 2)]
+    # η/η* within 10⁻³ of 1 on either side: 1 ∓ 10⁻³·us[0] (us[0] ∈ [0.01, 0.99])
+    near = Fraction(1, 1000) * us[0]
     if mode == "below_star":
         if star is None or star <= 0:
             return []
-        out = [star * u for u in us]
+        out = [star * u for u in us] + [star * (1 - near)]
     elif mode == "above_star":
         if star is None:
             return []
         base = max(star, Fraction(0))
         out = [base * (1 + u) + q(10.0 ** rng.uniform(-3, 2), 3) * u for u in us]
+        if star > 0:
+            out.append(star * (1 + near))
     elif mode in ("around_loss", "around_box", "between_loss"):
         cands = []
         for num, den in ((2 * b.sD, b.tauD + b.nD), (2 * b.sB, b.tauB + b.nB),
@@ -118,6 +130,10 @@ def _region(case: Case) -> list[str]:
         out.append("tiny gap (λ_k/λ_{k+1} < 1.01)")
     if b.s and not Fraction(1, 100) <= b.sD / b.s <= Fraction(99, 100):
         out.append("extreme alignment (θ < 0.01 or θ > 0.99)")
+    if case.eta is not None:
+        p, qq = lemma22_pq(b)
+        if p > 0 and qq < 0 and abs(case.eta * p / -qq - 1) <= Fraction(1, 1000):
+            out.append("near the critical step (|η/η* − 1| ≤ 10⁻³)")
     if case.eta is not None and case.eta * lam[0] > 1:
         out.append("large step (ηλ_1 > 1)")
     if case.eta is not None and case.eta * lam[0] >= 2:
