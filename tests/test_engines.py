@@ -273,12 +273,12 @@ def test_noiseless_grouped_sgd_is_the_closed_form():
     """κ² = 0: a group's energy E_G = Σ_G c_i² evolves as E_{G,t} = (1 − ηλ_G)^{2t} E_{G,0} exactly
     (ηλ = 1.5 > 1 for the top level: the factor's sign must not matter); records (T + 1, seeds)."""
     lam, sizes, k_lv, eta, steps = np.array([5.0, 3.0, 1.0, 0.25]), np.array([1, 2, 3, 4]), 2, 0.3, 12
-    E0 = np.array([[1.0, 2.0, 3.0, 4.0], [0.5, 0.0, 2.0, 1.0]])
+    E0 = np.array([[1.0, 2.0, 3.0, 4.0], [0.5, 0.0, 2.0, 1.0], [1.0, 1.0, 0.0, 0.0]])  # row 3: θ = 1
     g = grouped_sgd(lam, sizes, k_lv, np.zeros(4), E0, eta, steps, seed=0)
     E = (1 - eta * lam)[None, None, :] ** (2 * np.arange(steps + 1))[:, None, None] * E0[None]
     sD = (lam[:k_lv] ** 2 * E[..., :k_lv]).sum(-1)
     sB = (lam[k_lv:] ** 2 * E[..., k_lv:]).sum(-1)
-    assert g.s_D.shape == (steps + 1, 2)
+    assert g.s_D.shape == (steps + 1, 3) and np.all(g.alignment[:, 2] == 1.0)
     for got, want in ((g.s_D, sD), (g.s_B, sB), (g.loss, 0.5 * (lam * E).sum(-1)),
                       (g.alignment, sD / (sD + sB))):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
