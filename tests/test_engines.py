@@ -117,6 +117,8 @@ def test_noiseless_simulate_is_the_closed_form(method, every):
     fD = (pw if method in ("sgd", "dsgd") else ones)[:, :K5]
     fB = (pw if method in ("sgd", "bsgd") else ones)[:, K5:]
     _check_closed(tr, LAM5, K5, X5, times, fD, fB)
+    one = simulate(LAM5, K5, np.zeros(5), X5[1:2], eta, steps, seed=0, method=method, record_every=every)
+    _check_closed(one, LAM5, K5, X5[1:2], times, fD, fB)  # a single seed row
     # the same path is Lemma 26's expectation with β = 0 (a second evaluation of the closed form)
     if method == "sgd":
         ex = expected_trajectory(LAM5, K5, np.zeros(5), X5[0] ** 2, eta, times)
