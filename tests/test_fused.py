@@ -517,8 +517,13 @@ def test_fused_argument_contract():
         call = {"eta": 0.1, "steps": 5, "seed": 0, **kw}
         with pytest.raises(ValueError):
             simulate_fused(*args, **call)
-    tr = simulate_fused(*args, 0.1, 0, 0, record_every=1, threads=1)  # (threads ≥ 2: IndexError, reported)
-    _check_path(tr, LAM5, K5, X5[None])
+    for threads in (1, 2):  # nothing to run on several threads either (was an IndexError)
+        tr = simulate_fused(*args, 0.1, 0, 0, record_every=1, threads=threads)
+        _check_path(tr, LAM5, K5, X5[None])
+    # a jump run shorter than one record: only the initial record
+    tr = simulate_fused(LAM5, K5, np.full(5, 0.25), X5, 0.1, 2, 0, record_every=3, jump=True,
+                        threads=2)
+    assert tr.loss.shape == (1, len(X5))
     simulate_fused(*args, lambda t: 0.1, 4, 0, switch_at=2, switch_method="bsgd")
     simulate_fused(*args, 0.1, 4, 0, jump=True, switch_method=None)
 

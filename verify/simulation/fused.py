@@ -97,6 +97,8 @@ def _run_segments(rows, n_segs, row_updates, work, etas, threads, progress, forg
     batch = max(1, min(-(-rows // (4 * threads)), (1 << 20) // max(1, row_updates)))
     batches = [(r0, min(rows, r0 + batch)) for r0 in range(0, rows, batch)]
     left = [len(batches)] * n_segs  # batches still to finish each segment
+    if n_segs == 0:  # nothing to run (steps = 0, or a jump run with fewer steps than one record)
+        return
     if threads == 1 or len(batches) == 1:
         for j in range(n_segs):
             ej = etas(j)
