@@ -114,3 +114,35 @@ def test_a_mutated_default_argument_is_installed():
     res = json.loads(r.stdout.strip().splitlines()[-1])
     assert res["mutated"] == "2.0" and "1.0" in res["before"] and "2.0" in res["after"]
     assert "1.0" not in res["after"]
+
+
+def test_reannotate_counts_only_equivalents_and_prints_arguments(monkeypatch, tmp_path):
+    """`--render`: an earlier report re-read with today's argument files. An equivalent survivor
+    leaves the score's denominator; a survivor with a non-equivalence argument (tuning, …) keeps
+    counting against the score and shows its argument; an unknown one keeps its detail."""
+    from verify.selftest import mutation as M
+    from verify.selftest import runner
+
+    surv = [{"key": k, "module": "m", "scope": "f", "line": 1, "operator": "const", "original": "1",
+             "mutated": "2", "status": "survived", "equivalent": False, "reason": "", "detail": ""}
+            for k in ("a", "b", "c")]
+    res = {"mutation": {"mode": "thorough", "run": 10, "killed": 7, "killed_by_change_detector": 1,
+                        "by_module": {"m": {"total": 10, "killed": 7, "equivalent": 0}},
+                        "survivors": surv, "outcomes": {"killed": 7, "survived": 3},
+                        "enumerated": 10, "reused": 0, "score": 0.7, "semantic_score": 0.6,
+                        "equivalent": 0},
+           "why": "mutation score 70.0% < 90%", "passed": False}
+    monkeypatch.setattr(M, "load_equivalents", lambda: {"a": "no input tells them apart"})
+    monkeypatch.setattr(M, "load_arguments", lambda: {"b": {"kind": "tuning", "why": "a budget"}})
+    m = runner.reannotate(res)["mutation"]
+    assert m["equivalent"] == 1 and m["score"] == round(7 / 9, 4)
+    assert m["semantic_score"] == round(6 / 9, 4) and m["argued"] == {"tuning": 1}
+    by = {s["key"]: s for s in m["survivors"]}
+    assert by["a"]["equivalent"] and not by["b"]["equivalent"] and not by["c"]["equivalent"]
+    assert by["b"]["reason"] == "tuning: a budget" and by["c"]["reason"] == "no covering test failed"
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps(res))
+    assert runner.main(["--render", str(src), "--out", str(tmp_path / "out")]) == 0
+    md = (tmp_path / "out" / "selftest.md").read_text(encoding="utf-8")
+    assert "tuning: a budget" in md and "FAIL" in md
+    assert runner.main(["--render", str(tmp_path / "missing.json"), "--out", str(tmp_path)]) == 2

@@ -103,6 +103,31 @@ def load_equivalents() -> dict[str, str]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+ARGUMENT_KINDS = ("tuning", "unreachable", "needs test")
+
+
+def load_arguments() -> dict[str, dict[str, str]]:
+    """Arguments for surviving mutants that are *not* equivalent (verify/selftest/arguments.json):
+    key → {"kind", "why"}, kind one of ARGUMENT_KINDS — tuning (a search budget, grid point,
+    precision or tolerance changes, not what is computed), unreachable (the mutated code runs
+    only on inputs no caller can pass), needs test (a real gap of the kill suite, named). They
+    are reported beside the survivor; unlike an equivalent mutant, a survivor with an argument
+    still counts against the score."""
+    path = Path(__file__).with_name("arguments.json")
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def survivor_reason(key: str, detail: str, equivalents: dict[str, str],
+                    arguments: dict[str, dict[str, str]]) -> tuple[bool, str]:
+    """(equivalent?, the reason printed beside a surviving mutant)."""
+    if key in equivalents:
+        return True, equivalents[key]
+    if key in arguments:
+        a = arguments[key]
+        return False, f"{a['kind']}: {a['why']}"
+    return False, detail or "no covering test failed"
+
+
 # --------------------------------------------------------------------------- enumeration
 def _docstring_nodes(fn: ast.AST) -> set[int]:
     body = getattr(fn, "body", [])
@@ -606,7 +631,8 @@ class MutationReport:
 
 
 def summarise(items: list[tuple[Mutant, ast.AST, ast.AST]], outcomes: list[Outcome],
-              equivalents: dict[str, str], detectors: tuple[str, ...] = ()) -> MutationReport:
+              equivalents: dict[str, str], detectors: tuple[str, ...] = (),
+              arguments: dict[str, dict[str, str]] | None = None) -> MutationReport:
     rep = MutationReport(total=len(items), killed=0, equivalent=0)
     for (m, _, _), o in zip(items, outcomes):
         row = rep.by_module.setdefault(m.module, {"total": 0, "killed": 0, "equivalent": 0,
@@ -618,12 +644,10 @@ def summarise(items: list[tuple[Mutant, ast.AST, ast.AST]], outcomes: list[Outco
             if o.killed_by in detectors:
                 rep.killed_by_change_detector += 1
                 row["killed_by_change_detector"] += 1
-        elif m.key in equivalents:
-            rep.equivalent += 1
-            row["equivalent"] += 1
-            rep.survived.append({**asdict(m), "status": o.status, "equivalent": True,
-                                 "reason": equivalents[m.key]})
         else:
-            rep.survived.append({**asdict(m), "status": o.status, "equivalent": False,
-                                 "reason": o.detail or "no covering test failed"})
+            eq, why = survivor_reason(m.key, o.detail, equivalents, arguments or {})
+            rep.equivalent += eq
+            row["equivalent"] += eq
+            rep.survived.append({**asdict(m), "status": o.status, "equivalent": eq,
+                                 "reason": why, "detail": o.detail})
     return rep

@@ -248,7 +248,7 @@ def run_mutation(quick: bool, jobs: int, log, resume: dict | None = None,
                         "semantic_killed": ks,
                         "semantic_kill_rate": round(ks / len(ko), 4) if ko else None,
                         "semantic_kill_rate_ci95": [round(slo, 4), round(shi, 4)]}
-    rep = M.summarise(reported, outcomes, eq, detectors)
+    rep = M.summarise(reported, outcomes, eq, detectors, M.load_arguments())
     statuses = Counter(o.status for o in outcomes)
     return {
         "mode": "quick" if quick else "thorough",
@@ -284,6 +284,31 @@ def run_fuzz(quick: bool) -> dict:
             "seconds": round(time.perf_counter() - t0, 1)}
 
 
+def reannotate(res: dict) -> dict:
+    """An earlier report with today's equivalents.json and arguments.json: each survivor's
+    equivalence and reason, the equivalent counts and the scores recomputed (the outcomes are the
+    run's own; nothing is re-run)."""
+    m = res.get("mutation")
+    if not m:
+        return res
+    from verify.selftest import mutation as M
+
+    eq, args = M.load_equivalents(), M.load_arguments()
+    for row in m["by_module"].values():
+        row["equivalent"] = 0
+    for s in m["survivors"]:
+        s["equivalent"], s["reason"] = M.survivor_reason(s["key"], s.get("detail", ""), eq, args)
+        m["by_module"][s["module"]]["equivalent"] += s["equivalent"]
+    m["equivalent"] = sum(s["equivalent"] for s in m["survivors"])
+    denom = m["run"] - m["equivalent"]
+    m["score"] = round(m["killed"] / denom, 4) if denom else 1.0
+    m["semantic_score"] = (round((m["killed"] - m["killed_by_change_detector"]) / denom, 4)
+                           if denom else 1.0)
+    m["argued"] = dict(sorted(Counter(s["reason"].split(":", 1)[0] for s in m["survivors"]
+                                      if not s["equivalent"] and s["key"] in args).items()))
+    return res
+
+
 def render_md(res: dict) -> str:
     m = res.get("mutation")
     lines = ["# Self-test report", ""]
@@ -293,6 +318,9 @@ def render_md(res: dict) -> str:
                   f"({m.get('reused', 0)} kills reused from an earlier run of unchanged code)",
                   f"- outcomes: {', '.join(f'{k} {v}' for k, v in m['outcomes'].items())}",
                   f"- equivalent (argued in verify/selftest/equivalents.json): {m['equivalent']}",
+                  "- surviving, not equivalent, with an argument (verify/selftest/arguments.json; "
+                  "they count against the score): "
+                  + (", ".join(f"{k} {v}" for k, v in m.get("argued", {}).items()) or "none"),
                   f"- **score: {m['score']:.1%}** killed / (run − equivalent)",
                   f"- of the kills, {m['killed_by_change_detector']} only by a golden-output "
                   f"change detector; **semantic score** (kills by checks of the mathematics "
@@ -329,6 +357,32 @@ def render_md(res: dict) -> str:
                   f"({f['seconds']} s)", ""]
     lines += [f"Verdict: {'PASS' if res['passed'] else 'FAIL'} — {res['why']}", ""]
     return "\n".join(lines)
+
+
+def _render_only(src: str, out_dir: str) -> int:
+    from verify.core.atomic import check_writable, write_atomic
+    from verify.core.errors import UsageError
+
+    try:
+        res = json.loads(Path(src).read_text(encoding="utf-8"))
+        res["mutation"]["survivors"]
+        check_writable(out_dir, "--out", kind="dir")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"selftest: --render {src}: not a selftest.json ({exc})", file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"selftest: {exc}", file=sys.stderr)
+        return 2
+    m = reannotate(res)["mutation"]
+    why = [w for w in res.get("why", "").split("; ") if w and not w.startswith("mutation score")]
+    if m["mode"] == "thorough" and m["score"] < SCORE_BAR:
+        why.append(f"mutation score {m['score']:.1%} < {SCORE_BAR:.0%}")
+    res["passed"], res["why"] = not why, "; ".join(why) or "all bars met"
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    write_atomic(out / "selftest.json", json.dumps(res, indent=2, sort_keys=True) + "\n")
+    write_atomic(out / "selftest.md", render_md(res))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -383,10 +437,16 @@ def _main(argv: list[str] | None = None) -> int:
                          "run can be stopped and resumed (with --jobs or --workers/--scheduler)")
     ap.add_argument("--commit-of-resume", metavar="SHA",
                     help="commit the earlier run was made at (if its JSON does not record it)")
+    ap.add_argument("--render", metavar="JSON",
+                    help="run nothing: re-render an earlier selftest.json into --out with today's "
+                         "equivalents.json and arguments.json (survivors' reasons, equivalent "
+                         "counts and scores recomputed from the run's own outcomes)")
     try:
         args = ap.parse_args(argv)
     except SystemExit as exc:
         return 0 if exc.code == 0 else 2
+    if args.render:
+        return _render_only(args.render, args.out)
     if args.jobs < 1:
         print("selftest: --jobs must be ≥ 1", file=sys.stderr)
         return 2
