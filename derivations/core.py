@@ -114,11 +114,6 @@ def check_step(step: Step) -> bool:
     raise ValueError(f"unknown step kind {step.kind}")
 
 
-def check_relation(rel: Relation) -> bool:
-    """True when SymPy confirms an exported '=' relation exactly (lhs − rhs simplifies to 0)."""
-    return rel.rel == "=" and _zero(rel.lhs - rel.rhs)
-
-
 def _nonneg_coeff(c: sp.Expr) -> bool:
     c = sp.expand(c)
     if c.is_number:
