@@ -161,3 +161,16 @@ def test_theta_crit_stable_near_one():
         om = mpmath.mpf(q["one_minus_theta_crit"])
         assert om < mpmath.mpf(10) ** -10
         assert abs((1 - mpmath.mpf(q["theta_crit"])) - om) < om * mpmath.mpf(10) ** -30
+
+
+def test_decided_negation_flips_sign_and_value():
+    """−Decided(s, v) = Decided(−s, −v): a margin read the other way round (δ − r ↔ r − δ) keeps its
+    exact sign and its reported value consistent; decided_min then picks the negative one."""
+    import flint
+
+    from verify.core.signs import Decided, decided_min
+
+    d = Decided(1, flint.arb(2))
+    n = -d
+    assert n.sign == -1 and float(n) == -2.0 and float(-n) == 2.0 and (-n).sign == 1
+    assert decided_min(d, n) is n
