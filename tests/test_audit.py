@@ -69,6 +69,7 @@ def test_report_links_hold_from_any_out(audit_dir):
     assert (audit_dir / "findings.md").read_bytes() == repo["findings.md"].read_bytes()
 
 
+@pytest.mark.slow  # ≈ 47 s: a whole audit run; behind -m slow to keep CI under its 20 minutes
 def test_interrupted_audit_leaves_no_report(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise KeyboardInterrupt
@@ -102,6 +103,8 @@ def test_reproduction_table_equals_reproduce_quick(audit_dir, tmp_path, capsys):
     assert "salign reproduce --quick" in (audit_dir / "report.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # ≈ 52 s: a second whole audit run (byte-identical JSON: also
+# tests/test_reliability.py::test_identical_outputs_across_processes for check and reproduce)
 def test_same_seed_same_report_json(audit_dir, tmp_path):
     out = tmp_path / "again"
     assert main(["audit", "--out", str(out), "--profile", "quick", "--seed", "0", "--no-prove",
