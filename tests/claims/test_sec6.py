@@ -236,17 +236,21 @@ def test_sqrt_above_is_a_six_digit_upper_root():
         assert c * c > x and (c - F(1, 10**6)) ** 2 <= x
 
 
+def _setups(region: bool, seed: int, draws: int):
+    """The setups `_thm15_setup` returns in `draws` draws of one generator (None skipped)."""
+    rng = np.random.default_rng(seed)
+    for _ in range(draws):
+        s = sec6._thm15_setup(rng, region)
+        if s is not None:
+            yield s
+
+
 def test_thm15_setup_generic_draws_meet_their_documented_ranges():
     """region=False: d ≤ 5 exact rationals, a dominant block with λ_k > λ_{k+1} (else None),
     isotropic κ², every c_{i,0}² the square of a rational ≥ 1, and η strictly inside Assumption 14's
     step bound min(2/λ_1, 2 gap₁/(λ_1² − λ_d²)), spread over it."""
-    rng = np.random.default_rng(1)
     ratios = []
-    for _ in range(400):
-        s = sec6._thm15_setup(rng, False)
-        if s is None:
-            continue
-        lam, k, kap, c0, eta = s
+    for lam, k, kap, c0, eta in _setups(False, seed=1, draws=400):
         d = len(lam)
         assert 2 <= d <= 5 and 1 <= k < d and len(kap) == len(c0) == d
         assert lam == sorted(lam, reverse=True) and lam[-1] > 0 and lam[k - 1] > lam[k]
@@ -263,14 +267,9 @@ def test_thm15_setup_region_draws_are_the_hard_region():
     c_{1,0}² = β_1 up to 10⁻³ (above it, as Assumption 14 needs c² > β on D; c_{1,0} exceeds
     √(β_1(1 + 10⁻³)) by at most its 10⁻⁶ rounding); the other dominant modes at
     ηλ ≈ 1 with c² ≤ 10¹² far above β; a slow bulk (ηλ < 0.2) above stationarity."""
-    rng = np.random.default_rng(2)
     sides = set()
     n = 0
-    for _ in range(300):
-        s = sec6._thm15_setup(rng, True)
-        if s is None:
-            continue
-        lam, k, kap, c0, eta = s
+    for lam, k, kap, c0, eta in _setups(True, seed=2, draws=300):
         d = len(lam)
         n += 1
         assert 3 <= d <= 5 and 2 <= k < d
