@@ -169,8 +169,9 @@ def _thm15_setup(rng: np.random.Generator, region: bool):
             return None
         kap = [F(int(rng.integers(1, 10)), 10)] * d
         c0 = [F(int(rng.integers(1, 10)) * 10 ** int(rng.integers(0, 4))) ** 2 for _ in range(d)]
-        gap1 = lam[k - 1] - lam[k]
-        bound = min(F(2) / lam[0], 2 * gap1 / (lam[0] ** 2 - lam[-1] ** 2))
+        from verify.core.assumption14 import step_bound
+
+        bound = step_bound(lam, k)
         return lam, k, kap, c0, bound * F(int(rng.integers(1, 100)), 100)
     eta = F(1, int(rng.integers(5, 50)))
     k = int(rng.integers(2, d))

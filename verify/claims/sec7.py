@@ -183,14 +183,14 @@ def conclusion_failures(ms) -> tuple[list, list, int]:
     η = (j/10)/λ_1, kind ∈ "inside" (inside Assumption 14's step bound, not at η = 1/λ_1),
     "at 1/λ_1" (η = 1/λ_1 exactly: η* = η exceeds 1/(λ_1+λ_d) only by λ_d/λ_1) and "beyond A14"
     (η ≥ min(2/λ_1, 2(λ_k−λ_{k+1})/(λ_1²−λ_d²)), the paper's own step bound). Exact rationals."""
-    from verify.core.assumption14 import decide
+    from verify.core.assumption14 import step_bound
 
     paper_eta = F(3, 1000)
     rows, fails, equal = [], [], 0
     for m in ms:
         lam = paper_spectrum(m)
         ref = 1 / (lam[0] + lam[-1])
-        bound = decide(lam, 50, [F(1, 4)] * len(lam), [F(1)] * len(lam), paper_eta).eta_bound
+        bound = step_bound(lam, 50)
         for j, eta in [(None, paper_eta)] + [(j, F(j, 20) * 2 / lam[0]) for j in GRID]:
             es = _stationary_eta_star(lam, eta)
             equal += es == eta

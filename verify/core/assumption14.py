@@ -37,6 +37,15 @@ class Asm14(NamedTuple):
     eta_bound: Fraction
 
 
+def step_bound(lam, k: int) -> Fraction:
+    """Assumption 14's step bound min(2/λ_1, 2 gap₁/(λ_1² − λ_d²)), gap₁ = λ_k − λ_{k+1}, for a
+    descending spectrum λ (2/λ_1 alone when λ_1 = λ_d), exactly."""
+    lam = [exact(x) for x in lam]
+    gap1 = lam[k - 1] - lam[k]
+    spread = lam[0] ** 2 - lam[-1] ** 2
+    return min(Fraction(2) / lam[0], 2 * gap1 / spread) if spread > 0 else Fraction(2) / lam[0]
+
+
 def decide(lam, k: int, kap, c0sq, eta) -> Asm14:
     """Assumption 14 for spectrum λ (descending), dominant block size k, noise variances κ²,
     initial second moments c_{i,0}² and step size η, exactly."""
@@ -50,7 +59,7 @@ def decide(lam, k: int, kap, c0sq, eta) -> Asm14:
         beta.append(eta * kap[i] / den if den != 0 else None)
     gap1 = lam[k - 1] - lam[k]
     spread = lam[0] ** 2 - lam[-1] ** 2
-    eta_bound = min(Fraction(2) / lam[0], 2 * gap1 / spread) if spread > 0 else Fraction(2) / lam[0]
+    eta_bound = step_bound(lam, k)
     eta_ok = eta < eta_bound
     init_ok = all(beta[i] is not None and c0sq[i] > beta[i] for i in range(k))
     psi_d = sum(x * x for x in lam[:k])

@@ -103,14 +103,15 @@ def load_equivalents() -> dict[str, str]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-ARGUMENT_KINDS = ("tuning", "unreachable", "needs test")
+ARGUMENT_KINDS = ("tuning", "unreachable", "needs test", "killed after the run")
 
 
 def load_arguments() -> dict[str, dict[str, str]]:
     """Arguments for surviving mutants that are *not* equivalent (verify/selftest/arguments.json):
     key → {"kind", "why"}, kind one of ARGUMENT_KINDS — tuning (a search budget, grid point,
     precision or tolerance changes, not what is computed), unreachable (the mutated code runs
-    only on inputs no caller can pass), needs test (a real gap of the kill suite, named). They
+    only on inputs no caller can pass), needs test (a real gap of the kill suite, named), killed
+    after the run (a test written after the run kills it: named, and the mutant re-run). They
     are reported beside the survivor; unlike an equivalent mutant, a survivor with an argument
     still counts against the score."""
     path = Path(__file__).with_name("arguments.json")

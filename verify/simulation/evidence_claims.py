@@ -21,6 +21,7 @@ import numpy as np
 
 from verify.core import thresholds as T
 from verify.core.assumption14 import decide as asm14_decide
+from verify.core.assumption14 import step_bound as asm14_step_bound
 from verify.core.cases import make_case
 from verify.core.families import with_alignment
 from verify.core.noise_spectrum import noise_extremes
@@ -313,8 +314,7 @@ def _conclusion(seed, control):
     b = block_sums(lam, k, beta, kap)
     p, q = T.lemma22_pq(b.sD, b.sB, b.tauD, b.tauB, b.uD, b.uB, b.eD, b.eB)
     es = -q / p
-    assert es == eta and p > 0 and es > ref and eta < asm14_decide(lam, k, kap, [F(1)] * len(lam),
-                                                                      eta).eta_bound
+    assert es == eta and p > 0 and es > ref and eta < asm14_step_bound(lam, k)
     bound = es if control else ref
     return [theta_step_sq(lam, k, kap, beta, f * bound, +1, _seed(seed, i),
                            f"§8: θ rises at η' = {f}·bound")
