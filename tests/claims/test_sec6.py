@@ -9,6 +9,7 @@ import pytest
 
 from tests.claims.checks import assert_verdict
 from verify.claims import CLAIMS_BY_ID, sec6  # noqa: F401
+from verify.core import assumption14
 from verify.core.families import paper_spectrum
 from verify.core.results import CHECKED_NUMERICALLY as CHECKED
 from verify.core.results import REFUTED
@@ -245,6 +246,18 @@ def _setups(region: bool, seed: int, draws: int):
             yield s
 
 
+def test_assumption14_step_bound_hand_values():
+    """min(2/λ_1, 2 gap₁/(λ_1² − λ_d²)) on hand-computed spectra, the same as `decide`'s bound; with
+    λ_d = 0 and k = 1 the two terms tie; a flat spectrum (no spread) gives 2/λ_1; λ_d ≠ 1 and
+    λ_1 < 1 tell λ_d² from λ_d and 2/λ_1 from 2λ_1."""
+    cases = [((4, 2, 1), 1, F(4, 15)), ((4, 2, 1), 2, F(2, 15)), ((10, 1), 1, F(2, 11)),
+             ((2, 0), 1, F(1)), ((3, 3), 1, F(2, 3)), ((4, 2, F(1, 2)), 1, F(16, 63)),
+             ((F(1, 2), F(1, 4)), 1, F(8, 3))]
+    for lam, k, want in cases:
+        assert assumption14.step_bound(lam, k) == want
+        assert assumption14.decide(lam, k, [1] * len(lam), [1] * len(lam), F(1, 100)).eta_bound == want
+
+
 def test_thm15_setup_generic_draws_meet_their_documented_ranges():
     """region=False: d ≤ 5 exact rationals, a dominant block with λ_k > λ_{k+1} (else None),
     isotropic κ², every c_{i,0}² the square of a rational ≥ 1, and η strictly inside Assumption 14's
@@ -256,7 +269,7 @@ def test_thm15_setup_generic_draws_meet_their_documented_ranges():
         assert lam == sorted(lam, reverse=True) and lam[-1] > 0 and lam[k - 1] > lam[k]
         assert len(set(kap)) == 1 and 0 < kap[0] < 1
         assert all(sec6._exact_sqrt(c) >= 1 for c in c0)
-        bound = min(F(2) / lam[0], 2 * (lam[k - 1] - lam[k]) / (lam[0] ** 2 - lam[-1] ** 2))
+        bound = assumption14.step_bound(lam, k)
         assert 0 < eta < bound
         ratios.append(eta / bound)
     assert len(ratios) > 300 and min(ratios) < F(1, 10) and max(ratios) > F(9, 10)
@@ -420,6 +433,15 @@ def test_lem27_experiment_is_inside_its_hypotheses_and_compares_like_with_like(m
     assert [s[0] for s in rs] == sorted({s[0] for s in rs})
 
 
+def test_lem27_counts_the_paths_it_simulated(monkeypatch):
+    """n_states is the number of simulated paths, all replication factors together (the rows of
+    each E0 handed to the sampler), and the evidence names the paths per factor."""
+    r, fake = _lem27_with(monkeypatch, lambda r: 0.01 / r, 1e-5)
+    paths = [call[4].shape[0] for call in fake.sim]
+    assert len(set(paths)) == 1 and r.n_states == sum(paths)
+    assert f"{paths[0]} paths" in r.evidence
+
+
 def test_lem27_decision_rule_accepts_only_a_resolved_order_one_over_d_gap(monkeypatch):
     """The finite-d bias of E θ_t − R(t) is O(1/d): gaps ∝ 1/r resolved at 10 standard errors are
     accepted; gaps decaying like r^{-0.3} (too slow for 1/d) or r^{-2} (not the 1/d order), gaps that
@@ -432,3 +454,102 @@ def test_lem27_decision_rule_accepts_only_a_resolved_order_one_over_d_gap(monkey
     assert _lem27_with(monkeypatch, lambda r: g * r ** -2.0, g / 10**6)[0].status == INCONCLUSIVE
     assert _lem27_with(monkeypatch, lambda r: g / min(r, 16), g / 6400)[0].status == INCONCLUSIVE
     assert _lem27_with(monkeypatch, lambda r: g / r, g / 128)[0].status == INCONCLUSIVE
+
+
+# ---------------------------------------------------------------------------------------------
+# Theorem 15's search and result assembly on hand-made setups (exact rationals). The spectrum
+# λ = (1, 1/10), k = 1, κ² = 1/10 meets Assumption 14 for η ∈ {1/2, 1, 3/2} when c_{1,0}² = 900
+# (checked against the paper's formulas by _asm14_ref below) and fails its c² > β part when
+# c_{1,0}² = 1/100 < β_1 = 1/30 (η = 1/2); ηλ_1 is then below, at and above 1.
+
+_L2 = [F(1), F(1, 10)]
+_K2 = [F(1, 10), F(1, 10)]
+_BELOW = (_L2, 1, _K2, [F(900), F(1)], F(1, 2))     # ηλ_1 = 1/2: the printed statement's range
+_AT_ONE = (_L2, 1, _K2, [F(900), F(1)], F(1))       # ηλ_1 = 1: |1 − ηλ_1| = 0, t* undefined
+_ABOVE = (_L2, 1, _K2, [F(900), F(1)], F(3, 2))     # ηλ_1 = 3/2: the |1 − ηλ_1| reading's range
+_NOT_A14 = (_L2, 1, _K2, [F(1, 100), F(1)], F(1, 2))  # c_{1,0}² < β_1
+
+
+def _search_on(monkeypatch, setups, extension):
+    """_thm15_search with the generator replaced by `setups` (then None: no setup), and R's
+    first rise reported as none, so that only the classification of the setups is exercised."""
+    drawn = []
+
+    def fake_setup(rng, region):
+        s = setups[len(drawn)] if len(drawn) < len(setups) else None
+        drawn.append((region, s))
+        return s
+
+    monkeypatch.setattr(sec6, "_thm15_setup", fake_setup)
+    monkeypatch.setattr(sec6, "_R_rises_before", lambda *a: None)
+    witness, counts = sec6._thm15_search("quick", 0, extension)
+    return witness, counts, drawn
+
+
+def test_thm15_search_counts_each_hand_made_setup_where_it_belongs(monkeypatch):
+    """Every setup is counted once: outside Assumption 14, outside the statement's range of η, or
+    checked. ηλ_1 = 1 is outside both readings (log(1 − ηλ_1) = log 0 and log|1 − ηλ_1| = log 0:
+    no t*); ηλ_1 < 1 belongs to the printed statement, ηλ_1 > 1 to the |1 − ηλ_1| reading. The
+    region count is the number of checked setups drawn as hard-region ones."""
+    assert _asm14_ref(*_BELOW) == _asm14_ref(*_AT_ONE) == _asm14_ref(*_ABOVE) == (True, True, True)
+    assert _asm14_ref(*_NOT_A14) == (True, False, False)
+    setups = [_BELOW, _AT_ONE, _ABOVE, _NOT_A14, None, _AT_ONE, _BELOW, _BELOW]
+    for extension, inside in ((False, _BELOW), (True, _ABOVE)):
+        witness, counts, drawn = _search_on(monkeypatch, setups, extension)
+        assert witness is None
+        n_in = setups.count(inside)
+        assert counts["checked"] == n_in and counts["outside_asm14"] == 1
+        assert counts["outside_statement"] == 7 - 1 - n_in  # seven setups, one None
+        assert counts["region"] == sum(region for region, s in drawn if s is inside)
+
+
+def test_thm15_result_assembles_outside_checked_and_refuted(monkeypatch):
+    """_thm15_result: no setup decided → "outside hypotheses" (nothing was checked, so no
+    "checked" verdict); some decided and no rise → checked on that many setups; a witness →
+    refuted with the case file's state reproducing c_{i,0}² exactly, t and t* in `failing`, and,
+    the rise being decided in exact rationals, a certified verdict at dps 0 (rendered "exact")."""
+    from verify.core.cases import loads_case
+    from verify.core.results import OUTSIDE
+
+    claim = CLAIMS_BY_ID["thm15"]
+    zero = {"checked": 0, "outside_asm14": 3, "outside_statement": 2, "region": 0}
+    monkeypatch.setattr(sec6, "_thm15_search", lambda p, s, e: (None, dict(zero)))
+    r = sec6._thm15_result(claim, "quick", 0, False)
+    assert r.status == OUTSIDE and r.evidence.startswith("no setup met the hypotheses: 0 random setups")
+    assert "3 setups outside Assumption 14, 2 outside" in r.evidence
+    one = dict(zero, checked=1, region=1)
+    monkeypatch.setattr(sec6, "_thm15_search", lambda p, s, e: (None, dict(one)))
+    r = sec6._thm15_result(claim, "quick", 0, False)
+    assert r.status == CHECKED and r.n_states == 1 and r.dps == 0
+    lam, k, kap, c0, eta = _ABOVE
+    witness = (lam, k, kap, c0, eta, 2, 5, _beta_ref(lam, kap, eta))
+    monkeypatch.setattr(sec6, "_thm15_search", lambda p, s, e: (witness, dict(one, checked=4)))
+    r = sec6._thm15_result(claim, "quick", 0, True)
+    assert r.status == REFUTED and r.certified and r.dps == 0 and r.n_states == 4
+    assert r.failing == {"t": "2", "t_star": "5"}
+    import json
+
+    case = loads_case(json.dumps(r.counterexample))
+    assert list(case.eigenvalues) == lam and [x * x for x in case.state] == c0 and case.eta == eta
+
+
+def test_asm14_reports_both_sides_and_exact_precision(monkeypatch):
+    """asm14 on stand-in decisions of Assumption 14 (the decision itself is tested against the
+    paper's formulas above): the m meeting all three parts are listed, each other m is reported
+    with the two sides of ϱ_D > δ − Σ_D β (here δ = 5, Σβ = 1: 4 vs ϱ_D = 3), and, Assumption 14
+    being decided in exact rationals, the result reports dps 0 (rendered "exact" by the audit)."""
+    from verify.core.families import PAPER_M
+
+    def fake(lam, k, kap, c0, eta):
+        ok = len(fake.seen) % 2 == 0  # every other m meets all three parts
+        fake.seen.append(len(lam))
+        return True, True, ok, F(5), F(3), F(1), None
+
+    fake.seen = []
+    monkeypatch.setattr(sec6, "_asm14", fake)
+    r = sec6.asm14(CLAIMS_BY_ID["asm14"], "quick", 0)
+    met = list(PAPER_M[::2])
+    assert f"met for m ∈ {met}" in r.evidence
+    for m in PAPER_M[1::2]:
+        assert f"m={m} (δ − Σβ ≈ 4 vs ϱ_D ≈ 3)" in r.evidence
+    assert r.status == CHECKED and r.dps == 0 and r.n_states == len(PAPER_M)

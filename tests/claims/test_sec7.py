@@ -74,6 +74,7 @@ def test_conclusion_separates_clear_marginal_and_beyond_assumption14_failures():
 
     from verify.claims.search import run_claim
     from verify.claims.sec7 import GRID, _stationary_eta_star
+    from verify.core.assumption14 import step_bound
     from verify.core.families import paper_spectrum
 
     r = run_claim("conclusion", "quick", 0)
@@ -81,15 +82,14 @@ def test_conclusion_separates_clear_marginal_and_beyond_assumption14_failures():
     clear = at1 = beyond = 0
     for m in (5, 50, 500):
         lam = paper_spectrum(m)
-        gap = lam[49] - lam[50]
-        step_bound = min(2 / lam[0], 2 * gap / (lam[0] ** 2 - lam[-1] ** 2))
+        bound = step_bound(lam, 50)
         for j in GRID:
             eta = Fraction(j, 10) / lam[0]
             if _stationary_eta_star(lam, eta) < 1 / (lam[0] + lam[-1]):
                 continue
             if j == 10:
                 at1 += 1
-            elif eta >= step_bound:
+            elif eta >= bound:
                 beyond += 1
             else:
                 clear += 1
@@ -271,3 +271,102 @@ def test_conclusion_quick_profile_uses_paper_spectra():
     r = sec7.conclusion(CLAIMS_BY_ID["conclusion"], "quick", 0)
     ms = [int(x) for x in re.findall(r"m=(\d+): η\* = ", r.evidence)]
     assert len(ms) >= 2 and set(ms) <= set(PAPER_M)
+
+
+def test_range_prints_one_value_or_a_span():
+    """_range: fractions printed as percentages to 2 significant digits; a single value (or values
+    equal at that precision) is one number, distinct ones a lo–hi span."""
+    assert sec7._range([F(1, 10)]) == "10 %"
+    assert sec7._range([F(1, 10), F(1, 4), F(1, 5)]) == "10–25 %"
+    assert sec7._range([0.1231, 0.1234]) == "12 %"
+
+
+def _hand_spectra(monkeypatch, spectra):
+    monkeypatch.setattr(sec7, "paper_spectrum", lambda m: spectra[m])
+
+
+# λ = (3 × 50, 2 × 10): 1/(λ_1 + λ_d) = 1/5 = (6/10)/λ_1, a grid step exactly at the §8 bound;
+# λ = (1 × 50, 3/7 × 10): Assumption 14's step bound 2·(4/7)/(40/49) = 14/10 = (14/10)/λ_1, a grid step
+_TIE = [F(3)] * 50 + [F(2)] * 10
+_AT_BOUND = [F(1)] * 50 + [F(3, 7)] * 10
+
+
+def test_conclusion_failures_boundaries_on_hand_made_spectra(monkeypatch):
+    """§8 claims η* < 1/(λ_1 + λ_d) strictly, so η* = 1/(λ_1 + λ_d) is a failure (excess 0); the
+    docstring's "beyond A14" is η ≥ the step bound, so a grid step exactly at the bound is beyond it.
+    η* = η exactly at every step (the fixed-point identity)."""
+    from verify.claims.sec7 import GRID, conclusion_failures
+    from verify.core.assumption14 import step_bound
+
+    _hand_spectra(monkeypatch, {1: _TIE, 2: _AT_BOUND})
+    assert F(6, 10) / _TIE[0] == 1 / (_TIE[0] + _TIE[-1])
+    assert step_bound(_AT_BOUND, 50) == F(14, 10) / _AT_BOUND[0]
+    rows, fails, equal = conclusion_failures((1, 2))
+    assert equal == 2 * (len(GRID) + 1)
+    got = {(m, j): (x, kind) for m, j, _, _, _, x, kind in fails}
+    assert got[(1, 6)] == (0, "inside")
+    assert got[(2, 14)][1] == got[(2, 18)][1] == "beyond A14" and got[(2, 10)][1] == "at 1/λ_1"
+    assert (2, 6) not in got and (1, 2) not in got and (2, 2) not in got
+
+
+def test_conclusion_counts_and_lead_recounted(monkeypatch):
+    """conclusion's counts recounted from the same grid: n_states is the number of η* evaluated,
+    "η* = η exactly in e/n" and "fails for f of the other n − |ms|" are recounted from those
+    evaluations; the headline failure (failing) is the inside-bound failure of largest excess
+    η(λ_1 + λ_d) − 1; decided in exact rationals: certified, dps 0."""
+    from verify.claims.sec7 import GRID
+    from verify.core.assumption14 import step_bound
+
+    spectra = {5: _TIE, 50: [F(4)] * 50 + [F(1)] * 10, 500: [F(5)] * 50 + [F(1, 2)] * 10}
+    _hand_spectra(monkeypatch, spectra)
+    calls = []
+    real = sec7._stationary_eta_star
+
+    def spy(lam, eta):
+        es = real(lam, eta)
+        calls.append((lam[0] + lam[-1], eta, es))
+        return es
+
+    monkeypatch.setattr(sec7, "_stationary_eta_star", spy)
+    r = sec7.conclusion(CLAIMS_BY_ID["conclusion"], "quick", 0)
+    n = len(calls)
+    assert r.n_states == n == 3 * (len(GRID) + 1)
+    assert f"η* = η exactly in {sum(es == eta for _, eta, es in calls)}/{n}" in r.evidence
+    nf = sum(not es * s < 1 for s, _, es in calls)
+    assert f"fails for {nf} of the other {n - 3} step sizes" in r.evidence
+    best = max(((eta * (lam[0] + lam[-1]) - 1, m, eta) for m, lam in spectra.items()
+                for j in GRID if j != 10
+                for eta in [F(j, 10) / lam[0]] if 1 <= eta * (lam[0] + lam[-1])
+                and eta < step_bound(lam, 50)))
+    assert (r.failing["m"], F(r.failing["eta"])) == (str(best[1]), best[2])
+    assert r.status == REFUTED and r.certified and r.dps == 0
+
+
+def test_conclusion_without_inside_failures_leads_with_the_largest_excess(monkeypatch):
+    """With no failure inside the step bound, the headline is the failure of largest excess."""
+    fails = [(5, 10, F(1, 100), F(1, 100), F(1, 102), F(2, 100), "at 1/λ_1"),
+             (50, 18, F(18, 1000), F(18, 1000), F(1, 101), F(818, 1000), "beyond A14"),
+             (500, 14, F(14, 1000), F(14, 1000), F(1, 100), F(4, 10), "beyond A14")]
+    monkeypatch.setattr(sec7, "conclusion_failures", lambda ms: ([], fails, 0))
+    r = sec7.conclusion(CLAIMS_BY_ID["conclusion"], "quick", 0)
+    assert r.failing["m"] == "50" and "The clearest: m=50, η = 0.018" in r.evidence
+
+
+def test_phase1_reads_the_curve_from_t0_and_counts_strict_wins(monkeypatch):
+    """The Phase-I window starts at t = 1 (docs/experiments.md) and `analyse` reads a[1] as θ_1, so
+    the curve handed to it starts at t = 0; "cubic better" counts strict wins only (a tie is not)."""
+    import verify.simulation.phase1 as ph
+
+    seen = []
+
+    def fake(m, ts):
+        seen.append(np.asarray(ts))
+        return {"alignment": np.linspace(0.9, 0.1, len(ts))}
+
+    tie = {"r2_cubic_ridge": 0.9, "r2_exponential": 0.9, "r2_log_vs_t": 0.5, "r2_log_vs_log_t": 0.5,
+           "r2_logit_vs_t": 0.999}
+    monkeypatch.setattr(sec7, "_paper_expected", fake)
+    monkeypatch.setattr(ph, "analyse", lambda a: dict(tie))
+    r = sec7.sec7_phase1(CLAIMS_BY_ID["sec7-phase1-poly"], "quick", 0)
+    assert all(ts[0] == 0 and np.all(np.diff(ts) == 1) for ts in seen)
+    assert "(cubic better for 0/9 gaps" in r.evidence
