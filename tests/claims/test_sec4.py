@@ -305,3 +305,104 @@ def test_thm8_compare_agrees_with_its_margin_at_d3():
     low = make_case([4, 2, F(1, 2)], 1, [F(1, 10), 1, 1], sigma=1)
     assert eta_star(low) is not None and not sec4._thm8_hyp(low)
     assert sec4.thm8_compare(2)(low) is None and sec4.m_thm8(low, 2) is None
+
+
+def test_normal_moment_is_the_gaussian_moment():
+    """E[w^p] for w ~ N(0, 1), against the closed form E[w^{2m}] = (2m)!/(2^m m!) (the number of
+    pairings of 2m points) and 0 for odd p, for p = 0..10 — beyond the fourth moments Lemma 17 uses,
+    as its docstring states the moment for every p."""
+    from math import factorial
+
+    for p in range(11):
+        want = 0 if p % 2 else factorial(p) // (2 ** (p // 2) * factorial(p // 2))
+        assert sec4._normal_moment(p) == want, p
+
+
+def test_thm4_hypothesis_holds_at_equality_theta_equal_theta_star():
+    """Theorem 4 assumes θ_t ≥ θ*_t (non-strict). λ = (2, 1), k = 1, c = (2, 1), σ² = 4 has
+    θ = 16/17 = θ* exactly (P(r) = 4r² − 63r − 16 = (4r + 1)(r − 16), r0 = 16, θ* = 16/17, by
+    hand): the margin θ − Θ(η) is evaluated there; at c = (2, 11/10) (θ = 16/(16 + 1.21) < θ*)
+    the hypothesis fails and there is no margin."""
+    from verify.claims.common import sign_minus_one_minus_theta_star, theta
+    from verify.core.cases import make_case
+
+    eq = make_case([2, 1], 1, [2, 1], sigma=2, eta=F(1, 10))
+    assert theta(eq) == F(16, 17) and sign_minus_one_minus_theta_star(eq, F(1, 17)) == 0
+    assert sec4.m_thm4(eq) is not None
+    below = make_case([2, 1], 1, [2, F(11, 10)], sigma=2, eta=F(1, 10))
+    assert sign_minus_one_minus_theta_star(below, 1 - theta(below)) == 1 and sec4.m_thm4(below) is None
+
+
+def test_thm7_margins_undefined_without_dominant_energy():
+    """Theorem 7's bounds divide by θ_t (and ‖P^D x‖²): at θ = 0 (c = (0, 1)) and θ = 1 they are
+    undefined and so is every thm7 margin — None, not an error; at c = (1, 1) they exist."""
+    from verify.core.cases import make_case
+
+    for c in ([0, 1], [1, 0]):
+        case = make_case([2, 1], 1, c, sigma=1)
+        assert sec4.m_thm7_printed(case) is None and sec4.m_thm7_remark(case) is None
+        assert sec4.m_thm7_corrected(case) is None
+    assert sec4.m_thm7_printed(make_case([2, 1], 1, [1, 1], sigma=1)) is not None
+
+
+def test_explain_p_states_the_sign_of_p_and_eta_star():
+    """The explanation attached to thm7's witness states p_t with its true sign and η*_t = −q/p
+    (Lemma 22): p = −388 (κ² = (0, 100)) is reported "< 0" with a negative η* = −2/97; p = 2/5
+    (κ² = (1, 3.9), 0 < p < 1) and p > 1 (κ² = (1, 1)) are reported "> 0" with η* > 0."""
+    import re
+
+    from verify.core.cases import make_case
+    from verify.core.theory import blocks, lemma22_pq
+
+    for k2 in ([0, 100], [1, F(39, 10)], [1, 1]):
+        case = make_case([2, 1], 1, [1, 1], kappa2=k2)
+        p, q = lemma22_pq(blocks(case))
+        text = sec4._explain_p(case)
+        shown_p = float(re.search(r"p_t = (\S+) ([<>]) 0", text).group(1))
+        sign = re.search(r"p_t = \S+ ([<>]) 0", text).group(1)
+        shown_es = float(re.findall(r"η\*_t = (?:−q/p = )?(\S+?)(?: |$)", text)[-1])
+        assert abs(shown_p - float(p)) <= 1e-5 * abs(float(p)) and sign == ("<" if p < 0 else ">")
+        assert abs(shown_es - float(-q / p)) <= 1e-5 * abs(float(-q / p))
+        assert ("is negative" in text) == (p < 0)
+
+
+def test_thm8_hypothesis_needs_noise():
+    """Theorem 8's threshold e_B/(e_B + e_D) needs e_B + e_D > 0 (its encoding states it): without
+    noise (κ² = 0) η* = −q/p exists (p = 12, q = −8) but the hypothesis does not hold and neither
+    the thm8 margins nor cor9's comparison are evaluated."""
+    from verify.claims.common import eta_star
+    from verify.core.cases import make_case
+
+    case = make_case([2, 1], 1, [1, 1], kappa2=[0, 0])
+    assert eta_star(case) == F(2, 3) and not sec4._thm8_hyp(case)
+    assert sec4.m_thm8_main(case) is None and sec4.m_cor9(case) is None and sec4.compare_cor9(case) is None
+
+
+def test_compare_cor9_only_inside_theorem_8s_hypothesis():
+    """compare_cor9 gives (η*, 2/λ_1) at a state inside Theorem 8's hypothesis (with m_cor9 their
+    difference) and nothing outside it, although η* exists there (the d = 3 states of
+    test_thm8_compare_agrees_with_its_margin_at_d3)."""
+    from verify.claims.common import eta_star
+    from verify.core.cases import make_case
+
+    c = make_case([4, 2, F(1, 2)], 1, [1, F(1, 10), F(1, 10)], sigma=1)
+    es, bound = sec4.compare_cor9(c)
+    assert bound == F(1, 2) and es == eta_star(c) and sec4.m_cor9(c) == bound - es
+    low = make_case([4, 2, F(1, 2)], 1, [F(1, 10), 1, 1], sigma=1)
+    assert eta_star(low) is not None and sec4.compare_cor9(low) is None and sec4.m_cor9(low) is None
+
+
+def test_thm8_unbounded_family_rows_read_eta_star_two_over_eps():
+    """The remark's family λ = (2, 1), c = (1, 1), κ² = (1, 4 − ε) has p = 4ε, q = −8, η* = 2/ε
+    (docstring; by hand: s^D = 4, s^B = 1, e_D = 4, e_B = 4 − ε). Each row "ε = 1e-j: η* = X" it
+    prints must read X = 2·10^j, with ε decreasing so that η* grows without bound, and each
+    printed ε must meet the paper's hypothesis θ = 4/5 ≥ (4 − ε)/(8 − ε)."""
+    import re
+
+    rows = re.findall(r"ε = 1e-(\d+): η\* = ([0-9/]+)(?=;|$)", sec4.thm8_paper_condition_unbounded())
+    assert len(rows) >= 3
+    js = [int(j) for j, _ in rows]
+    assert js == sorted(set(js)) and js[0] >= 1
+    for j, es in rows:
+        eps = F(1, 10 ** int(j))
+        assert F(es) == 2 / eps and F(4, 5) >= (4 - eps) / (8 - eps)
