@@ -521,3 +521,212 @@ def test_region_near_the_critical_step_is_within_one_per_mille():
         assert (label in S._region(CASE.with_eta(s * f))) is inside, f
     neg = make_case([4, 1, F(1, 2)], 1, [0, 3, 2], sigma=F(1, 2))  # η* ≤ 0
     assert label not in S._region(neg.with_eta(F(1, 10)))
+
+
+# --- added: η sampling far from the random decades, thresholds at states where D and B differ ----
+
+LOW = make_case([40000, 10000, 5000], 1, [1, 3, 2], sigma=F(1, 2))  # η* ≈ 4·10⁻⁵ < 10⁻⁴
+HIGH = make_case([F(1, 100), F(1, 400), F(1, 800)], 1, [1, 3, 2], sigma=F(1, 10**4))  # η* ≈ 162
+
+
+def test_etas_any_mode_brackets_eta_star_outside_the_random_decades():
+    """The claim of "any" mode is sampled on both sides of η* at every draw even where η* lies
+    outside the decades [10⁻⁴, 10²] the random steps span: η* < 10⁻⁴ (large spectrum) needs a step
+    below it, η* > 10² (small spectrum, small noise) one above it."""
+    rng = np.random.default_rng(5)
+    c = claim(None, needs_eta=True)
+    s_low, s_high = star(LOW), star(HIGH)
+    assert 0 < s_low < F(1, 10**4) and s_high > 100
+    for case, s in ((LOW, s_low), (HIGH, s_high)):
+        for _ in range(5):
+            etas = S._etas(c, case, rng)
+            assert any(e < s for e in etas) and any(e > s for e in etas), float(s)
+
+
+def test_etas_above_star_reach_just_above_eta_star_and_small_steps():
+    """above_star samples η > max(η*, 0) near η* and not only beyond it: besides the point within
+    10⁻³ of η*, some steps lie in (η*, 2η*); when η* ≤ 0 every η > 0 qualifies and the sample
+    reaches small steps (ηλ_1 < 1), not only η > 1."""
+    rng = np.random.default_rng(6)
+    above = claim(None, needs_eta=True, eta_mode="above_star")
+    s = star(CASE)
+    inner = []
+    for _ in range(10):
+        inner += [e for e in S._etas(above, CASE, rng) if (1 + F(1, 1000)) * s < e < 2 * s]
+    assert inner
+    neg = make_case([4, 1, F(1, 2)], 1, [0, 3, 2], sigma=F(1, 2))
+    assert star(neg) <= 0
+    small = []
+    for _ in range(10):
+        small += [e for e in S._etas(above, neg, rng) if e * neg.eigenvalues[0] < 1]
+    assert small
+
+
+# n^loss_D = 20 ≠ n^loss_B = 1/2, u^D = 16 ≠ n^loss_D, τ^D = 8: the noise weighs in every threshold
+NOISY = make_case([2, F(1, 2)], 1, [1, 1], kappa2=[10, 1])
+
+
+def test_etas_around_the_loss_thresholds_where_the_noise_dominates():
+    """around_loss / around_box bracket each threshold within 2 % (eta_loss / eta_loss_intro_box of
+    verify/core/thresholds.py) at a state where the D- and B-block noise differ and the noise is
+    comparable to τ^D and u^D, so that each threshold depends on its own block's noise."""
+    b = blocks(NOISY)
+    assert b.nD != b.nB and b.uD != b.nD and b.nD > b.tauD
+    thresholds = [eta_loss(b.sD, b.tauD, b.nD), eta_loss(b.sB, b.tauB, b.nB),
+                  eta_loss_intro_box(b.sD, b.uD, b.nD)]
+    rng = np.random.default_rng(7)
+    for mode in ("around_loss", "around_box"):
+        for _ in range(3):
+            etas = S._etas(claim(None, needs_eta=True, eta_mode=mode), NOISY, rng)
+            for t in thresholds:
+                assert any(F(98, 100) * t <= e < t for e in etas), (mode, t)
+                assert any(t < e <= F(102, 100) * t for e in etas), (mode, t)
+
+
+def test_etas_probe_between_the_loss_threshold_and_the_box_when_they_nearly_coincide():
+    """With noise vanishing on D, η^loss_D / box = u^D/τ^D = λ_1 (k = 1): at λ_1 = 1.005 the two are
+    within 1 % of each other, so the ±1 % probes of each fall outside the interval between them;
+    the search still probes strictly inside it (the interval where Theorem 10 and the box disagree)."""
+    case = make_case([F(201, 200), F(1, 2)], 1, [1, 1], kappa2=[0, 1])
+    b = blocks(case)
+    lo, hi = sorted((eta_loss(b.sD, b.tauD, b.nD), eta_loss_intro_box(b.sD, b.uD, b.nD)))
+    assert hi / lo == F(201, 200)
+    rng = np.random.default_rng(8)
+    for mode in ("around_loss", "around_box"):
+        for _ in range(3):
+            etas = S._etas(claim(None, needs_eta=True, eta_mode=mode), case, rng)
+            assert sum(lo < e < hi for e in etas) >= 2, mode
+
+
+# --- added: region labels ---------------------------------------------------------------------
+
+def test_region_labels_use_the_ratios_they_name():
+    """"tiny gap" is the ratio λ_k/λ_{k+1} < 1.01 (also for a large spectrum, λ = (2, 1.999), where
+    the product is far above 1.01); "extreme noise ratio" is s_max/s_min ≥ 100 (also when the
+    product s_max·s_min is small, κ² = (10, 1/100))."""
+    iso = {"sigma": 1}
+    assert "tiny gap (λ_k/λ_{k+1} < 1.01)" in regions([2, F(1999, 1000)], 1, [1, 1], **iso)
+    ratio = "extreme noise ratio (s_max/s_min ≥ 100)"
+    assert ratio in regions([2, 1], 1, [1, 1], kappa2=[10, F(1, 100)])
+    assert ratio not in regions([2, 1], 1, [1, 1], kappa2=[F(1, 10), F(1, 100)])
+
+
+def test_region_near_the_critical_step_boundary_and_small_coefficients():
+    """|η/η* − 1| ≤ 10⁻³ exactly: at 1 ± 1.5·10⁻³ the state is not near the critical step; and the
+    label depends on η/η* only, not on the size of p (a small spectrum, p ≈ 6·10⁻³ < 1)."""
+    s = star(CASE)
+    label = "near the critical step (|η/η* − 1| ≤ 10⁻³)"
+    for f in (1 - F(15, 10000), 1 + F(15, 10000)):
+        assert label not in S._region(CASE.with_eta(s * f)), f
+    small = make_case([F(2, 5), F(1, 10), F(1, 20)], 1, [1, 3, 2], sigma=F(1, 2))
+    p, qq = lemma22_pq(blocks(small))
+    assert 0 < p < 1 and qq < 0
+    for f in (1, 1 - F(1, 1000), 1 + F(1, 2000)):
+        assert label in S._region(small.with_eta(star(small) * f)), f
+
+
+# --- added: witnesses and verdicts in decimals, symbolic checks, run_claim's assembly ----------
+
+def significant_digits(text: str) -> int:
+    """Significant digits of a decimal string such as '-1.4142…' or '0.0123…e-5'."""
+    mant = text.lstrip("-").split("e")[0].replace(".", "")
+    return len(mant.lstrip("0"))
+
+
+def minus_root_two(case):
+    """A deliberately false claim with an irrational margin: −√2 as an arb ball."""
+    return -flint.arb(2).sqrt()
+
+
+def test_refutation_evidence_names_how_the_witness_sign_was_decided_and_gives_20_digits():
+    """A witness whose margin is an arb ball is reported as a certified ball at the digits used
+    (the first rung of the precision ladder), one whose sign was decided exactly as such; the
+    witness's margin and the sides the claim names are given to 20 significant digits (the
+    witness_sides contract), checked against mpmath's √2 and the witness's own θ."""
+    import mpmath
+
+    c = claim(minus_root_two, sides=("theta", "theta_star"))
+    res = S.margin_check(c, "tiny", 0)
+    assert res.status == R.REFUTED and res.dps == PRECISION_LADDER_DPS[0]
+    assert f"(certified ball, {PRECISION_LADDER_DPS[0]} digits)" in res.evidence
+    with mpmath.workdps(40):
+        assert res.failing["margin"] == mpmath.nstr(-mpmath.sqrt(2), 20, strip_zeros=False)
+    th = theta(loads_case(json.dumps(res.counterexample)))
+    assert significant_digits(res.failing["theta"]) == 20
+    assert abs(F(res.failing["theta"]) - th) <= th * F(1, 10**19)
+
+    res = S.margin_check(claim(lambda case: Decided(-1, -flint.arb(2).sqrt())), "tiny", 0)
+    assert res.status == R.REFUTED and "(sign decided exactly)" in res.evidence
+
+
+def test_symbolic_check_reports_unconfirmed_steps_and_counts_no_states(monkeypatch):
+    """A derivation whose steps SymPy all confirms verifies the claim symbolically, certified and
+    with no state visited; one with unconfirmed steps is inconclusive and names each of them."""
+    from types import SimpleNamespace as NS
+
+    steps = [NS(description="step one", kind="identity"), NS(description="step two", kind="limit")]
+    outcome = {"step one": True, "step two": True}
+    monkeypatch.setattr(S, "get_derivations", lambda ids: [NS(id=ids[0])])
+    monkeypatch.setattr(S, "check_derivation", lambda der: [(s, outcome[s.description]) for s in steps])
+    c = claim(None, kind="identity", derivation="t-der")
+    res = S.symbolic_check(c, "t-der")
+    assert res.status == R.VERIFIED_SYMBOLICALLY and res.certified and res.n_states == 0
+    assert "2 steps confirmed by SymPy (identity, limit)" in res.evidence
+    outcome["step two"] = False
+    res = S.symbolic_check(c, "t-der")
+    assert res.status == R.INCONCLUSIVE and res.evidence == "SymPy could not confirm: step two"
+
+
+def test_run_claim_completes_a_refutation_and_times_it(monkeypatch):
+    """A refutation from a special checker that names neither the corrected claim nor a recheck
+    command gets both from the claim (corrected_by, `salign check ID`), and a severity; the
+    reported seconds are the run's own wall time (non-negative, at most the time around the call)."""
+    import time
+
+    def special(cl, profile, seed):
+        return R.CheckResult(cl.id, R.REFUTED, "refuted by a family")
+
+    monkeypatch.setitem(S.CLAIMS_BY_ID, "t-special",
+                        claim(None, cid="t-special", special=special, corrected_by="t-fixed"))
+    t0 = time.perf_counter()
+    res = S.run_claim("t-special", "tiny", 0)
+    wall = time.perf_counter() - t0
+    assert res.status == R.REFUTED and res.corrected_by == "t-fixed"
+    assert res.recheck == "salign check t-special" and res.severity is not None
+    assert 0 <= res.seconds <= wall
+
+
+def test_evaluate_claim_gives_20_digits_and_sides_only_inside_the_hypotheses(monkeypatch):
+    """`salign eval --claim` gives the margin and the sides the claim names to 20 significant
+    digits (checked against mpmath's √2 and the state's exact θ); outside the hypotheses (no
+    margin) the claim asserts nothing and no sides are reported, nor for a claim naming none."""
+    import mpmath
+
+    def m(case):
+        return None if case.state[0] == 4 else flint.arb(2).sqrt() - 1
+
+    monkeypatch.setitem(S.CLAIMS_BY_ID, "t-sides", claim(m, cid="t-sides", sides=("theta", "theta_star")))
+    monkeypatch.setitem(S.CLAIMS_BY_ID, "t-bare", claim(m, cid="t-bare"))
+    case = make_case([2, 1], 1, [1, 1], sigma=1)  # θ = 4/5 exactly
+    out = S.evaluate_claim("t-sides", case)
+    with mpmath.workdps(40):
+        root = mpmath.nstr(mpmath.sqrt(2) - 1, 20, strip_zeros=False)
+    assert out["verdict"] == "holds" and out["margin"] == root
+    assert significant_digits(out["sides"]["theta"]) == 20 and F(out["sides"]["theta"]) == theta(case)
+    outside = S.evaluate_claim("t-sides", make_case([2, 1], 1, [4, 1], sigma=1))
+    assert outside["verdict"] == "outside hypotheses" and "sides" not in outside
+    assert "sides" not in S.evaluate_claim("t-bare", case)
+
+
+def test_search_with_a_single_state_inside_the_hypotheses():
+    """A claim whose hypotheses hold at one state only is checked there: the search refines the
+    states it holds (here one) without failing, and counts that state once per visit."""
+    first = S._structured(claim(lambda c: F(1)))[0]
+
+    def m(case):
+        return F(1) if case == first else None
+
+    margin, seen = recording(m)
+    res = S.margin_check(claim(margin), "tiny", 0)
+    assert res.status == R.CHECKED_NUMERICALLY
+    assert res.n_states == sum(s == first for s in seen) >= 1
