@@ -146,3 +146,37 @@ def test_reannotate_counts_only_equivalents_and_prints_arguments(monkeypatch, tm
     md = (tmp_path / "out" / "selftest.md").read_text(encoding="utf-8")
     assert "tuning: a budget" in md and "FAIL" in md
     assert runner.main(["--render", str(tmp_path / "missing.json"), "--out", str(tmp_path)]) == 2
+
+
+LOOP_SCRIPT = r"""
+import json, sys, time
+sys.path.insert(0, ".")
+from verify.selftest import mutation as M
+items = [it for it in M.enumerate_mutants(["verify.core.cases"], wide=True)
+         if it[0].scope == "fmt_exact" and it[0].original == "5" and it[0].mutated == "6"
+         and "//=" in __import__("ast").unparse(it[2])]
+node = "tests/test_cases_cli.py::test_fmt_exact_text"
+base = M.run_baseline([node], ["verify.core.cases"])
+base.seconds[node] = 0.1            # its own limit: max(min_timeout, 10 × 0.1 s) = 2 s
+# a second covering test of 30 s: the parent's backstop is 10 × 30.1 = 301 s
+other = "tests/test_cases_cli.py::test_nan_literal_and_bad_json"
+base.covered[other], base.seconds[other] = base.covered[node], 30.0
+t0 = time.perf_counter()
+out = M.run_mutants(items[:1], base, jobs=1, timeout_factor=10.0, min_timeout=2.0)
+print(json.dumps({"n": len(items), "status": out[0].status, "killed_by": out[0].killed_by,
+                  "detail": out[0].detail, "seconds": time.perf_counter() - t0}))
+"""
+
+
+def test_an_infinite_loop_times_out_after_one_tests_limit():
+    """`den //= 5 → den //= 6` in fmt_exact loops forever on a denominator with a factor 5 (0 % 5 == 0
+    and 0 // 6 == 0). The child's watchdog ends it after the looping test's own limit (2 s here),
+    naming that test, instead of after the whole covering suite's time (the parent's backstop,
+    which for code every test reaches was more than an hour in the widened run)."""
+    r = subprocess.run([sys.executable, "-c", LOOP_SCRIPT], cwd=ROOT, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    res = json.loads(r.stdout.strip().splitlines()[-1])
+    assert res["n"] >= 1 and res["status"] == "timeout", res
+    assert res["killed_by"] == "tests/test_cases_cli.py::test_fmt_exact_text"
+    assert res["detail"] == "tests/test_cases_cli.py::test_fmt_exact_text: > 2 s" and res["seconds"] < 60

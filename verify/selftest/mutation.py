@@ -514,8 +514,58 @@ class _FirstFailure:
             self.failed = report.nodeid
 
 
-def _child(mutant: Mutant, new_stmt: ast.AST, tests: list[str], wfd: int) -> None:
-    """Body of the forked child: apply, run the covering tests, report through the pipe."""
+def _report(wfd: int, status: str, killed_by: str | None, ran: int, detail: str) -> None:
+    os.write(wfd, json.dumps({"status": status, "killed_by": killed_by, "ran": ran,
+                              "detail": detail}).encode())
+    os.close(wfd)
+    os._exit(0)
+
+
+def _watchdog(limits: dict[str, float], rec: _FirstFailure, wfd: int):
+    """A pytest plugin for the forked child: each covering test's call phase gets its own time
+    limit (`limits`, timeout_factor × that test's baseline, at least min_timeout), so an infinite
+    loop in code every test reaches ends after one test's limit, not after the whole covering
+    suite's; the child then reports a time-out naming the test. A thread watches the deadline
+    (a test's own SIGALRM cannot disarm it), and ends the child if its parent has died (an
+    interrupted worker leaves no mutant running)."""
+    import threading
+
+    import pytest
+
+    parent = os.getppid()
+
+    class Watchdog:
+        node: str | None = None
+        deadline: float | None = None
+
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_runtest_call(self, item):
+            self.node = item.nodeid
+            self.deadline = time.monotonic() + limits.get(item.nodeid, float("inf"))
+
+        def pytest_runtest_logreport(self, report):
+            if report.when == "call":
+                self.deadline = None
+
+    dog = Watchdog()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.1)
+            if os.getppid() != parent:
+                os._exit(1)
+            d, node = dog.deadline, dog.node
+            if d is not None and time.monotonic() > d:
+                _report(wfd, "timeout", node, rec.ran, f"{node}: > {limits[node]:.0f} s")
+
+    threading.Thread(target=watch, daemon=True).start()
+    return dog
+
+
+def _child(mutant: Mutant, new_stmt: ast.AST, tests: list[str], wfd: int,
+           limits: dict[str, float] | None = None) -> None:
+    """Body of the forked child: apply, run the covering tests (each within its limit, when
+    `limits` is given), report through the pipe."""
     status, killed_by, ran, detail = "error", None, 0, ""
     try:
         import pytest
@@ -525,7 +575,8 @@ def _child(mutant: Mutant, new_stmt: ast.AST, tests: list[str], wfd: int) -> Non
         os.dup2(null, 2)
         apply_mutant(mutant, new_stmt)
         rec = _FirstFailure()
-        rc = pytest.main(pytest_args(tests, ["-x"]), plugins=[rec])
+        plugins: list = [rec] if limits is None else [rec, _watchdog(limits, rec, wfd)]
+        rc = pytest.main(pytest_args(tests, ["-x"]), plugins=plugins)
         ran = rec.ran
         if rec.failed is not None:
             status, killed_by = "killed", rec.failed
@@ -535,10 +586,7 @@ def _child(mutant: Mutant, new_stmt: ast.AST, tests: list[str], wfd: int) -> Non
             status, detail = "error", f"pytest exit code {int(rc)}"
     except BaseException as exc:  # the mutant broke the import-time formulas: detected
         status, killed_by, detail = "killed", "<apply>", f"{type(exc).__name__}: {exc}"[:200]
-    payload = json.dumps({"status": status, "killed_by": killed_by, "ran": ran, "detail": detail})
-    os.write(wfd, payload.encode())
-    os.close(wfd)
-    os._exit(0)
+    _report(wfd, status, killed_by, ran, detail)
 
 
 def run_mutants(items: list[tuple[Mutant, ast.AST, ast.AST]], base: Baseline,
@@ -556,6 +604,9 @@ def run_mutants(items: list[tuple[Mutant, ast.AST, ast.AST]], base: Baseline,
             if not tests:
                 outcomes[mutant.key] = Outcome(mutant.key, "uncovered", 0.0)
                 continue
+            # per test: timeout_factor × its baseline (the child's watchdog); the whole suite's
+            # sum is the parent's backstop (a loop the watchdog thread cannot interrupt)
+            limits = {t: max(min_timeout, timeout_factor * base.seconds.get(t, 0.0)) for t in tests}
             limit = max(min_timeout, timeout_factor * sum(base.seconds.get(t, 0.0) for t in tests))
             rfd, wfd = os.pipe()
             sys.stdout.flush()
@@ -563,7 +614,7 @@ def run_mutants(items: list[tuple[Mutant, ast.AST, ast.AST]], base: Baseline,
             pid = os.fork()
             if pid == 0:
                 os.close(rfd)
-                _child(mutant, new_stmt, tests, wfd)
+                _child(mutant, new_stmt, tests, wfd, limits)
             os.close(wfd)
             running[pid] = (mutant, rfd, time.perf_counter(), limit, len(tests))
             chunks[rfd] = b""
