@@ -105,7 +105,8 @@ def test_delta_undefined_outside_its_domain():
 def test_arb_min_on_fractions_balls_and_mixed_margins():
     """The smaller of two margins: two Fractions give the exact minimum; a Fraction and a ball
     (margins of either kind) give a ball enclosing the smaller value; disjoint balls give the
-    smaller in either order; overlapping balls the one with the smaller midpoint."""
+    smaller in either order; overlapping balls a ball that holds the minimum of every pair of
+    values they allow (x = 0.9 ± 0.01, y = 1 ± 2: y may be −1, so the result must not be positive)."""
     assert C.arb_min(F(1, 3), F(1, 2)) == F(1, 3) and isinstance(C.arb_min(F(1, 2), F(1, 3)), F)
     for x, y in ((F(1, 3), arb(1)), (arb(1), F(1, 3))):
         m = C.arb_min(x, y)
@@ -115,4 +116,8 @@ def test_arb_min_on_fractions_balls_and_mixed_margins():
     lo, hi = flint.arb(1, 0.1), flint.arb(2, 0.1)
     assert C.arb_min(lo, hi) is lo and C.arb_min(hi, lo) is lo
     a, b = flint.arb(1, 1), flint.arb(1.5, 1)
-    assert C.arb_min(a, b) is a and C.arb_min(b, a) is a
+    for m in (C.arb_min(a, b), C.arb_min(b, a)):  # min ranges over [0, 2]
+        assert m.contains(0) and m.contains(2) and m.contains(1) and not m.contains(3)
+    x, y = flint.arb("0.9 +/- 0.01"), flint.arb("1 +/- 2")
+    for m in (C.arb_min(x, y), C.arb_min(y, x)):  # min ranges over [−1, 0.91]
+        assert not m > 0 and m.contains(-1) and m.contains(flint.arb("0.9")) and not m.contains(1)

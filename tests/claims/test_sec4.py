@@ -19,7 +19,7 @@ from tests.claims.checks import (
 from tests.strategies import HIGH_ALIGNMENT, LOW_ALIGNMENT, PAPER_SMALL, cases
 from verify.claims import CLAIMS_BY_ID, sec4
 from verify.core.results import CHECKED_NUMERICALLY as CHECKED
-from verify.core.results import REFUTED
+from verify.core.results import INCONCLUSIVE, REFUTED
 from verify.core.results import VERIFIED_SYMBOLICALLY as SYMBOLIC
 
 EXPECTED = {
@@ -258,6 +258,96 @@ def test_lem17_margin_values_against_numpy(L, g, Dg):
     # a refutation reports the states it examined, the witness included
     r = lem17(CLAIMS_BY_ID["lem17"], "quick", 0, var_factor=1)
     assert r.status == REFUTED and r.n_states >= 1
+
+
+@pytest.mark.parametrize("profile", ["quick", "ci"])
+def test_lem17_search_and_report_match_its_evidence(monkeypatch, profile):
+    """What lem17 reports is what it examined: the instances it passes to `lem17_margins` (spied)
+    are the states it counts, d = 1..4 all reached, C = LLᵀ singular exactly at every fifth instance
+    (det C = 0), g spread over decades, D with both signs; every instance checked, no sign
+    undecided, and `min_margin` is the smallest bound slack, recomputed here with numpy's
+    eigvalsh (an independent evaluation of ‖C‖₂)."""
+    import numpy as np
+
+    from verify.claims.sec4 import lem17, lem17_margins
+
+    seen = []
+
+    def spy(L, g, Dg, var_factor=2):
+        seen.append((L, g, Dg))
+        return lem17_margins(L, g, Dg, var_factor)
+
+    monkeypatch.setattr(sec4, "lem17_margins", spy)
+    r = lem17(CLAIMS_BY_ID["lem17"], profile, 0)
+    assert r.status == CHECKED and r.certified and r.n_undecided == 0
+    n = len(seen)
+    assert n == r.n_states and r.evidence.startswith(f"{n} random instances")
+    assert {len(g) for _, g, _ in seen} == {1, 2, 3, 4}
+    slacks, gabs = [], []
+    for it, (L, g, Dg) in enumerate(seen):
+        Ln = np.array([[float(x) for x in row] for row in L])
+        C = Ln @ Ln.T
+        singular = all(row[-1] == 0 for row in L)
+        assert singular == (it % 5 == 4), it
+        gn, Dn = np.array([float(x) for x in g]), np.diag([float(x) for x in Dg])
+        nc = float(np.linalg.eigvalsh(C).max())
+        slacks += [nc * gn @ gn - gn @ C @ gn,
+                   2 * nc**2 * np.trace(Dn @ Dn) - 2 * np.trace(C @ Dn @ C @ Dn)]
+        gabs += [abs(x) for x in gn if x != 0]
+    assert max(gabs) / min(gabs) > 1e3
+    assert any(x < 0 for _, _, Dg in seen for x in Dg) and any(x > 0 for _, _, Dg in seen for x in Dg)
+    want = min(0.0 if abs(x) <= 1e-12 * max(1.0, abs(x)) else x for x in slacks)
+    assert r.min_margin is not None and abs(float(r.min_margin) - want) <= 1e-5 * max(1e-12, abs(want))
+
+
+def test_lem17_min_margin_is_the_smallest_bound_slack(monkeypatch):
+    """min_margin is the smallest of the bounds' slacks over all instances, exactly 0 when a bound
+    is tight: with every instance's two slacks stubbed to (3, 2) it is 2, with (3, 0) it is 0."""
+    from verify.claims.sec4 import lem17, lem17_margins
+
+    for slacks, want in (((F(3), F(2)), "2"), ((F(3), F(0)), "0")):
+        def stub(L, g, Dg, var_factor=2, slacks=slacks):
+            residuals, _ = lem17_margins(L, g, Dg, var_factor)
+            return residuals, tuple((lambda v=v: v) for v in slacks)
+
+        monkeypatch.setattr(sec4, "lem17_margins", stub)
+        r = lem17(CLAIMS_BY_ID["lem17"], "quick", 0)
+        assert r.status == CHECKED and r.min_margin == want, (slacks, r.min_margin)
+
+
+def test_lem17_refutation_names_the_identity_that_fails(monkeypatch):
+    """With the false factor 1 in Var(zᵀDz) the refutation names that identity (not Var(gᵀz), which
+    holds) at the first instance examined, certified."""
+    from verify.claims.sec4 import lem17, lem17_margins
+
+    seen = []
+
+    def spy(L, g, Dg, var_factor=2):
+        seen.append(L)
+        return lem17_margins(L, g, Dg, var_factor)
+
+    monkeypatch.setattr(sec4, "lem17_margins", spy)
+    r = lem17(CLAIMS_BY_ID["lem17"], "quick", 0, var_factor=1)
+    assert r.status == REFUTED and r.certified and r.n_states == len(seen)
+    assert r.evidence.startswith("Var(zᵀDz) = 1tr((CD)²) fails at L = ")
+
+
+def test_lem17_reports_undecided_signs_and_a_failing_bound(monkeypatch):
+    """With every sign undecided (certified_sign stubbed to None) lem17 is inconclusive and says how
+    many were undecided (two bounds per instance), with no margin; with a negative sign it refutes
+    at the first instance, certified, naming the state."""
+    import verify.core.signs as signs
+    from verify.claims.sec4 import lem17
+
+    monkeypatch.setattr(signs, "certified_sign", lambda f: (None, None, 60))
+    r = lem17(CLAIMS_BY_ID["lem17"], "quick", 0)
+    assert r.status == INCONCLUSIVE and r.n_undecided == 40 and r.min_margin is None
+    assert r.evidence.startswith("40 bound signs undecided; 20 random instances")
+    monkeypatch.setattr(signs, "certified_sign", lambda f: (-1, F(-1, 3), 30))
+    r = lem17(CLAIMS_BY_ID["lem17"], "quick", 0)
+    assert r.status == REFUTED and r.n_states == 1 and r.certified and r.dps == 30
+    assert r.evidence.startswith("a bound of Lemma 17 fails at L = ")
+    assert r.evidence.endswith("margin -0.333333333333")
 
 
 def test_p_zero_state_fails_p_positive_and_thm7_corrected_excludes_it():

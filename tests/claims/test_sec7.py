@@ -166,6 +166,7 @@ def test_two_phase_rule_on_hand_made_curves(monkeypatch):
     assert all(np.array_equal(ts, np.arange(0, 30001)) for ts in seen) and len(seen) == len(PAPER_M)
     assert "min 0.400 at t=3, end 0.8000" in r.evidence  # the minimum and where the run ends
     assert _two_phase_on(monkeypatch, [0.9, 0.7, 0.5, 0.6])[0].status == CHECKED  # turn at t = T − 1
+    assert "end 0.7000" in _two_phase_on(monkeypatch, [0.9, 0.5, 0.6, 0.7])[0].evidence  # the last value
     ulp = np.spacing(0.6)
     assert _two_phase_on(monkeypatch, [0.9, 0.5, 0.6, 0.6 - ulp, 0.7])[0].status == CHECKED
     for bad in ([0.9, 0.8, 0.7, 0.6],          # only decreasing: the minimum at the end

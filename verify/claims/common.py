@@ -122,7 +122,9 @@ def eta_star(case: Case) -> Fraction | None:
 
 
 def arb_min(x, y):
-    """The smaller of two margins (Fractions stay exact; overlapping balls: smaller midpoint)."""
+    """min(x, y) of two margins: exact for two Fractions; for balls, the ball that is certainly the
+    smaller, and for overlapping balls a ball enclosing [min(x_lo, y_lo), min(x_hi, y_hi)], which
+    holds min(x, y) for every value the two balls allow (so its certified sign is min's sign)."""
     if isinstance(x, Fraction) and isinstance(y, Fraction):
         return min(x, y)
     x, y = (arb(v) if isinstance(v, Fraction) else v for v in (x, y))
@@ -130,7 +132,9 @@ def arb_min(x, y):
         return x
     if y < x:
         return y
-    return x if x.mid() < y.mid() else y
+    lo = x.lower() if x.lower() < y.lower() else y.lower()
+    hi = x.upper() if x.upper() < y.upper() else y.upper()
+    return lo.union(hi)
 
 
 def log_slope(xs, ys) -> float:
