@@ -152,3 +152,19 @@ def test_case_file_size_guard_boundary(tmp_path, monkeypatch):
     with pytest.raises(CaseError) as exc:
         cases.load_case(over)
     assert exc.value.field == "(file)" and "larger than 1 MiB" in str(exc.value)
+
+
+def test_case_json_round_trips_for_every_noise_kind():
+    """A case written by `Case.to_json` reads back as the same case (exact Fractions) for each noise
+    form: σ, a κ² list and a full covariance matrix (with off-diagonal entries), with and without η."""
+    from verify.core.cases import loads_case, make_case
+
+    lam, state = [3, F(3, 2), F(1, 3)], [F(1, 7), F(-2, 5), 0]
+    cases = [make_case(lam, 1, state, sigma=F(1, 2), eta=F(1, 1000)),
+             make_case(lam, 2, state, kappa2=[F(1, 3), 1, F(1, 4)]),
+             make_case(lam, 1, state, covariance=[[2, F(1, 2), 0], [F(1, 2), 1, F(-1, 3)],
+                                                  [0, F(-1, 3), 1]], eta=F(2, 3))]
+    for c in cases:
+        back = loads_case(c.to_json())
+        assert back == c and back.to_json() == c.to_json()
+    assert not cases[2].noise_is_diagonal and loads_case(cases[2].to_json()).covariance[0][1] == F(1, 2)

@@ -353,3 +353,81 @@ def test_pct_prints_whole_percents_and_two_digits_below_one_percent():
     assert _pct(0.5) == _pct(-0.5) == "50 %"
     assert _pct(0.01) == "1 %" and _pct(0.015) == "2 %" and _pct(0.25) == "25 %"
     assert _pct(0.0042) == _pct(-0.0042) == "0.42 %"
+
+
+def test_stationary_dominant_variances_are_lemma_26s():
+    """In the dominant directions (λ ∈ [80, 100], ηλ ≈ 0.27) the factor (1 − ηλ)^{2t} is below 1e-27
+    from t = 100 on, so every later state draws c_i ~ N(0, β_i) with β_i the stationary second
+    moment of Lemma 26 — taken here from `expected_trajectory` (its value at t = 10⁹). There ηλ²
+    in β = ηκ²/(2λ − ηλ²) is a ~25 % effect: the pooled c_i²/β_i (1 800 draws) must average 1
+    within 3 standard deviations. Each entry is rounded to 6 significant digits, as documented."""
+    import numpy as np
+
+    from verify.claims.severity import paper_states
+    from verify.core.families import q
+    from verify.simulation.engines import expected_trajectory
+
+    states = paper_states(0)
+    lam = np.array([float(x) for x in states[0][2].eigenvalues[:50]])  # the same for every gap m
+    # β_i = E[c_i²] long after the start (c_0 = 0, t = 10⁹), one direction per call
+    beta = np.array([expected_trajectory(lam[i:i + 1], 1, np.array([0.25]), np.zeros(1), 0.003,
+                                         np.array([1e9]))["E_s_D"][0] / lam[i] ** 2 for i in range(50)])
+    ratios = []
+    for _, t, case in states:
+        assert all(q(float(x), 6) == x for x in case.state[::25])
+        assert [float(x) for x in case.eigenvalues[:50]] == list(lam)
+        if t != 0:
+            ratios.extend(np.array([float(x) for x in case.state[:50]]) ** 2 / beta)
+    n = len(ratios)
+    assert n == 4 * 9 * 50
+    assert abs(np.mean(ratios) - 1) < 3 * (2 / n) ** 0.5
+
+
+def test_exported_case_files_are_the_case_format_and_export_can_be_repeated(tmp_path):
+    """Each exported state file is byte-for-byte the case format (`Case.to_json`, what
+    `check --cases-dir` writes); exporting again into the same directory (re-running the re-check
+    command) replaces the files instead of failing; a directory that does not exist yet is made."""
+    from verify.claims.severity import export_paper_states, paper_states
+
+    c = _table_claim(lambda m, t: F(1))
+    out = tmp_path / "not" / "yet"
+    first = export_paper_states(c, out)
+    again = export_paper_states(c, out)
+    assert first == again
+    for (_, _, case), r in list(zip(paper_states(0), first))[::11]:
+        assert (out / "t-sev" / r["file"]).read_text(encoding="utf-8") == case.to_json()
+
+
+def test_one_unsized_violation_is_the_state_to_recheck():
+    """A claim violated at a single §7 state and naming no compared numbers: the summary counts
+    one violation and its re-check command names that state's file."""
+    from verify.claims.severity import paper_regime_summary, state_file_name
+
+    s = paper_regime_summary(_table_claim(lambda m, t: F(-1) if (m, t) == (50, 1000) else F(1)))
+    assert s["paper_violations"] == 1 and "largest" not in s
+    assert s["recheck_state"].endswith(f"states/t-sev/{state_file_name(50, 1000, 0)} --claim t-sev")
+
+
+def test_classify_rank_is_the_rank_of_its_class():
+    """Each class classify assigns carries its documented rank RANK[class] (1 paper regime,
+    2 statement, 3 missing hypothesis): a violation at a §7 state, an empirical refutation, a
+    witness failing the unstated hypothesis, and a witness satisfying it."""
+    from dataclasses import replace
+
+    from verify.claims.severity import MISSING, PAPER, RANK, STATEMENT, classify, paper_states
+    from verify.core import results as R
+
+    witness = paper_states(0)[0][2].to_json_obj()
+    res = R.CheckResult(claim_id="t-sev", status=R.REFUTED, evidence="", counterexample=witness)
+    holds = _table_claim(lambda m, t: F(1))
+    cases = [
+        (_table_claim(lambda m, t: F(-1) if t == 0 else F(1)), PAPER),
+        (replace(holds, kind="empirical", margin=None), PAPER),
+        (replace(holds, missing_hypothesis=lambda case: False), MISSING),
+        (replace(holds, missing_hypothesis=lambda case: True), STATEMENT),
+        (holds, STATEMENT),
+    ]
+    for claim, cls in cases:
+        sev = classify(claim, res)
+        assert sev["class"] == cls and sev["rank"] == RANK[cls], (cls, sev)
+    assert RANK[PAPER] < RANK[STATEMENT] < RANK[MISSING]
