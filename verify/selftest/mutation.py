@@ -563,9 +563,9 @@ def _watchdog(limits: dict[str, float], rec: _FirstFailure, wfd: int):
 
 
 def _child(mutant: Mutant, new_stmt: ast.AST, tests: list[str], wfd: int,
-           limits: dict[str, float] | None = None) -> None:
-    """Body of the forked child: apply, run the covering tests (each within its limit, when
-    `limits` is given), report through the pipe."""
+           limits: dict[str, float]) -> None:
+    """Body of the forked child: apply, run the covering tests (each within its limit in
+    `limits`), report through the pipe."""
     status, killed_by, ran, detail = "error", None, 0, ""
     try:
         import pytest
@@ -575,8 +575,7 @@ def _child(mutant: Mutant, new_stmt: ast.AST, tests: list[str], wfd: int,
         os.dup2(null, 2)
         apply_mutant(mutant, new_stmt)
         rec = _FirstFailure()
-        plugins: list = [rec] if limits is None else [rec, _watchdog(limits, rec, wfd)]
-        rc = pytest.main(pytest_args(tests, ["-x"]), plugins=plugins)
+        rc = pytest.main(pytest_args(tests, ["-x"]), plugins=[rec, _watchdog(limits, rec, wfd)])
         ran = rec.ran
         if rec.failed is not None:
             status, killed_by = "killed", rec.failed
