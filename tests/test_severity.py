@@ -228,7 +228,7 @@ def test_paper_states_follow_the_exact_law_of_constant_step_sgd():
     The grid is the paper's: d = 500, k = 50, η = 0.003, σ = 0.5, every gap m of PAPER_M."""
     import numpy as np
 
-    from verify.claims.severity import PAPER_ETA, PAPER_SIGMA, paper_states
+    from verify.claims.severity import PAPER_ETA, PAPER_SIGMA, paper_state_variances, paper_states
     from verify.core.families import PAPER_M, paper_spectrum
 
     states = paper_states(0)
@@ -245,6 +245,11 @@ def test_paper_states_follow_the_exact_law_of_constant_step_sgd():
         if step in PAPER_TIMES:
             var[step] = v
         v = a * v + eta**2 * kap
+    # the variances the states are drawn with are these, to rounding (a few-percent error in the
+    # transient (1 − ηλ)^{2t}(1 − β) would pass the χ² test below but not this one)
+    drawn = np.array([paper_state_variances(m) for m in PAPER_M])  # (gap, time, coordinate)
+    for j, t in enumerate(PAPER_TIMES):
+        np.testing.assert_allclose(drawn[:, j, :], var[t], rtol=1e-9, err_msg=str(t))
     chi = {}
     for t in PAPER_TIMES:
         c = np.array([[float(x) for x in case.state] for _, t2, case in states if t2 == t])

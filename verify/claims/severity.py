@@ -32,6 +32,7 @@ from verify.core import results as R
 from verify.core.cases import loads_case, make_case
 from verify.core.families import PAPER_M, paper_spectrum, q
 from verify.core.signs import as_text, certified_sign
+from verify.simulation.engines import expected_c2
 
 PAPER = "fails in the paper's own regime"
 STATEMENT = "statement or rate error"
@@ -44,21 +45,27 @@ PAPER_SIGMA = Fraction(1, 2)
 PAPER_TIMES = (0, 100, 1000, 10000, None)  # None: the stationary law
 
 
+def paper_state_variances(m) -> np.ndarray:
+    """(len(PAPER_TIMES), d) variances v_i(t) of the §7 states at gap m: the Lemma 26 second moment
+    `expected_c2` of constant-step SGD from x_0 ~ N(0, I) (c_{i,0}² → E c_{i,0}² = 1, κ² = σ²),
+    at t = ∞ for the stationary law (v_i = β_i)."""
+    lf = np.array([float(x) for x in paper_spectrum(m)])
+    ts = np.array([np.inf if t is None else t for t in PAPER_TIMES], dtype=float)
+    return expected_c2(lf, np.full(len(lf), float(PAPER_SIGMA) ** 2), np.ones(len(lf)),
+                       float(PAPER_ETA), ts)
+
+
 @functools.lru_cache(maxsize=4)
 def paper_states(seed: int = 0, ms=PAPER_M) -> tuple:
     """Random states of the §7 setting: for each gap m and each time t of PAPER_TIMES, one state
     c with c_i ~ N(0, v_i(t)), v_i(t) = (1 − ηλ_i)^{2t}(1 − β_i) + β_i (Lemma 26 from x_0 ~ N(0, I);
     t = None: v_i = β_i), rounded to 6 significant digits; η = 0.003, σ = 0.5, d = 500, k = 50."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 7]))
-    eta = float(PAPER_ETA)
     out = []
     for m in ms:
         lam = paper_spectrum(m)
-        lf = np.array([float(x) for x in lam])
-        beta = eta * 0.25 / (2 * lf - eta * lf * lf)
-        for t in PAPER_TIMES:
-            var = beta if t is None else (1 - eta * lf) ** (2 * t) * (1 - beta) + beta
-            c = rng.standard_normal(len(lf)) * np.sqrt(var)
+        for t, var in zip(PAPER_TIMES, paper_state_variances(m)):
+            c = rng.standard_normal(len(lam)) * np.sqrt(var)
             out.append((m, t, make_case(lam, 50, [q(float(x), 6) for x in c], sigma=PAPER_SIGMA,
                                         eta=PAPER_ETA)))
     return tuple(out)

@@ -234,16 +234,27 @@ def grouped_sgd(
     return Trajectory(**out)
 
 
+def expected_c2(
+    lam: np.ndarray, kappa2: np.ndarray, c0sq: np.ndarray, eta: float, ts: np.ndarray,
+) -> np.ndarray:
+    """(len(ts), d) array of E c_{i,t}² = |1 − ηλ_i|^{2t}(c_{i,0}² − β_i) + β_i,
+    β_i = ηκ_i²/(2λ_i − ηλ_i²) (Lemma 26; c_{i,0}² may be E c_{i,0}² of a random start). A time
+    t = ∞ gives the stationary β_i exactly when 0 < ηλ_i < 2."""
+    lam = np.asarray(lam, dtype=float)
+    beta = eta * np.asarray(kappa2, dtype=float) / (2 * lam - eta * lam * lam)
+    ts = np.asarray(ts, dtype=float)
+    decay = np.abs(1 - eta * lam)[None, :] ** (2 * ts[:, None])
+    return decay * (np.asarray(c0sq, dtype=float) - beta)[None, :] + beta[None, :]
+
+
 def expected_trajectory(
     lam: np.ndarray, k: int, kappa2: np.ndarray, c0sq: np.ndarray, eta: float, ts: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """Exact E[s^D_t], E[s^B_t], E[L_t] and the ratio-of-expectations alignment at times ts
     (Lemma 26, no iteration; O(d) per time)."""
     lam = np.asarray(lam, dtype=float)
-    beta = eta * np.asarray(kappa2, dtype=float) / (2 * lam - eta * lam * lam)
     ts = np.asarray(ts, dtype=float)
-    decay = np.abs(1 - eta * lam)[None, :] ** (2 * ts[:, None])
-    Ec2 = decay * (np.asarray(c0sq, dtype=float) - beta)[None, :] + beta[None, :]
+    Ec2 = expected_c2(lam, kappa2, c0sq, eta, ts)
     e = lam * lam * Ec2
     sD, sB = e[:, :k].sum(axis=1), e[:, k:].sum(axis=1)
     return {"t": ts, "E_s_D": sD, "E_s_B": sB, "E_loss": 0.5 * (lam * Ec2).sum(axis=1),
