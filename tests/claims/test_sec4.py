@@ -317,19 +317,29 @@ def test_lem17_min_margin_is_the_smallest_bound_slack(monkeypatch):
 
 def test_lem17_refutation_names_the_identity_that_fails(monkeypatch):
     """With the false factor 1 in Var(zᵀDz) the refutation names that identity (not Var(gᵀz), which
-    holds) at the first instance examined, certified."""
+    holds) at the first instance examined, certified, and prints that instance exactly: its numbers
+    parse back to the L, g, D examined."""
     from verify.claims.sec4 import lem17, lem17_margins
 
     seen = []
 
     def spy(L, g, Dg, var_factor=2):
-        seen.append(L)
+        seen.append((L, g, Dg))
         return lem17_margins(L, g, Dg, var_factor)
 
     monkeypatch.setattr(sec4, "lem17_margins", spy)
     r = lem17(CLAIMS_BY_ID["lem17"], "quick", 0, var_factor=1)
     assert r.status == REFUTED and r.certified and r.n_states == len(seen)
     assert r.evidence.startswith("Var(zᵀDz) = 1tr((CD)²) fails at L = ")
+    # the witness is printed exactly, in plain numbers a reader can paste (no Fraction reprs)
+    import re
+
+    assert "Fraction" not in r.evidence
+    m = re.search(r"at L = \[(.*)\], g = \[(.*)\], D = diag\(\[(.*)\]\):", r.evidence)
+    rows = [[F(x) for x in row.split(", ")] for row in re.findall(r"\[([^][]*)\]", m.group(1))]
+    assert rows == seen[-1][0]
+    assert [F(x) for x in m.group(2).split(", ")] == seen[-1][1]
+    assert [F(x) for x in m.group(3).split(", ")] == seen[-1][2]
 
 
 def test_lem17_reports_undecided_signs_and_a_failing_bound(monkeypatch):

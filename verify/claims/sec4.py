@@ -121,6 +121,16 @@ def _positive_definite(M) -> bool:
     return True
 
 
+def _instance_text(L, g, Dg) -> str:
+    """'L = [[a, b], [c, d]], g = [..], D = diag([..])' with every entry exact (`fmt_exact`)."""
+    from verify.core.cases import fmt_exact
+
+    def vec(v) -> str:
+        return "[" + ", ".join(fmt_exact(x) for x in v) + "]"
+
+    return f"L = [{', '.join(vec(row) for row in L)}], g = {vec(g)}, D = diag({vec(Dg)})"
+
+
 def lem17(claim: Claim, profile: str, seed: int, var_factor: int = 2) -> R.CheckResult:
     """Lemma 17 on random rational instances: C = LLᵀ (PSD, also singular), g, diagonal D with
     entries of both signs; the variance identities exactly from the moments of w, the two bounds
@@ -146,7 +156,7 @@ def lem17(claim: Claim, profile: str, seed: int, var_factor: int = 2) -> R.Check
         if any(r != 0 for r in residuals):
             which = "Var(gᵀz) = gᵀCg" if residuals[0] else f"Var(zᵀDz) = {var_factor}tr((CD)²)"
             return R.CheckResult(claim.id, R.REFUTED,
-                                 f"{which} fails at L = {L}, g = {g}, D = diag({Dg}): residual "
+                                 f"{which} fails at {_instance_text(L, g, Dg)}: residual "
                                  f"{residuals[0] or residuals[1]} (exact, from the moments of w)",
                                  n_states=it + 1, certified=True, recheck=f"salign check {claim.id}")
         for f in ineqs:
@@ -156,7 +166,7 @@ def lem17(claim: Claim, profile: str, seed: int, var_factor: int = 2) -> R.Check
                 continue
             if sign < 0:
                 return R.CheckResult(claim.id, R.REFUTED,
-                                     f"a bound of Lemma 17 fails at L = {L}, g = {g}, D = diag({Dg}): "
+                                     f"a bound of Lemma 17 fails at {_instance_text(L, g, Dg)}: "
                                      f"margin {as_text(val)}", n_states=it + 1, dps=dps, certified=True,
                                      recheck=f"salign check {claim.id}")
             fv = 0.0 if sign == 0 else float(val) if isinstance(val, Fraction) else float(val.mid())
