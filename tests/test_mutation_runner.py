@@ -180,3 +180,53 @@ def test_an_infinite_loop_times_out_after_one_tests_limit():
     assert res["n"] >= 1 and res["status"] == "timeout", res
     assert res["killed_by"] == "tests/test_cases_cli.py::test_fmt_exact_text"
     assert res["detail"] == "tests/test_cases_cli.py::test_fmt_exact_text: > 2 s" and res["seconds"] < 60
+
+
+ORPHAN_SCRIPT = r"""
+import os, sys, time
+sys.path.insert(0, ".")
+from verify.selftest import mutation as M
+mutant, _, new = [it for it in M.enumerate_mutants(["verify.core.cases"], wide=True)
+                  if it[0].scope == "fmt_exact" and it[0].original == "5" and it[0].mutated == "6"
+                  and "//=" in __import__("ast").unparse(it[2])][0]
+node = "tests/test_cases_cli.py::test_fmt_exact_text"
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.close(r)
+    M._child(mutant, new, [node], w, {node: 3600.0})  # loops for an hour unless the dog acts
+print(pid, flush=True)
+deadline = time.monotonic() + 120
+while len(os.listdir(f"/proc/{pid}/task")) < 2 and time.monotonic() < deadline:
+    time.sleep(0.05)  # until the child's watchdog thread runs
+time.sleep(1.0)
+os._exit(0)  # the worker dies without waiting for its mutant
+"""
+
+
+def _alive(pid: int) -> bool:
+    """pid exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_mutant_whose_worker_died_exits_on_its_own():
+    """A worker that dies (an interrupted run) leaves no mutant behind: its forked child, stuck in
+    an infinite loop under a one-hour limit, notices its parent is gone and exits within seconds
+    (`den //= 5 → den //= 6` in fmt_exact, as above). Linux: the child is watched via /proc."""
+    import time
+
+    r = subprocess.run([sys.executable, "-c", ORPHAN_SCRIPT], cwd=ROOT, capture_output=True,
+                       text=True, timeout=300, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    assert r.returncode == 0, r.stderr[-2000:]
+    pid = int(r.stdout.split()[0])
+    t0 = time.monotonic()
+    while _alive(pid) and time.monotonic() - t0 < 20:
+        time.sleep(0.1)
+    alive = _alive(pid)
+    if alive:
+        os.kill(pid, 9)
+    assert not alive, "the orphaned mutant child was still running 20 s after its parent died"
