@@ -260,10 +260,11 @@ def test_assumption14_step_bound_hand_values():
 
 def test_thm15_setup_generic_draws_meet_their_documented_ranges():
     """region=False: d ≤ 5 exact rationals, a dominant block with λ_k > λ_{k+1} (else None),
-    isotropic κ², every c_{i,0}² the square of a rational ≥ 1, and η strictly inside Assumption 14's
-    step bound min(2/λ_1, 2 gap₁/(λ_1² − λ_d²)), spread over it."""
-    ratios = []
+    isotropic κ², every c_{i,0}² the square of a rational ≥ 1 (from below 10² to above 10⁶), and η
+    strictly inside Assumption 14's step bound min(2/λ_1, 2 gap₁/(λ_1² − λ_d²)), spread over it."""
+    ratios, energies = [], []
     for lam, k, kap, c0, eta in _setups(False, seed=1, draws=400):
+        energies += c0
         d = len(lam)
         assert 2 <= d <= 5 and 1 <= k < d and len(kap) == len(c0) == d
         assert lam == sorted(lam, reverse=True) and lam[-1] > 0 and lam[k - 1] > lam[k]
@@ -273,6 +274,8 @@ def test_thm15_setup_generic_draws_meet_their_documented_ranges():
         assert 0 < eta < bound
         ratios.append(eta / bound)
     assert len(ratios) > 300 and min(ratios) < F(1, 10) and max(ratios) > F(9, 10)
+    # c_0² = (a·10^j)², a ∈ 1..9, j ∈ 0..3: both ends of 1 … 8.1·10⁷ are reached
+    assert min(energies) < 100 and max(energies) >= 10**6
 
 
 def test_thm15_setup_region_draws_are_the_hard_region():
