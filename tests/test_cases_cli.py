@@ -154,6 +154,27 @@ def test_case_file_size_guard_boundary(tmp_path, monkeypatch):
     assert exc.value.field == "(file)" and "larger than 1 MiB" in str(exc.value)
 
 
+def test_parse_number_rejects_booleans_and_none_and_guards_length_at_the_limit():
+    """parse_number takes exact numbers only: JSON true/false (ints in Python) and null are
+    refused, not read as 1/0; a number text of exactly MAX_NUMBER_CHARS characters is read, one
+    character more is refused with a one-line reason (before any conversion)."""
+    import verify.core.cases as cases
+    from verify.core.errors import CaseError
+
+    for bad in (True, False, None):
+        with pytest.raises(CaseError) as exc:
+            cases.parse_number(bad, "eta")
+        assert exc.value.field == "eta" and "must be a number" in str(exc.value)
+    # a fraction p/q, so that neither part exceeds Python's 4300-digit int-conversion limit
+    half = cases.MAX_NUMBER_CHARS // 2
+    at = "1" * (half - 1) + "/" + "1" * half
+    assert len(at) == cases.MAX_NUMBER_CHARS
+    assert cases.parse_number(at, "eta") == F(int("1" * (half - 1)), int("1" * half))
+    with pytest.raises(CaseError) as exc:
+        cases.parse_number(at + "1", "eta")
+    assert f"longer than {cases.MAX_NUMBER_CHARS} characters" in str(exc.value)
+
+
 def test_case_json_round_trips_for_every_noise_kind():
     """A case written by `Case.to_json` reads back as the same case (exact Fractions) for each noise
     form: σ, a κ² list and a full covariance matrix (with off-diagonal entries), with and without η."""
