@@ -175,6 +175,27 @@ def test_parse_number_rejects_booleans_and_none_and_guards_length_at_the_limit()
     assert f"longer than {cases.MAX_NUMBER_CHARS} characters" in str(exc.value)
 
 
+def test_parse_number_exponent_limit_and_number_lists():
+    """A decimal exponent of exactly ±MAX_EXPONENT is read exactly, one beyond is refused
+    ('magnitude out of range'); a list field must be a non-empty list (a string such as "12" is
+    not read as the list 1, 2)."""
+    import verify.core.cases as cases
+    from verify.core.errors import CaseError
+
+    e = cases.MAX_EXPONENT
+    assert cases.parse_number(f"1e{e}", "eta") == F(10) ** e
+    assert cases.parse_number(f"2.5E-{e}", "eta") == F(5, 2) / F(10) ** e
+    for bad in (f"1e{e + 1}", f"1e-{e + 1}"):
+        with pytest.raises(CaseError) as exc:
+            cases.parse_number(bad, "eta")
+        assert "magnitude out of range" in str(exc.value)
+    assert cases._number_list(["1", 2], "state") == (F(1), F(2))
+    for bad in ("12", [], {"a": 1}, 3):
+        with pytest.raises(CaseError) as exc:
+            cases._number_list(bad, "state")
+        assert exc.value.field == "state" and "non-empty list" in str(exc.value)
+
+
 def test_case_json_round_trips_for_every_noise_kind():
     """A case written by `Case.to_json` reads back as the same case (exact Fractions) for each noise
     form: σ, a κ² list and a full covariance matrix (with off-diagonal entries), with and without η."""
