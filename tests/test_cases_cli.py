@@ -37,6 +37,10 @@ def _write(tmp_path, obj, name="c.json"):
     (lambda o: o.update(extra=1), "extra"),
     (lambda o: o.update(noise={"sigma": "1", "kappa2": ["1"] * 4}), "noise"),
     (lambda o: o.update(eta="-1"), "eta"),
+    (lambda o: o.update(eta="0"), "eta"),
+    (lambda o: o.update(k=True), "k"),
+    (lambda o: o.update(k="2"), "k"),
+    (lambda o: o.update(k=2.0), "k"),
 ])
 def test_bad_case_one_line_exit_2(tmp_path, capsys, mutate, field):
     obj = json.loads(json.dumps(GOOD))
