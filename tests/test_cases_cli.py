@@ -20,6 +20,7 @@ def _write(tmp_path, obj, name="c.json"):
 
 @pytest.mark.parametrize("mutate,field", [
     (lambda o: o.update(eigenvalues=["1", "2", "1", "0.5"]), "eigenvalues[1]"),
+    (lambda o: o.update(eigenvalues=["3", "2", "0.5", "1"]), "eigenvalues[3]"),
     (lambda o: o.update(eigenvalues=["3", "2", "2", "0.5"], k=2), "k"),
     (lambda o: o.update(k=4), "k"),
     (lambda o: o.update(k=0), "k"),
