@@ -315,3 +315,38 @@ def test_gaussian_block_ratio_degenerate_and_noise_free():
         assert efc.gaussian_block_ratio([F(1), F(2)], z2, 1) == mpmath.mpf(1) / 5
         # m = (1, 0), B = diag(1, 0): V ≡ 0, so θ = 1 almost surely
         assert _rel(efc.gaussian_block_ratio([F(1), F(0)], [[F(1), F(0)], [F(0), F(0)]], 1), 1) < 1e-15
+        # total mean square exactly 1 is an ordinary state, not the degenerate |z| = 0
+        assert efc.gaussian_block_ratio([F(1), F(0)], z2, 1) == 1
+        half = [[F(1, 2), F(0)], [F(0), F(1, 2)]]  # isotropic and centred: θ = 1/2 by symmetry
+        assert _rel(efc.gaussian_block_ratio([F(0), F(0)], half, 1), mpmath.mpf(1) / 2) < 1e-15
+
+
+def test_gaussian_block_ratio_rejects_a_starved_quadrature(monkeypatch):
+    """The accuracy control of the outer integral. A first pass starved to tanh-sinh degree 2
+    (mpmath's error estimate ≈ 1 %, its value off by ≈ 10⁻³) fails the tolerance test, and the
+    second pass (default degree + 3) gives the value to 15 digits; with both passes starved the
+    answer is a PrecisionError, never the wrong number."""
+    B, m = [[F(3), F(1)], [F(1), F(2)]], [F(1, 2), F(-1, 3)]
+    with mpmath.workdps(40):
+        ref = efc.gaussian_block_ratio(m, B, 1)
+    real_quad = mpmath.quad
+
+    def starved(passes: int):
+        calls: list[int] = []
+
+        def quad(f, points, **kw):
+            calls.append(1)
+            if len(calls) <= passes:
+                kw["maxdegree"] = 2
+            return real_quad(f, points, **kw)
+        return quad, calls
+
+    quad, calls = starved(1)
+    monkeypatch.setattr(efc.mpmath, "quad", quad)
+    with mpmath.workdps(20):
+        assert _rel(efc.gaussian_block_ratio(m, B, 1), ref) < mpmath.mpf(10) ** -15
+    assert len(calls) == 2  # the starved pass was rejected, not accepted
+    quad, calls = starved(2)
+    monkeypatch.setattr(efc.mpmath, "quad", quad)
+    with mpmath.workdps(20), pytest.raises(PrecisionError, match="did not converge"):
+        efc.gaussian_block_ratio(m, B, 1)

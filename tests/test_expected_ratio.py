@@ -208,6 +208,29 @@ def test_noise_free_and_degenerate_cases():
                       mpmath.mpf(1) / 2)
 
 
+def test_signal_equal_to_noise_against_the_full_covariance_engine():
+    """States where a dominant coordinate's signal equals its noise (μ_i² = v_i) and where every
+    w_i v_i = 1: the value equals the block engine of verify/core/expected_full_cov.py
+    (z_i = √w_i μ_i + √(w_i v_i) Z_i, an independent implementation: a per-block Laplace
+    transform in ball arithmetic) to 12 digits, and differs from the noise-free value
+    Σ_D wμ²/Σ wμ²."""
+    from verify.core.expected_full_cov import gaussian_block_ratio
+
+    cases = [  # (√w, μ, v, k): rational roots, so the block engine's mean is exact
+        ([F(1), F(1)], [F(1), F(0)], [F(1), F(1)], 1),  # w·v = 1 everywhere, μ_0² = v_0
+        ([F(2), F(1), F(1, 2)], [F(1), F(1), F(2)], [F(1, 4), F(1), F(4)], 1),  # w·v = 1
+        ([F(3), F(1), F(1, 2)], [F(1, 2), F(0), F(3, 2)], [F(1, 4), F(1, 9), F(9, 4)], 2),
+    ]
+    with mpmath.workdps(DPS):
+        for rw, mu, v, k in cases:
+            w, mu2 = [x * x for x in rw], [x * x for x in mu]
+            got = er.expected_block_ratio(w, mu2, v, k)
+            m = [a * b for a, b in zip(rw, mu)]
+            B = [[w[i] * v[i] if i == j else F(0) for j in range(len(w))] for i in range(len(w))]
+            assert _close(got, gaussian_block_ratio(m, B, k)), (w, mu2, v, got)
+            noiseless = sum(w[i] * mu2[i] for i in range(k)) / sum(a * b for a, b in zip(w, mu2))
+            assert not _close(got, er._m(noiseless), mpmath.mpf(10) ** -3)
+
 # --- the SGD wrappers ----------------------------------------------------------------------
 
 def test_expected_theta_next_one_step_closed_forms():
