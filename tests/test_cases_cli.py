@@ -183,6 +183,26 @@ def test_parse_number_rejects_booleans_and_none_and_guards_length_at_the_limit()
     assert f"longer than {cases.MAX_NUMBER_CHARS} characters" in str(exc.value)
 
 
+def test_parse_number_digit_runs_and_long_refusals_stay_short():
+    """A run of exactly MAX_DIGITS digits is read exactly; one more digit (as an integer or after a
+    decimal point) is refused by name, below Python's 4300-digit conversion limit that would
+    otherwise call it 'not a number'; a long text that is not a number is quoted in 40
+    characters, not in full."""
+    import verify.core.cases as cases
+    from verify.core.errors import CaseError
+
+    n = cases.MAX_DIGITS
+    assert cases.parse_number("7" * n, "eta") == int("7" * n)
+    assert cases.parse_number("0." + "5" * n, "eta") == F(int("5" * n), 10**n)
+    for bad in ("7" * (n + 1), "0." + "5" * (n + 1), "1/" + "3" * (n + 1)):
+        with pytest.raises(CaseError) as exc:
+            cases.parse_number(bad, "eta")
+        assert f"a run of {n + 1} digits (at most {n}" in str(exc.value), str(exc.value)[:200]
+    with pytest.raises(CaseError) as exc:
+        cases.parse_number("x" * 3000, "eta")
+    msg = str(exc.value)
+    assert "not a number: 'xxxx" in msg and "(3000 characters)" in msg and len(msg) < 120
+
 def test_parse_number_exponent_limit_and_number_lists():
     """A decimal exponent of exactly ±MAX_EXPONENT is read exactly, one beyond is refused
     ('magnitude out of range'); a list field must be a non-empty list (a string such as "12" is

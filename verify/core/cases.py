@@ -123,12 +123,16 @@ def fmt_exact(v: Fraction | None) -> str:
 
 MAX_CASE_BYTES = 64 * 2**20
 MAX_NUMBER_CHARS = 5000
+MAX_DIGITS = 4000  # one run of digits: below Python's 4300-digit int-conversion limit
 MAX_EXPONENT = 4000  # 1e±4000: far beyond float64, small enough for exact arithmetic
 _EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
+_DIGIT_RUN = re.compile(r"\d[\d_]*")
 
 
 def parse_number(value: Any, field: str) -> Fraction:
-    """A JSON number or decimal/fraction string → exact Fraction; NaN/inf/bool rejected."""
+    """A JSON number or decimal/fraction string → exact Fraction; NaN/inf/bool rejected, as are
+    texts over MAX_NUMBER_CHARS characters, digit runs over MAX_DIGITS and decimal exponents
+    beyond ±MAX_EXPONENT."""
     if isinstance(value, bool) or value is None:
         raise CaseError(field, "must be a number or a decimal string")
     if isinstance(value, int):
@@ -142,13 +146,18 @@ def parse_number(value: Any, field: str) -> Fraction:
         raise CaseError(field, f"must be finite, got {value!r}")
     if len(text) > MAX_NUMBER_CHARS:
         raise CaseError(field, f"longer than {MAX_NUMBER_CHARS} characters")
+    longest = max((len(r.replace("_", "")) for r in _DIGIT_RUN.findall(text)), default=0)
+    if longest > MAX_DIGITS:
+        raise CaseError(field, f"a run of {longest} digits (at most {MAX_DIGITS}: write p/q or "
+                               "use an exponent)")
     exp = _EXPONENT.search(text)
     if exp and abs(int(exp.group(1))) > MAX_EXPONENT:
         raise CaseError(field, f"magnitude out of range (decimal exponent beyond ±{MAX_EXPONENT})")
     try:
         return Fraction(text)
     except (ValueError, ZeroDivisionError):
-        raise CaseError(field, f"not a number: {value!r}") from None
+        shown = repr(value) if len(value) <= 60 else f"{value[:40]!r}… ({len(value)} characters)"
+        raise CaseError(field, f"not a number: {shown}") from None
 
 
 def _number_list(value: Any, field: str) -> tuple[Fraction, ...]:
