@@ -167,20 +167,32 @@ def test_eta_quantities_reports_full_covariance_value():
 
 
 def test_corrupted_eigendecomposition_is_caught(monkeypatch):
-    """Negative control for the Jacobi path: perturb one eigenvalue by 1e-40 relative and the
-    LU spot check raises PrecisionError instead of returning a wrong number."""
+    """Negative control for the Jacobi path, at working precision 50 (spot-check tolerance
+    10^−(50+3)): the largest eigenvalue perturbed by 10⁻⁴⁰ or by 10⁻⁵¹ relative (100 × the
+    tolerance) makes the LU spot check raise PrecisionError instead of returning a wrong number;
+    perturbed by 10⁻⁵⁸ (below the tolerance) it passes and the value is unchanged to 40 digits."""
     lam = [F(30 - i, 10) for i in range(14)]
     case = make_case(lam, 4, [F(1, 3)] * 14, kappa2=[F(i + 1, 5) for i in range(14)], eta=F(1, 5))
     real = efc._diagonalise
+    with mpmath.workdps(50):
+        honest = efc.expected_theta_next_full(case, case.eta, dense=True)
 
-    def corrupt(mb, Bb, dom, wp):
-        gam, mt, gd, QD = real(mb, Bb, dom, wp)
-        gam[0] = gam[0] * (1 + mpmath.mpf(10) ** -40)
-        return gam, mt, gd, QD
+    def corrupted(eps: int):
+        def corrupt(mb, Bb, dom, wp):
+            gam, mt, gd, QD = real(mb, Bb, dom, wp)
+            top = max(range(len(gam)), key=lambda j: gam[j])
+            with mpmath.workdps(wp + 60):  # the decomposition's own digits are kept
+                gam[top] = gam[top] * (1 + mpmath.mpf(10) ** -eps)
+            return gam, mt, gd, QD
+        return corrupt
 
-    monkeypatch.setattr(efc, "_diagonalise", corrupt)
-    with mpmath.workdps(50), pytest.raises(PrecisionError):
-        efc.expected_theta_next_full(case, case.eta, dense=True)
+    for eps in (40, 51):
+        monkeypatch.setattr(efc, "_diagonalise", corrupted(eps))
+        with mpmath.workdps(50), pytest.raises(PrecisionError, match="disagrees with the LU"):
+            efc.expected_theta_next_full(case, case.eta, dense=True)
+    monkeypatch.setattr(efc, "_diagonalise", corrupted(58))
+    with mpmath.workdps(50):
+        assert _rel(efc.expected_theta_next_full(case, case.eta, dense=True), honest) < 1e-40
 
 
 def test_oversized_coupled_block_is_refused_not_guessed():
@@ -320,6 +332,23 @@ def test_gaussian_block_ratio_degenerate_and_noise_free():
         half = [[F(1, 2), F(0)], [F(0), F(1, 2)]]  # isotropic and centred: θ = 1/2 by symmetry
         assert _rel(efc.gaussian_block_ratio([F(0), F(0)], half, 1), mpmath.mpf(1) / 2) < 1e-15
 
+
+def test_gaussian_block_ratio_isotropic_groups_and_near_singular_blocks():
+    """Equal singleton variances are grouped with a multiplicity: B = I_5 centred gives
+    E[θ] = k/d = 2/5 (θ ~ Beta(k/2, (d−k)/2)). A coupled block [[1, 1−δ], [1−δ, 1]] with
+    δ = 10⁻ᵉ (e = 28, 35: condition number ≈ 2·10ᵉ, beyond the 30 digits the integrand starts
+    at) forces the ball evaluation to double its precision: the value agrees with a 60-digit
+    evaluation to 15 digits."""
+    with mpmath.workdps(20):
+        eye = [[F(int(i == j)) for j in range(5)] for i in range(5)]
+        assert _rel(efc.gaussian_block_ratio([F(0)] * 5, eye, 2), mpmath.mpf(2) / 5) < 1e-15
+    m = [F(1, 3), F(1, 5)]
+    for e in (28, 35):
+        B = [[F(1), 1 - F(1, 10**e)], [1 - F(1, 10**e), F(1)]]
+        with mpmath.workdps(60):
+            ref = efc.gaussian_block_ratio(m, B, 1)
+        with mpmath.workdps(20):
+            assert _rel(efc.gaussian_block_ratio(m, B, 1), ref) < mpmath.mpf(10) ** -15, e
 
 def test_gaussian_block_ratio_rejects_a_starved_quadrature(monkeypatch):
     """The accuracy control of the outer integral. A first pass starved to tanh-sinh degree 2
