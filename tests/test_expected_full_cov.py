@@ -350,6 +350,20 @@ def test_gaussian_block_ratio_isotropic_groups_and_near_singular_blocks():
         with mpmath.workdps(20):
             assert _rel(efc.gaussian_block_ratio(m, B, 1), ref) < mpmath.mpf(10) ** -15, e
 
+def test_centred_jacobi_block_matches_the_lu_path(monkeypatch):
+    """A centred (m = 0) coupled block of DIRECT_MAX + 1 coordinates goes through Jacobi, whose
+    rotated means m̃ are all 0 (no scale to place a split point from); its value equals the
+    rigorous LU path on the same block (DIRECT_MAX raised past it) to 15 digits."""
+    n = efc.DIRECT_MAX + 1
+    B = [[F(2) if i == j else F(1, 2) if abs(i - j) == 1 else F(0) for j in range(n)]
+         for i in range(n)]
+    m = [F(0)] * n
+    with mpmath.workdps(20):
+        jacobi = efc.gaussian_block_ratio(m, B, 4)
+        monkeypatch.setattr(efc, "DIRECT_MAX", n)
+        lu = efc.gaussian_block_ratio(m, B, 4)
+    assert _rel(jacobi, lu) < mpmath.mpf(10) ** -15, (jacobi, lu)
+
 def test_gaussian_block_ratio_rejects_a_starved_quadrature(monkeypatch):
     """The accuracy control of the outer integral. A first pass starved to tanh-sinh degree 2
     (mpmath's error estimate ≈ 1 %, its value off by ≈ 10⁻³) fails the tolerance test, and the
