@@ -66,6 +66,26 @@ def test_dense_published_path_same_law():
     assert abs(dense.mean() - eig.mean()) < MC_SIGMAS * se
 
 
+def test_dense_published_path_one_step_law_under_strong_noise():
+    """One step of the published dense path (random rotation Q, x_0 ~ N(0, I), so c_0 = Qᵀx_0
+    ~ N(0, I)) with noise far above the signal (σ = 5): θ_1 has the law of the numpy engine's
+    θ_1 from c_0 ~ N(0, I) with κ² = σ² (two-sample KS, 2000 draws each, p > 10⁻³). With σ = 0
+    the path is deterministic: θ_t equals the engine's noiseless trajectory from c_0 = Qᵀx_0."""
+    from scipy.stats import ks_2samp
+
+    lam, k, eta, sigma = np.array([10.0, 1.0, 0.1]), 1, 0.05, 5.0
+    dense = np.array([simulate_dense_published(lam, k, sigma, eta, 1, s)[1] for s in range(2000)])
+    eng = simulate(lam, k, np.full(3, sigma**2), np.random.default_rng(7).standard_normal((2000, 3)),
+                   eta, 1, seed=8).alignment[1]
+    assert ks_2samp(dense, eng).pvalue > 1e-3
+    seed = 3
+    rng = np.random.default_rng(seed)
+    Q, _ = np.linalg.qr(rng.standard_normal((3, 3)))
+    c0 = Q.T @ rng.standard_normal(3)
+    det = simulate(lam, k, np.zeros(3), c0[None, :], eta, 5, seed=0).alignment[:, 0]
+    np.testing.assert_allclose(simulate_dense_published(lam, k, 0.0, eta, 5, seed), det,
+                               rtol=1e-9)
+
 def test_simulate_cli_deterministic(tmp_path):
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     args = ["simulate", "--paper-spectrum", "--m", "5", "--d", "20", "--k", "2", "--steps", "50",
