@@ -22,6 +22,45 @@ def test_classify_shapes():
     assert classify(np.array([1.0, 0.5, 0.7]))[1] == 1
 
 
+def test_classify_edges():
+    """Flat and sub-tolerance sequences are constant; a single nonzero increment decides a
+    monotone shape; a turn right after the first step is read from the first increment."""
+    assert classify(np.array([1.0, 1.0, 1.0])) == ("constant", None)
+    assert classify(np.array([1.0, 1.0 + 1e-15, 1.0])) == ("constant", None)
+    assert classify(np.array([1.0, 1.0, 2.0])) == ("monotone increasing", None)
+    assert classify(np.array([2.0, 2.0, 1.0])) == ("monotone decreasing", None)
+    assert classify(np.array([3.0, 2.0, 3.0, 4.0])) == ("decreasing then increasing", 1)
+    assert classify(np.array([1.0, 2.0, 1.0, 0.0])) == ("increasing then decreasing", 1)
+
+
+def test_assumption14_report_t_star_margin_and_eta_lambda1():
+    """The reported t* is the last integer t with ϱ·|1 − ηλ_1|^{2t} ≥ δ − Σβ (its definition in
+    Theorem 15: the time the transient ϱ r^{2t} needs to fall to the excess), checked on the
+    paper spectrum at two steps; the margin is ϱ − (δ − Σβ) from the exact decision, positive
+    exactly when the ϱ condition holds; 'ηλ_1 ≥ 1' is exact at η = 1/λ_1."""
+    from verify.core.assumption14 import decide
+    from verify.core.families import paper_spectrum
+    from verify.simulation.two_phase import assumption14
+
+    lam = [Fraction(x) for x in paper_spectrum(50)]
+    kap, c0 = [Fraction(1, 4)] * 500, [Fraction(1)] * 500
+    small = [Fraction(1), Fraction(1, 10), Fraction(1, 20)]  # Σβ/δ ≈ 0.2 %: t* 109, not 108
+    settings = [(lam, 50, kap, c0, Fraction(e, 10000)) for e in (10, 1, 30)]
+    settings.append((small, 1, [Fraction(1, 10)] * 3, [Fraction(2)] * 3, Fraction(1, 100)))
+    for spec, k, kp, c, eta in settings:
+        rep, a = assumption14(spec, k, kp, c, eta), decide(spec, k, kp, c, eta)
+        margin = a.varrho - (a.delta - a.sum_beta)
+        assert rep["varrho_margin"] == float(margin) and (margin > 0) == a.rho_ok
+        if not rep["met"]:
+            assert rep["t_star"] is None and eta == Fraction(3, 1000)
+            continue
+        t, r2, excess = rep["t_star"], (1 - eta * spec[0]) ** 2, a.delta - a.sum_beta
+        assert t >= 1 and a.varrho * r2**t >= excess > a.varrho * r2 ** (t + 1), (eta, t)
+    one = Fraction(1) / lam[0]
+    assert assumption14(lam, 50, kap, c0, one)["eta_lambda1_ge_1"] is True
+    assert assumption14(lam, 50, kap, c0, one * (1 - Fraction(1, 10**12)))["eta_lambda1_ge_1"] is False
+
+
 def test_paper_regime_two_phase_and_theta_inf():
     from verify.core.families import paper_spectrum
 
