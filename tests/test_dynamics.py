@@ -72,6 +72,38 @@ def test_paper_regime_two_phase_and_theta_inf():
     assert ranges[-1]["shape"].startswith("unstable")
 
 
+def test_analyze_report_fields_stable_and_at_the_stability_edge():
+    """The report's numbers are those of the expected trajectory it classifies: θ_0 is the exact
+    start Σ_D λ²c²/Σ λ²c², the minimum and θ_end are the trajectory's minimum and its value at
+    the horizon H, and H is the first t with max|1 − ηλ|^{2t} ≤ 10⁻¹²; at η = 2/λ_1 exactly the
+    run is unstable (200 steps), and t* is Assumption 14's."""
+    from verify.core.families import paper_spectrum
+    from verify.simulation.engines import expected_trajectory
+
+    lam = np.array([float(x) for x in paper_spectrum(50, 60, 6)])  # the paper's shape, d = 60
+    kap, c0 = np.full(60, 0.25), np.ones(60)
+    start = (lam[:6] ** 2).sum() / (lam**2).sum()
+    r = analyze(lam, 6, kap, c0, 0.003)
+    rho = np.max(np.abs(1 - 0.003 * lam)) ** 2
+    assert rho ** r.horizon <= 1e-12 < rho ** (r.horizon - 1)
+    a = expected_trajectory(lam, 6, kap, c0, 0.003, np.arange(0, r.horizon + 1))["alignment"]
+    assert r.theta_0 == pytest.approx(start, rel=1e-12) and r.theta_end == a[-1]
+    assert r.turning_time is not None and r.minimum == a.min() == a[r.turning_time]
+    assert r.t_star == r.assumption14["t_star"]
+    edge = analyze(lam, 6, kap, c0, 2 / lam[0])
+    assert not edge.stable and edge.horizon == 200 and edge.minimum is None
+    b = expected_trajectory(lam, 6, kap, c0, 2 / lam[0], np.arange(0, 200))["alignment"]
+    # β_1 = ηκ/(2λ_1 − ηλ_1²) is infinite at the edge: the engine's values are not finite there
+    # (θ_0 included) and the report says None rather than a number
+    assert edge.theta_0 is None and edge.theta_end is None and not np.isfinite(b).any()
+    over = analyze(lam, 6, kap, c0, 2.01 / lam[0])  # beyond the edge: diverging, still finite
+    b = expected_trajectory(lam, 6, kap, c0, 2.01 / lam[0], np.arange(0, 200))["alignment"]
+    assert not over.stable and over.horizon == 200 and over.minimum is None
+    assert over.theta_0 == pytest.approx(start, rel=1e-12)
+    assert over.theta_end == (b[-1] if np.isfinite(b[-1]) else None)
+    fin = b[:int(np.argmax(~np.isfinite(b)))] if not np.isfinite(b).all() else b
+    assert over.shape.startswith("unstable") and classify(fin)[0] in over.shape
+
 @pytest.mark.parametrize("method,key", [("dsgd", "expected_loss_change_dsgd"),
                                         ("bsgd", "expected_loss_change_bsgd"),
                                         ("sgd", "expected_loss_change_sgd")])

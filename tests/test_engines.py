@@ -490,3 +490,19 @@ def test_phase1_window_and_fits_on_known_curves():
     out = analyse(geo)
     assert out["window_end"] == window(geo)[1] and out["r2_exponential"] > 0.999
     assert abs(out["exp_rate"] / -np.log(0.7) - 1) < 0.03
+
+
+def test_paper_spectrum_single_dominant_and_single_bulk():
+    """verify/core/spectrum.py's edges: k = 1 is the single dominant eigenvalue 100 and one bulk
+    coordinate is the largest bulk value 80/(m + 0.1); with more coordinates the ends are
+    100 → 80 and 80/(m + 0.1) → 80/(7(m + 0.1))."""
+    from fractions import Fraction as Fr
+
+    from verify.core.spectrum import paper_spectrum
+
+    for m in (Fr(5), Fr(1, 2)):
+        top_bulk = 80 / (m + Fr(1, 10))
+        assert paper_spectrum(m, 2, 1) == [Fr(100), top_bulk]
+        lam = paper_spectrum(m, 7, 3)
+        assert lam[:3] == [Fr(100), Fr(90), Fr(80)] and lam[3] == top_bulk
+        assert lam[-1] == top_bulk / 7

@@ -180,8 +180,9 @@ def test_simulate_npz_byte_identical_on_one_and_two_threads(tmp_path, monkeypatc
         outs.append([(tmp_path / threads / f).read_bytes() for f in ("simulate.npz", "simulate.json")])
     assert used[0] == {threading.get_ident()} and len(used[1]) == 2
     assert outs[0] == outs[1]
-    monkeypatch.setenv("SALIGN_THREADS", "0")
-    assert main(base + ["--out", str(tmp_path / "bad")]) == 2
+    for bad in ("0", "two", "-1"):  # not a positive integer: exit 2, no run
+        monkeypatch.setenv("SALIGN_THREADS", bad)
+        assert main(base + ["--out", str(tmp_path / "bad")]) == 2
 
 
 def test_a_failing_row_stops_the_run_and_is_raised(monkeypatch):
