@@ -99,7 +99,48 @@ def _tamper(cert: dict, how: str, k: int) -> dict | None:
         c["obligation_sha256"] = json.loads(others[k % len(others)].read_text())["obligation_sha256"]
     elif how == "factor_out_of_range":
         ident["products"][0]["factors"] = ident["products"][0]["factors"] + [10_000]
+    elif how == "drop_system":  # one disjunct of ¬claim left without a certificate
+        c["systems"].pop(k % len(c["systems"]))
+    elif how == "system_not_dict":
+        c["systems"][k % len(c["systems"])] = [sysc]
+    elif how == "lemma_kind":
+        sysc["lemmas"].append({"kind": "lt", "poly": [], "proof": ident})
+    elif how == "format":
+        c["format"] = "salign-certificate-0"
+    elif how in ("negative_exponent", "term_not_pair"):
+        ems = [em for em in ident["equality_multipliers"] if em["multiplier"]]
+        if not ems:
+            return None
+        terms = ems[k % len(ems)]["multiplier"]
+        if how == "negative_exponent":
+            terms[0][0][0] = -1
+        else:
+            terms[0] = terms[0] + [terms[0][1]]
     return c
+
+
+MALFORMED = ("drop_system", "system_not_dict", "lemma_kind", "format", "negative_exponent",
+             "term_not_pair")
+
+
+@pytest.mark.skipif(not SHIPPED, reason="no certificate shipped")
+@pytest.mark.parametrize("how", MALFORMED)
+def test_malformed_certificates_are_refused_by_name(how):
+    """A certificate missing a disjunct, with a system or lemma of the wrong shape, of another
+    format, or with a malformed multiplier is refused with InvalidCertificate (not accepted, and
+    not a Python error), on the first two shipped certificates where the change applies."""
+    applied = 0
+    for path in SHIPPED:
+        cert = json.loads(path.read_text(encoding="utf-8"))
+        bad = _tamper(cert, how, 0)
+        if bad is None:
+            continue
+        applied += 1
+        with pytest.raises(InvalidCertificate):
+            check_certificate(bad, _obligation(cert))
+        if applied == 2:  # two certificates are enough: rebuilding an obligation takes seconds
+            break
+    assert applied > 0
 
 
 @pytest.mark.skipif(not SHIPPED, reason="no certificate shipped")
