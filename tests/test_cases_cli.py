@@ -203,6 +203,7 @@ def test_parse_number_digit_runs_and_long_refusals_stay_short():
     msg = str(exc.value)
     assert "not a number: 'xxxx" in msg and "(3000 characters)" in msg and len(msg) < 120
 
+
 def test_parse_number_exponent_limit_and_number_lists():
     """A decimal exponent of exactly ±MAX_EXPONENT is read exactly, one beyond is refused
     ('magnitude out of range'); a list field must be a non-empty list (a string such as "12" is

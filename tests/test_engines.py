@@ -86,6 +86,7 @@ def test_dense_published_path_one_step_law_under_strong_noise():
     np.testing.assert_allclose(simulate_dense_published(lam, k, 0.0, eta, 5, seed), det,
                                rtol=1e-9)
 
+
 def test_simulate_cli_deterministic(tmp_path):
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     args = ["simulate", "--paper-spectrum", "--m", "5", "--d", "20", "--k", "2", "--steps", "50",

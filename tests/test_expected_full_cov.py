@@ -350,6 +350,7 @@ def test_gaussian_block_ratio_isotropic_groups_and_near_singular_blocks():
         with mpmath.workdps(20):
             assert _rel(efc.gaussian_block_ratio(m, B, 1), ref) < mpmath.mpf(10) ** -15, e
 
+
 def test_centred_jacobi_block_matches_the_lu_path(monkeypatch):
     """A centred (m = 0) coupled block of DIRECT_MAX + 1 coordinates goes through Jacobi, whose
     rotated means m̃ are all 0 (no scale to place a split point from); its value equals the
@@ -363,6 +364,7 @@ def test_centred_jacobi_block_matches_the_lu_path(monkeypatch):
         monkeypatch.setattr(efc, "DIRECT_MAX", n)
         lu = efc.gaussian_block_ratio(m, B, 4)
     assert _rel(jacobi, lu) < mpmath.mpf(10) ** -15, (jacobi, lu)
+
 
 def test_gaussian_block_ratio_rejects_a_starved_quadrature(monkeypatch):
     """The accuracy control of the outer integral. A first pass starved to tanh-sinh degree 2

@@ -231,6 +231,7 @@ def test_signal_equal_to_noise_against_the_full_covariance_engine():
             noiseless = sum(w[i] * mu2[i] for i in range(k)) / sum(a * b for a, b in zip(w, mu2))
             assert not _close(got, er._m(noiseless), mpmath.mpf(10) ** -3)
 
+
 # --- the SGD wrappers ----------------------------------------------------------------------
 
 def test_expected_theta_next_one_step_closed_forms():
